@@ -1,0 +1,57 @@
+//! The only module that names `ring`, `rsa` and the RustCrypto crates. Every
+//! other module speaks in terms of [`crate::keys::KeyMaterial`] and the
+//! algorithm enums. Cryptographic failures are opaque on purpose
+//! ([`Unspecified`]); key-parse failures are explained ([`KeyRejected`]).
+
+mod keys;
+
+pub use keys::{check_key, ec_public, generate, okp_public, KeySpec};
+
+use ring::digest;
+use ring::rand::{SecureRandom, SystemRandom};
+
+/// A cryptographic operation failed; deliberately says nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cryptographic operation failed")]
+pub struct Unspecified;
+
+/// A key is unusable, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct KeyRejected(pub String);
+
+pub fn sha1(data: &[u8]) -> [u8; 20] {
+    let d = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, data);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    let d = digest::digest(&digest::SHA256, data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// Fill `buf` from the operating system's CSPRNG.
+pub fn random(buf: &mut [u8]) {
+    // SystemRandom only fails when the OS has no entropy source at all, in
+    // which case continuing would be worse than stopping.
+    #[allow(clippy::expect_used)]
+    SystemRandom::new()
+        .fill(buf)
+        .expect("the operating system's random number generator failed");
+}
+
+pub fn random_vec(len: usize) -> Vec<u8> {
+    let mut v = vec![0u8; len];
+    random(&mut v);
+    v
+}
+
+/// Constant-time equality for MACs and tags.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

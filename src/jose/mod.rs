@@ -1,0 +1,5 @@
+//! Parsing and building JOSE objects: strict base64url, algorithm names,
+//! headers, JWS, JWE, JWT claims and the claims policy.
+
+pub mod alg;
+pub mod b64;

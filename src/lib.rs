@@ -1,0 +1,13 @@
+//! `jose`: JSON Object Signing and Encryption (JWS, JWE, JWK, JWT).
+//!
+//! Data flows one way:
+//! input bytes ([`io`]) → parse ([`jose`]: serialization, strict base64url,
+//! typed header) → key candidates ([`keys`]: by kid/x5t and key type) →
+//! [`crypto`] → policy (claims, limits) → output and exit code ([`cmd`]).
+
+pub mod crypto;
+pub mod error;
+pub mod jose;
+pub mod keys;
+
+pub use error::{Error, RejectCode, Rejection, Result};
