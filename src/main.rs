@@ -1,1 +1,78 @@
-fn main() {}
+//! The `jose` binary: parse the command line, run it, map the outcome to the
+//! exit status of the contract (0 ok, 1 rejected, 2 usage/local, 3 remote).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+fn main() -> ExitCode {
+    let cli = match jose::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut stdin = stdin.lock();
+    let mut stdout_lock = stdout.lock();
+    let mut stderr = std::io::stderr();
+    let tty = std::io::stdout().is_terminal();
+    let mut io = jose::io::Io::new(&mut stdin, &mut stdout_lock, &mut stderr, tty);
+    match jose::run(&cli, &mut io) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = e.exit_code();
+            // anyhow renders the whole cause chain on one line with {:#}.
+            eprintln!("jose: error: {:#}", anyhow::Error::new(e));
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+/// A reader that went away (`jose … | head`) is not an error.
+fn is_broken_pipe(e: &jose::Error) -> bool {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        src = s.source();
+    }
+    false
+}
+
+/// Help and version go to standard output with status 0; every usage error
+/// is one `jose: error:` line with status 2.
+fn clap_error(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
+            let msg = first.strip_prefix("error: ").unwrap_or(first);
+            let tip = rendered
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("tip: "))
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            eprintln!("jose: error: {msg}{tip}; see 'jose --help'");
+            ExitCode::from(2)
+        }
+    }
+}

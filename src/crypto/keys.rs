@@ -114,7 +114,9 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
                 )));
             }
             if e.len() > 4 || e.last().is_none_or(|b| b & 1 == 0) || e.as_slice() == [1] {
-                return Err(KeyRejected("RSA public exponent is not a usable odd value".into()));
+                return Err(KeyRejected(
+                    "RSA public exponent is not a usable odd value".into(),
+                ));
             }
             if let Some(p) = private {
                 let key = rsa::RsaPrivateKey::from_components(
@@ -131,7 +133,9 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
                     || dq.map(|v| v.to_bytes_be()) != Some(p.dq.to_vec())
                     || qi.map(|v| v.to_bytes_be()) != Some(p.qi.to_vec())
                 {
-                    return Err(KeyRejected("RSA CRT parameters do not match the key".into()));
+                    return Err(KeyRejected(
+                        "RSA CRT parameters do not match the key".into(),
+                    ));
                 }
             }
             Ok(())
@@ -146,14 +150,19 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
             if let Some(d) = d {
                 let (px, py) = ec_public(*curve, d)?;
                 if px != *x || py != *y {
-                    return Err(KeyRejected("EC private key does not match its public point".into()));
+                    return Err(KeyRejected(
+                        "EC private key does not match its public point".into(),
+                    ));
                 }
             }
             Ok(())
         }
         KeyMaterial::Okp { curve, x, d } => {
             if x.len() != 32 {
-                return Err(KeyRejected(format!("{} public key must be 32 bytes", curve.jwk_name())));
+                return Err(KeyRejected(format!(
+                    "{} public key must be 32 bytes",
+                    curve.jwk_name()
+                )));
             }
             if let Some(d) = d
                 && okp_public(*curve, d)? != *x
@@ -194,7 +203,9 @@ pub fn generate(spec: KeySpec) -> Result<KeyMaterial, KeyRejected> {
             let (Some(dp), Some(dq), Some(qi), [p, q]) =
                 (key.dp(), key.dq(), key.crt_coefficient(), primes)
             else {
-                return Err(KeyRejected("RSA key generation produced an unexpected key".into()));
+                return Err(KeyRejected(
+                    "RSA key generation produced an unexpected key".into(),
+                ));
             };
             Ok(KeyMaterial::Rsa {
                 n: key.n().to_bytes_be(),
@@ -237,7 +248,9 @@ pub fn generate(spec: KeySpec) -> Result<KeyMaterial, KeyRejected> {
         }
         KeySpec::Oct { bytes } => {
             if bytes == 0 || bytes > 1024 {
-                return Err(KeyRejected(format!("symmetric key of {bytes} bytes refused")));
+                return Err(KeyRejected(format!(
+                    "symmetric key of {bytes} bytes refused"
+                )));
             }
             Ok(KeyMaterial::Oct {
                 k: Zeroizing::new(super::random_vec(bytes)),

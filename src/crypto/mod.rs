@@ -5,7 +5,7 @@
 
 mod keys;
 
-pub use keys::{check_key, ec_public, generate, okp_public, KeySpec};
+pub use keys::{KeySpec, check_key, ec_public, generate, okp_public};
 
 use ring::digest;
 use ring::rand::{SecureRandom, SystemRandom};

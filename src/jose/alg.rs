@@ -216,9 +216,15 @@ impl JweEnc {
 
     /// The `enc` whose CEK has exactly this many bytes, preferring GCM.
     pub fn for_key_len(len: usize) -> Option<JweEnc> {
-        [JweEnc::A128GCM, JweEnc::A192GCM, JweEnc::A256GCM, JweEnc::A256CbcHs512, JweEnc::A192CbcHs384]
-            .into_iter()
-            .find(|e| e.key_len() == len)
+        [
+            JweEnc::A128GCM,
+            JweEnc::A192GCM,
+            JweEnc::A256GCM,
+            JweEnc::A256CbcHs512,
+            JweEnc::A192CbcHs384,
+        ]
+        .into_iter()
+        .find(|e| e.key_len() == len)
     }
 }
 

@@ -3,3 +3,4 @@
 
 pub mod alg;
 pub mod b64;
+pub mod json;

@@ -163,7 +163,9 @@ pub fn from_value(v: &Value) -> Result<Key> {
         if key.x5t.as_ref().is_some_and(|t| *t != sha1)
             || key.x5t_s256.as_ref().is_some_and(|t| *t != sha256)
         {
-            return Err(err("\"x5t\"/\"x5t#S256\" do not match the certificate in \"x5c\""));
+            return Err(err(
+                "\"x5t\"/\"x5t#S256\" do not match the certificate in \"x5c\"",
+            ));
         }
         key.x5t = Some(sha1);
         key.x5t_s256 = Some(sha256);

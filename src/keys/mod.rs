@@ -3,7 +3,11 @@
 //! [`KeySet::candidates`] is the one place that decides which keys a token may
 //! be checked with.
 
+pub mod certmap;
+pub mod der;
 pub mod jwk;
+pub mod pem;
+pub mod source;
 pub mod thumbprint;
 
 use std::fmt;

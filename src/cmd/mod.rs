@@ -1,0 +1,18 @@
+//! One `run(args, io)` per subcommand: wires I/O to the library and renders
+//! the result. No cryptography and no parsing of JOSE objects here.
+
+pub mod completions;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::io::Io;
+
+pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
+    match &cli.command {
+        Command::Completions(a) => completions::run(a, io),
+        other => Err(Error::usage(format!(
+            "`jose {}` is not available in this build yet",
+            other.name()
+        ))),
+    }
+}

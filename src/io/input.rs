@@ -1,0 +1,174 @@
+//! Reading tokens, payloads and key sources: literal, `-` (standard input) or
+//! `@PATH`; size limits enforced while reading, never after.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::Io;
+use crate::error::{Error, RejectCode, Result};
+
+/// Read at most `limit` bytes; `Ok(None)` when there is more.
+pub fn read_limited(r: &mut dyn Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    let cap = (limit as u64).saturating_add(1);
+    r.take(cap).read_to_end(&mut buf)?;
+    Ok(if buf.len() > limit { None } else { Some(buf) })
+}
+
+/// Read a file of at most `limit` bytes; `Ok(None)` when it is larger.
+pub fn read_file_limited(path: &Path, limit: usize) -> Result<Option<Vec<u8>>> {
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::local_with(format!("cannot open {}", path.display()), e))?;
+    read_limited(&mut f, limit)
+        .map_err(|e| Error::local_with(format!("cannot read {}", path.display()), e))
+}
+
+fn too_large(what: &str, limit: usize) -> Error {
+    Error::rejected(
+        RejectCode::TooLarge,
+        format!("{what} is larger than the input limit of {limit} bytes (--max-input)"),
+    )
+}
+
+/// Read a TOKEN argument (literal, `-`/absent: stdin, `@PATH`) and normalize
+/// it (see [`normalize_token`]). Over `limit` bytes is `too_large`.
+pub fn read_token(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<String> {
+    let raw = read_token_bytes(io, arg, limit)?;
+    let text = String::from_utf8(raw)
+        .map_err(|_| Error::rejected(RejectCode::Malformed, "the token is not UTF-8 text"))?;
+    Ok(normalize_token(&text))
+}
+
+/// Read a TOKEN argument's bytes without normalizing (for `--lines`).
+pub fn read_token_bytes(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<Vec<u8>> {
+    match arg {
+        None | Some("-") => io
+            .read_stdin("the token", limit)?
+            .ok_or_else(|| too_large("the token", limit)),
+        Some(a) if a.starts_with('@') => read_file_limited(Path::new(&a[1..]), limit)?
+            .ok_or_else(|| too_large("the token", limit)),
+        Some(a) => {
+            if a.len() > limit {
+                return Err(too_large("the token", limit));
+            }
+            Ok(a.as_bytes().to_vec())
+        }
+    }
+}
+
+/// Read a FILE argument (path, `-`/absent: stdin) exactly, up to `limit` bytes.
+pub fn read_payload(
+    io: &mut Io<'_>,
+    arg: Option<&str>,
+    what: &str,
+    limit: usize,
+) -> Result<Vec<u8>> {
+    let data = match arg {
+        None | Some("-") => io.read_stdin(what, limit)?,
+        Some(p) => read_file_limited(Path::new(p), limit)?,
+    };
+    data.ok_or_else(|| too_large(what, limit))
+}
+
+/// The largest key file read: keys, JWKS and certificate maps are small.
+pub const MAX_KEY_SOURCE: usize = 16 << 20;
+
+/// Read a local key SOURCE (path or `-`).
+pub fn read_source(io: &mut Io<'_>, source: &str) -> Result<Vec<u8>> {
+    let what = format!("key source {source}");
+    let data = match source {
+        "-" => io.read_stdin("a key", MAX_KEY_SOURCE)?,
+        p => read_file_limited(Path::new(p), MAX_KEY_SOURCE)?,
+    };
+    data.ok_or_else(|| Error::local(format!("{what} is larger than {MAX_KEY_SOURCE} bytes")))
+}
+
+/// Strip surrounding white space and a leading `Bearer ` (any case), and
+/// take the token out of a URL whose query or fragment carries
+/// `access_token=`, `id_token=` or `token=`.
+pub fn normalize_token(text: &str) -> String {
+    let mut t = text.trim();
+    if t.len() >= 7 && t.as_bytes()[..7].eq_ignore_ascii_case(b"bearer ") {
+        t = t[7..].trim_start();
+    }
+    if !t.starts_with('{')
+        && (t.contains('?') || t.contains('#'))
+        && let Some(v) = token_from_url(t)
+    {
+        return v;
+    }
+    t.to_owned()
+}
+
+fn token_from_url(url: &str) -> Option<String> {
+    let start = url.find(['?', '#'])?;
+    let params = url[start + 1..].split(['&', '#', '?']);
+    let mut found: Option<(usize, String)> = None;
+    for p in params {
+        let Some((k, v)) = p.split_once('=') else {
+            continue;
+        };
+        // Prefer the most specific name when several are present.
+        let rank = match k {
+            "id_token" => 0,
+            "access_token" => 1,
+            "token" => 2,
+            _ => continue,
+        };
+        if found.as_ref().is_none_or(|(r, _)| rank < *r) {
+            found = Some((rank, percent_decode(v)?));
+        }
+    }
+    found.map(|(_, v)| v)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_token;
+
+    #[test]
+    fn bearer_and_whitespace() {
+        assert_eq!(normalize_token("  Bearer a.b.c\n"), "a.b.c");
+        assert_eq!(normalize_token("bearer a.b.c"), "a.b.c");
+        assert_eq!(normalize_token("BEARER   a.b.c"), "a.b.c");
+        assert_eq!(normalize_token("a.b.c\r\n"), "a.b.c");
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            normalize_token("https://x.example/hub?id=1&access_token=a.b.c"),
+            "a.b.c"
+        );
+        assert_eq!(
+            normalize_token("https://app.example/cb#state=s&id_token=h.p.s&token_type=Bearer"),
+            "h.p.s"
+        );
+        assert_eq!(normalize_token("wss://h/x?token=a%2Eb.c"), "a.b.c");
+        assert_eq!(normalize_token("{\"a\":\"?\"}"), "{\"a\":\"?\"}");
+    }
+}

@@ -1,0 +1,119 @@
+//! Writing the primary result: standard output, or a file written atomically
+//! (temp file, then link/rename), 0600 for secrets, never overwriting an
+//! existing file without `--force`.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::Io;
+use crate::cli::OutputArgs;
+use crate::error::{Error, Result};
+
+/// What kind of result is written, which decides the final newline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emit {
+    /// A token or other text line: always followed by one newline.
+    Line,
+    /// A payload or plaintext: exact bytes; a newline only on a terminal.
+    Bytes,
+    /// Binary data (DER): exact bytes, never a newline.
+    Binary,
+}
+
+/// Write the primary result to `-o PATH` or standard output.
+pub fn emit(
+    io: &mut Io<'_>,
+    out: &OutputArgs,
+    data: &[u8],
+    kind: Emit,
+    secret: bool,
+) -> Result<()> {
+    match &out.output {
+        Some(path) if path.as_os_str() != "-" => {
+            let mut buf = data.to_vec();
+            if kind == Emit::Line && !buf.ends_with(b"\n") {
+                buf.push(b'\n');
+            }
+            write_file(path, &buf, secret, out.force)
+        }
+        _ => {
+            let w = &mut io.stdout;
+            let newline = match kind {
+                Emit::Line => !data.ends_with(b"\n"),
+                Emit::Bytes => io.stdout_is_tty && !data.ends_with(b"\n"),
+                Emit::Binary => false,
+            };
+            w.write_all(data)
+                .and_then(|_| if newline { w.write_all(b"\n") } else { Ok(()) })
+                .and_then(|_| w.flush())
+                .map_err(|e| Error::local_with("cannot write to standard output", e))
+        }
+    }
+}
+
+fn temp_path(dest: &Path) -> PathBuf {
+    let mut rnd = [0u8; 6];
+    crate::crypto::random(&mut rnd);
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = format!(".{name}.{}.tmp", crate::jose::b64::encode(rnd));
+    match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(tmp),
+        _ => PathBuf::from(tmp),
+    }
+}
+
+/// Write `data` to `path` atomically: a temporary file in the same folder,
+/// then a hard link (which fails if `path` exists, so no check-then-write
+/// race) or, with `force`, a rename over it. Secrets get mode 0600.
+pub fn write_file(path: &Path, data: &[u8], secret: bool, force: bool) -> Result<()> {
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(exists(path));
+    }
+    let tmp = temp_path(path);
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(if secret { 0o600 } else { 0o644 });
+    }
+    let result = (|| {
+        let mut f = opts
+            .open(&tmp)
+            .map_err(|e| Error::local_with(format!("cannot create {}", tmp.display()), e))?;
+        f.write_all(data)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| Error::local_with(format!("cannot write {}", tmp.display()), e))?;
+        drop(f);
+        if force {
+            fs::rename(&tmp, path)
+                .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e))
+        } else {
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
+                // File systems without hard links: the check above is all we have.
+                Err(_) => fs::rename(&tmp, path)
+                    .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e)),
+            }
+        }
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn exists(path: &Path) -> Error {
+    Error::usage(format!(
+        "{} already exists: not overwritten (use --force to replace it)",
+        path.display()
+    ))
+}

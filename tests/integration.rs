@@ -1,0 +1,7 @@
+//! The one integration test binary: every module below runs the real `jose`
+//! binary (assert_cmd) or the library API.
+
+mod util;
+
+mod conventions;
+mod sync_docs;

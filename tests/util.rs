@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// Our `jose`, by its cargo path (never by PATH: Debian's C tool is also
+/// called `jose`), with a cleared environment and a private cache folder.
+pub fn jose() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jose"));
+    c.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        c.env("PATH", path);
+    }
+    c.env("HOME", scratch_home());
+    c.env("XDG_CACHE_HOME", scratch_home().join("cache"));
+    c
+}
+
+fn scratch_home() -> PathBuf {
+    let p = std::env::temp_dir().join(format!("jose-test-home-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&p);
+    p
+}
+
+/// The repository's test data folder.
+pub fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+pub fn read_data(rel: &str) -> Vec<u8> {
+    let p = data(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// stdout of a successful run, as a String.
+pub fn stdout_of(mut c: Command) -> String {
+    let out = c.output().expect("run jose");
+    assert!(
+        out.status.success(),
+        "jose failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 stdout")
+}
+
+/// Whether an external tool is on PATH.
+pub fn have(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool} >/dev/null 2>&1")])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// In CI an independent implementation that is missing is a failure, never a
+/// silent skip; locally (no CI variable) the test says so and returns.
+pub fn require_tool(tool: &str) -> bool {
+    if have(tool) {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{tool} is required in CI (installed by .ci/run)");
+    }
+    eprintln!("SKIPPED locally: {tool} is not installed");
+    false
+}
