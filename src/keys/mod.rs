@@ -7,6 +7,7 @@ pub mod certmap;
 pub mod der;
 pub mod jwk;
 pub mod pem;
+pub mod remote;
 pub mod source;
 pub mod thumbprint;
 
