@@ -211,6 +211,7 @@ Register-ArgumentCompleter -Native -CommandName 'jose' -ScriptBlock {
             break
         }
         'jose;inspect' {
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time relative ages are computed from (default now; same forms as --exp)')
             [CompletionResult]::new('--max-input', '--max-input', [CompletionResultType]::ParameterName, 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of the human form')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

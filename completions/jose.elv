@@ -201,6 +201,7 @@ set edit:completion:arg-completer[jose] = {|@words|
             cand --version 'Print version'
         }
         &'jose;inspect'= {
+            cand --now 'The time relative ages are computed from (default now; same forms as --exp)'
             cand --max-input 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)'
             cand --json 'Print one JSON object instead of the human form'
             cand -h 'Print help'

@@ -179,6 +179,7 @@ complete -c jose -n "__fish_jose_using_subcommand decrypt" -l json -d 'Print a J
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l force -d 'Overwrite existing output files'
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c jose -n "__fish_jose_using_subcommand inspect" -l now -d 'The time relative ages are computed from (default now; same forms as --exp)' -r
 complete -c jose -n "__fish_jose_using_subcommand inspect" -l max-input -d 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)' -r
 complete -c jose -n "__fish_jose_using_subcommand inspect" -l json -d 'Print one JSON object instead of the human form'
 complete -c jose -n "__fish_jose_using_subcommand inspect" -s h -l help -d 'Print help'

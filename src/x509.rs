@@ -59,7 +59,7 @@ impl DnAttr {
     }
 }
 
-/// A subject name as given: attribute/value pairs in order.
+/// A subject name as written (RFC 4514 order: most specific first).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Subject(pub Vec<(DnAttr, String)>);
 
@@ -266,7 +266,8 @@ fn key_pair(key: &Key, role: &str) -> Result<KeyPair> {
 
 fn dn(subject: &Subject) -> Result<DistinguishedName> {
     let mut dn = DistinguishedName::new();
-    for (attr, value) in &subject.0 {
+    // RFC 4514 writes the most specific RDN first; the encoding puts it last.
+    for (attr, value) in subject.0.iter().rev() {
         // Country and email have fixed string types (RFC 5280 Appendix A).
         let v = match attr {
             DnAttr::Country => DnValue::PrintableString(

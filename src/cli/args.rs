@@ -511,6 +511,9 @@ pub struct InspectArgs {
     /// Print one JSON object instead of the human form
     #[arg(long)]
     pub json: bool,
+    /// The time relative ages are computed from (default now; same forms as --exp)
+    #[arg(long, value_name = "T", value_parser = parse_time, allow_hyphen_values = true)]
+    pub now: Option<TimeArg>,
     #[command(flatten)]
     pub limit: InputLimitArgs,
 }
