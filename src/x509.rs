@@ -378,11 +378,17 @@ pub fn certificate(subject_key: &Key, req: &CertRequest, issuer: Issuer<'_>) -> 
 
 /// A PKCS#10 certificate request (DER) for `key`, signed by it.
 pub fn csr(key: &Key, req: &CertRequest) -> Result<Vec<u8>> {
+    if req.ca {
+        return Err(Error::usage(
+            "--csr cannot request the CA flag (rcgen writes no basic constraints in requests); the issuing CA decides it",
+        ));
+    }
     let mut p = params(req)?;
-    // A request carries no validity, serial or CA decision of its own beyond
-    // what the CA chooses to honour; keep only the name and SANs.
+    // Validity, serial and key identifiers are the issuing CA's choice; a
+    // request carries the name, the SANs and the public key.
     p.is_ca = IsCa::NoCa;
-    p.key_usages.clear();
+    p.serial_number = None;
+    p.use_authority_key_identifier_extension = false;
     let kp = key_pair(key, "the key")?;
     let csr = p
         .serialize_request(&kp)

@@ -59,9 +59,7 @@ pub fn parse(der: &[u8]) -> Result<CertInfo> {
     }
     let spki = cert.public_key();
     let alg_oid = &spki.algorithm.algorithm;
-    let key = super::der::parse(der)
-        .ok()
-        .and_then(|mut ks| if ks.len() == 1 { ks.pop() } else { None });
+    let key = super::cert::from_der(der).ok();
     let key_description = match &key {
         Some(k) => k.material.describe(),
         None => format!("unsupported key type {}", oid_name(alg_oid)),
