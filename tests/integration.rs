@@ -3,5 +3,6 @@
 
 mod util;
 
+mod cert;
 mod conventions;
 mod sync_docs;
