@@ -5,4 +5,5 @@ mod util;
 
 mod cert;
 mod conventions;
+mod inspect;
 mod sync_docs;
