@@ -184,6 +184,16 @@ pub enum San {
     Uri(String),
 }
 
+impl San {
+    /// The name without its type.
+    pub fn value(&self) -> String {
+        match self {
+            San::Dns(v) | San::Email(v) | San::Uri(v) => v.clone(),
+            San::Ip(ip) => ip.to_string(),
+        }
+    }
+}
+
 /// Parse `dns:NAME`, `ip:ADDR`, `email:ADDR`, `uri:URI`.
 pub fn parse_san(s: &str) -> Result<San> {
     let (kind, value) = s.split_once(':').ok_or_else(|| {

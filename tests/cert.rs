@@ -539,3 +539,93 @@ fn certificate_key_has_the_keys_thumbprint() {
         assert_eq!(c["keys"][0]["thumbprint"], c["thumbprint"]);
     }
 }
+
+#[test]
+fn issuing_needs_a_ca_certificate_and_warns_past_its_validity() {
+    let dir = tempdir();
+    let k = key("ec-p256.pkcs8.pem");
+    let leaf = make_cert(dir.path(), "leaf.crt", &["--key", &k, "--cn", "leaf"]);
+    let out = jose()
+        .args([
+            "cert",
+            "--key",
+            &key("rsa2048.pkcs8.pem"),
+            "--cn",
+            "x",
+            "--ca-cert",
+        ])
+        .arg(&leaf)
+        .args(["--ca-key", &k])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a CA certificate"));
+
+    let ca = make_cert(
+        dir.path(),
+        "ca.crt",
+        &["--key", &k, "--cn", "CA", "--ca", "--days", "30"],
+    );
+    let out = jose()
+        .args([
+            "cert",
+            "--key",
+            &key("rsa2048.pkcs8.pem"),
+            "--cn",
+            "x",
+            "--ca-cert",
+        ])
+        .arg(&ca)
+        .args(["--ca-key", &k])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("jose: warning:") && err.contains("after the CA's"),
+        "{err}"
+    );
+    let out = jose()
+        .args([
+            "cert",
+            "--key",
+            &key("rsa2048.pkcs8.pem"),
+            "--cn",
+            "x",
+            "--days",
+            "10",
+            "--ca-cert",
+        ])
+        .arg(&ca)
+        .args(["--ca-key", &k])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn san_only_certificate_is_named_after_its_first_san() {
+    let dir = tempdir();
+    let c = inspect_json(&make_cert(
+        dir.path(),
+        "s.crt",
+        &[
+            "--key",
+            &key("ec-p256.pkcs8.pem"),
+            "--san",
+            "dns:svc.example",
+            "--san",
+            "ip:10.0.0.1",
+        ],
+    ));
+    assert_eq!(c["subject"], "CN=svc.example");
+    assert_eq!(
+        c["sans"],
+        serde_json::json!(["dns:svc.example", "ip:10.0.0.1"])
+    );
+}

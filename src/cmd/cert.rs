@@ -24,6 +24,18 @@ pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
                     Error::usage(format!("{ca_cert}: --ca-cert must be a certificate"))
                 })?;
                 let ca_key = single_key(load_local(io, ca_key)?, ca_key)?;
+                let ca_info = crate::keys::cert_info::parse(&ca_der)?;
+                if !ca_info.is_ca {
+                    return Err(Error::local(format!(
+                        "{ca_cert} is not a CA certificate (no basic constraints CA:TRUE); make one with `jose cert --ca`"
+                    )));
+                }
+                if req.not_after > ca_info.not_after {
+                    io.warn(format!(
+                        "the certificate's validity ends after the CA's ({}); verifiers will reject it from then",
+                        rfc3339(ca_info.not_after)
+                    ));
+                }
                 if ca_key.thumbprint() != ca_cert_key.thumbprint() {
                     return Err(Error::local(format!(
                         "the CA key {} does not belong to the CA certificate {}",
@@ -72,16 +84,19 @@ fn request(args: &CertArgs, now: i64) -> Result<CertRequest> {
         }
         subject.0.insert(0, (x509::DnAttr::CommonName, cn.clone()));
     }
-    if subject.0.is_empty() && args.san.is_empty() {
-        return Err(Error::usage(
-            "a certificate needs a name: give --subject, --cn or --san",
-        ));
-    }
     let sans = args
         .san
         .iter()
         .map(|s| x509::parse_san(s))
         .collect::<Result<Vec<_>>>()?;
+    if subject.0.is_empty() {
+        // An empty subject would need a critical SAN extension (RFC 5280
+        // §4.2.1.6), which rcgen does not write; name it after the first SAN.
+        let first = sans.first().ok_or_else(|| {
+            Error::usage("a certificate needs a name: give --subject, --cn or --san")
+        })?;
+        subject.0.push((x509::DnAttr::CommonName, first.value()));
+    }
     let not_before = args.not_before.map_or(now, |t| t.resolve(now));
     let not_after = match args.not_after {
         Some(t) => t.resolve(now),
@@ -111,4 +126,14 @@ fn single_key(mut keys: Vec<Key>, origin: &str) -> Result<Key> {
     }
     keys.pop()
         .ok_or_else(|| Error::usage(format!("{origin} holds no key")))
+}
+
+fn rfc3339(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| t.to_string())
 }
