@@ -4,6 +4,8 @@
 pub mod cert;
 pub mod completions;
 pub mod inspect;
+pub mod key;
+pub mod keygen;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -14,6 +16,8 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
         Command::Completions(a) => completions::run(a, io),
         Command::Cert(a) => cert::run(a, io),
         Command::Inspect(a) => inspect::run(a, io),
+        Command::Keygen(a) => keygen::run(a, io),
+        Command::Key(a) => key::run(a, io),
         other => Err(Error::usage(format!(
             "`jose {}` is not available in this build yet",
             other.name()

@@ -7,6 +7,7 @@ pub mod cert;
 pub mod cert_info;
 pub mod certmap;
 pub mod der;
+pub mod export;
 pub mod jwk;
 pub mod pem;
 pub mod source;
