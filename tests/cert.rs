@@ -537,6 +537,15 @@ fn certificate_key_has_the_keys_thumbprint() {
         assert!(c["thumbprint"].is_string(), "{c}");
         assert_eq!(c["thumbprint"], kj["keys"][0]["thumbprint"], "{k}");
         assert_eq!(c["keys"][0]["thumbprint"], c["thumbprint"]);
+        // `jose key` reads the certificate as a key source (what
+        // `encrypt --key cert.pem` relies on) and agrees.
+        let mut a = jose();
+        a.args(["key", "--thumbprint"]).arg(&cert);
+        let mut b = jose();
+        b.args(["key", "--thumbprint", &key(k)]);
+        let (a, b) = (stdout_of(a), stdout_of(b));
+        assert_eq!(a, b, "{k}");
+        assert_eq!(a.trim(), c["thumbprint"].as_str().unwrap_or("?"), "{k}");
     }
 }
 
@@ -628,4 +637,29 @@ fn san_only_certificate_is_named_after_its_first_san() {
         c["sans"],
         serde_json::json!(["dns:svc.example", "ip:10.0.0.1"])
     );
+}
+
+#[test]
+fn keys_from_keygen_in_pem_and_jwk_work() {
+    if !require_tool("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    for (alg, format) in [("ES384", "pem"), ("EdDSA", "jwk"), ("RS256", "jwk")] {
+        let k = dir.path().join(format!("{alg}.{format}"));
+        jose()
+            .args(["keygen", "--alg", alg, "--format", format, "-o"])
+            .arg(&k)
+            .assert()
+            .success();
+        let ks = k.to_str().expect("utf-8");
+        let cert = make_cert(
+            dir.path(),
+            &format!("{alg}.crt"),
+            &["--key", ks, "--cn", alg],
+        );
+        let c = cert.to_str().expect("utf-8");
+        let (ok, text) = openssl(&["verify", "-CAfile", c, c]);
+        assert!(ok, "{alg} {format}: {text}");
+    }
 }
