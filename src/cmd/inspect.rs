@@ -80,7 +80,8 @@ fn classify(raw: &[u8]) -> Result<Inspected> {
     {
         return peek::compact(&t).map(Inspected::Token).map_err(Error::from);
     }
-    if raw.first() == Some(&0x30) {
+    // DER that happens to be UTF-8 still has length bytes below 0x20.
+    if raw.first() == Some(&0x30) && raw.iter().any(|b| *b < 0x20 && !b.is_ascii_whitespace()) {
         return classify_der(raw);
     }
     Err(malformed(format!(
@@ -185,15 +186,7 @@ fn classify_der(raw: &[u8]) -> Result<Inspected> {
     }
     crate::keys::der::parse(raw)
         .map(Inspected::Keys)
-        .map_err(|e| {
-            as_malformed(match e {
-                Error::Local { msg, source } => Error::Local {
-                    msg: format!("DER that is neither a certificate nor a key: {msg}"),
-                    source,
-                },
-                other => other,
-            })
-        })
+        .map_err(as_malformed)
 }
 
 // ---------------------------------------------------------------- JSON form
@@ -459,7 +452,10 @@ fn claims_human(claims: &Object, now: i64, out: &mut String) {
         let line = match claims.get(n) {
             Some(Value::Number(num)) => {
                 match num.as_i64().or_else(|| num.as_f64().map(|f| f as i64)) {
-                    Some(t) => format!("{} ({})", date(t), relative(n, t, now)),
+                    Some(t) if OffsetDateTime::from_unix_timestamp(t).is_ok() => {
+                        format!("{} ({})", date(t), relative(n, t, now))
+                    }
+                    Some(t) => format!("{t} (not a representable date)"),
                     None => "not a usable number".into(),
                 }
             }

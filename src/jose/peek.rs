@@ -197,6 +197,14 @@ pub fn json(o: &Object) -> Result<Peeked, Rejection> {
         Some(_) => return Err(bad("\"signatures\" must be an array")),
         None => (Serialization::Flattened, vec![sig(o)?]),
     };
+    if signatures
+        .iter()
+        .any(|s| s.protected.is_none() && s.header.is_none())
+    {
+        return Err(bad(
+            "a JWS signature has neither a protected nor an unprotected header",
+        ));
+    }
     let payload = match opt_str(o, "payload")? {
         None => None,
         Some(p) if unencoded(signatures.first().and_then(|s| s.protected.as_ref())) => {
@@ -249,6 +257,11 @@ fn json_jwe(o: &Object) -> Result<Peeked, Rejection> {
             )],
         ),
     };
+    if protected.is_none() && unprotected.is_none() && recipients.iter().any(|(h, _)| h.is_none()) {
+        return Err(bad(
+            "a JWE recipient has no header at all (no \"alg\" anywhere)",
+        ));
+    }
     Ok(Peeked::Jwe(JwePeek {
         serialization,
         protected,
