@@ -663,3 +663,58 @@ fn keys_from_keygen_in_pem_and_jwk_work() {
         assert!(ok, "{alg} {format}: {text}");
     }
 }
+
+#[test]
+fn three_level_chain_verifies() {
+    if !require_tool("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let (root_k, inter_k, leaf_k) = (
+        key("rsa2048.pkcs8.pem"),
+        key("ec-p384.pkcs8.pem"),
+        key("ed25519.pkcs8.pem"),
+    );
+    let root = make_cert(
+        dir.path(),
+        "root.crt",
+        &["--key", &root_k, "--cn", "Root", "--ca"],
+    );
+    let root_s = root.to_str().expect("utf-8");
+    let inter = make_cert(
+        dir.path(),
+        "inter.crt",
+        &[
+            "--key",
+            &inter_k,
+            "--cn",
+            "Intermediate",
+            "--ca",
+            "--ca-cert",
+            root_s,
+            "--ca-key",
+            &root_k,
+        ],
+    );
+    let inter_s = inter.to_str().expect("utf-8");
+    let leaf = make_cert(
+        dir.path(),
+        "leaf.crt",
+        &[
+            "--key",
+            &leaf_k,
+            "--cn",
+            "leaf",
+            "--ca-cert",
+            inter_s,
+            "--ca-key",
+            &inter_k,
+        ],
+    );
+    let leaf_s = leaf.to_str().expect("utf-8");
+    let (ok, text) = openssl(&["verify", "-CAfile", root_s, "-untrusted", inter_s, leaf_s]);
+    assert!(ok, "{text}");
+    // Without the intermediate the chain is incomplete.
+    let (ok, _) = openssl(&["verify", "-CAfile", root_s, leaf_s]);
+    assert!(!ok);
+}
