@@ -718,3 +718,57 @@ fn three_level_chain_verifies() {
     let (ok, _) = openssl(&["verify", "-CAfile", root_s, leaf_s]);
     assert!(!ok);
 }
+
+#[test]
+fn ca_certifies_a_public_key() {
+    if !require_tool("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let ca_k = key("ec-p384.pkcs8.pem");
+    let ca = make_cert(
+        dir.path(),
+        "ca.crt",
+        &["--key", &ca_k, "--cn", "CA", "--ca"],
+    );
+    let ca_s = ca.to_str().expect("utf-8");
+    for public in ["ec-p256.spki.pem", "rsa2048.spki.der", "ed25519.spki.pem"] {
+        let leaf = make_cert(
+            dir.path(),
+            &format!("{public}.crt"),
+            &[
+                "--key",
+                &key(public),
+                "--cn",
+                "pub",
+                "--ca-cert",
+                ca_s,
+                "--ca-key",
+                &ca_k,
+            ],
+        );
+        let (ok, text) = openssl(&["verify", "-CAfile", ca_s, leaf.to_str().expect("utf-8")]);
+        assert!(ok, "{public}: {text}");
+        assert_eq!(
+            inspect_json(&leaf)["thumbprint"],
+            inspect_json(&data(&format!("keys/{public}")))["keys"][0]["thumbprint"]
+        );
+    }
+    // Key types rcgen cannot write into a certificate: a clear exit 2.
+    let out = jose()
+        .args([
+            "cert",
+            "--key",
+            &key("x25519.spki.pem"),
+            "--cn",
+            "x",
+            "--ca-cert",
+            ca_s,
+            "--ca-key",
+            &ca_k,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("X25519"));
+}
