@@ -4,4 +4,5 @@
 mod util;
 
 mod conventions;
+mod keys;
 mod sync_docs;
