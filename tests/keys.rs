@@ -310,7 +310,7 @@ fn thumbprints_match_jwcrypto() {
         .collect();
     assert_eq!(theirs.len(), files.len());
     for (f, t) in files.iter().zip(&theirs) {
-        assert_eq!(thumbprints(f), [t.clone()], "{f}");
+        assert_eq!(thumbprints(f), std::slice::from_ref(t), "{f}");
     }
 }
 
