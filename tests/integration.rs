@@ -6,4 +6,5 @@ mod util;
 mod cert;
 mod conventions;
 mod inspect;
+mod keys;
 mod sync_docs;
