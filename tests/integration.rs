@@ -3,5 +3,8 @@
 
 mod util;
 
+mod cert;
 mod conventions;
+mod inspect;
+mod keys;
 mod sync_docs;

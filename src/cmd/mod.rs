@@ -1,7 +1,11 @@
 //! One `run(args, io)` per subcommand: wires I/O to the library and renders
 //! the result. No cryptography and no parsing of JOSE objects here.
 
+pub mod cert;
 pub mod completions;
+pub mod inspect;
+pub mod key;
+pub mod keygen;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -10,6 +14,10 @@ use crate::io::Io;
 pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
     match &cli.command {
         Command::Completions(a) => completions::run(a, io),
+        Command::Cert(a) => cert::run(a, io),
+        Command::Inspect(a) => inspect::run(a, io),
+        Command::Keygen(a) => keygen::run(a, io),
+        Command::Key(a) => key::run(a, io),
         other => Err(Error::usage(format!(
             "`jose {}` is not available in this build yet",
             other.name()

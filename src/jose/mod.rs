@@ -4,3 +4,4 @@
 pub mod alg;
 pub mod b64;
 pub mod json;
+pub mod peek;

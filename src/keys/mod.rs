@@ -3,8 +3,11 @@
 //! [`KeySet::candidates`] is the one place that decides which keys a token may
 //! be checked with.
 
+pub mod cert;
+pub mod cert_info;
 pub mod certmap;
 pub mod der;
+pub mod export;
 pub mod jwk;
 pub mod pem;
 pub mod remote;
