@@ -4,6 +4,7 @@
 //! ([`Unspecified`]); key-parse failures are explained ([`KeyRejected`]).
 
 mod keys;
+pub mod sig;
 
 pub use keys::{KeySpec, check_key, ec_public, generate, okp_public};
 

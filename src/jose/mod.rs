@@ -3,4 +3,8 @@
 
 pub mod alg;
 pub mod b64;
+pub mod claims;
 pub mod json;
+pub mod jws;
+pub mod policy;
+pub mod verify;
