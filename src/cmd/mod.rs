@@ -2,6 +2,8 @@
 //! the result. No cryptography and no parsing of JOSE objects here.
 
 pub mod completions;
+pub mod key;
+pub mod keygen;
 pub mod sign;
 pub mod verify;
 
@@ -12,6 +14,8 @@ use crate::io::Io;
 pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
     match &cli.command {
         Command::Completions(a) => completions::run(a, io),
+        Command::Keygen(a) => keygen::run(a, io),
+        Command::Key(a) => key::run(a, io),
         Command::Sign(a) => sign::run(a, io),
         Command::Verify(a) => verify::run(a, io),
         other => Err(Error::usage(format!(

@@ -155,6 +155,7 @@ pub fn from_value(v: &Value) -> Result<Key> {
             key.x5c.push(der);
         }
     }
+    check_alg_and_use(&key)?;
     key.x5t = bytes(o, "x5t")?;
     key.x5t_s256 = bytes(o, "x5t#S256")?;
     if let Some(leaf) = key.x5c.first() {
@@ -167,10 +168,80 @@ pub fn from_value(v: &Value) -> Result<Key> {
                 "\"x5t\"/\"x5t#S256\" do not match the certificate in \"x5c\"",
             ));
         }
+        // RFC 7517 §4.7: the certificate's key MUST match the JWK's key.
+        let cert_key = super::cert::from_der(leaf)
+            .map_err(|e| err(format!("\"x5c\" first certificate: {e}")))?;
+        if key.material.to_public() != Some(cert_key.material) {
+            return Err(err(
+                "the key in \"x5c\"'s first certificate is not the JWK's key",
+            ));
+        }
         key.x5t = Some(sha1);
         key.x5t_s256 = Some(sha256);
     }
     Ok(key)
+}
+
+/// A registered `alg` the key cannot serve, or a `use` that contradicts it,
+/// makes the JWK unusable as written (RFC 7517 §4.2, §4.4; RFC 7518 §3.2 for
+/// HMAC key sizes): reject it rather than guess which member is wrong.
+/// Unregistered `alg` names are kept and never select any cryptography.
+fn check_alg_and_use(key: &Key) -> Result<()> {
+    use crate::jose::alg::{JweAlg, KeyFamily};
+    let Some(alg) = &key.alg else {
+        return Ok(());
+    };
+    let (family, want_use, min_len, exact_len) = match alg {
+        KeyAlg::Jws(a) => (
+            a.family(),
+            KeyUse::Sig,
+            a.sha().filter(|_| a.is_hmac()).map(|s| s.output_len()),
+            None,
+        ),
+        KeyAlg::Jwe(
+            JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW,
+        ) => (KeyFamily::Oct, KeyUse::Enc, None, None),
+        KeyAlg::Jwe(a) => {
+            let exact = a.kw_len().filter(|_| a.family() == KeyFamily::Oct);
+            (a.family(), KeyUse::Enc, None, exact)
+        }
+        KeyAlg::Enc(e) => (KeyFamily::Oct, KeyUse::Enc, None, Some(e.key_len())),
+        KeyAlg::Unknown(_) => return Ok(()),
+    };
+    if !key.material.fits(family) {
+        return Err(err(format!(
+            "\"alg\" {alg} cannot be used with a {} key",
+            key.material.describe()
+        )));
+    }
+    if let KeyMaterial::Oct { k } = &key.material {
+        let bits = k.len() * 8;
+        if let Some(min) = min_len
+            && k.len() < min
+        {
+            return Err(err(format!(
+                "{alg} needs a key of at least {} bits, this one has {bits} (RFC 7518 §3.2)",
+                min * 8
+            )));
+        }
+        if let Some(len) = exact_len
+            && k.len() != len
+        {
+            return Err(err(format!(
+                "{alg} needs a {}-bit key, this one has {bits}",
+                len * 8
+            )));
+        }
+    }
+    if let Some(u @ (KeyUse::Sig | KeyUse::Enc)) = &key.key_use
+        && *u != want_use
+    {
+        return Err(err(format!(
+            "\"use\" {} contradicts \"alg\" {alg}",
+            u.as_str()
+        )));
+    }
+    Ok(())
 }
 
 /// Parse a JWKS object (`{"keys":[...]}`). Entries of unknown key types are
