@@ -4,5 +4,6 @@
 mod util;
 
 mod conventions;
+mod jws_cli;
 mod jws_vectors;
 mod sync_docs;
