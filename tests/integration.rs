@@ -4,6 +4,7 @@
 mod util;
 
 mod conventions;
+mod jws_adversarial;
 mod jws_cli;
 mod jws_vectors;
 mod sync_docs;
