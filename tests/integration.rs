@@ -7,4 +7,7 @@ mod cert;
 mod conventions;
 mod inspect;
 mod keys;
+mod jws_adversarial;
+mod jws_cli;
+mod jws_vectors;
 mod sync_docs;

@@ -4,6 +4,7 @@
 //! ([`Unspecified`]); key-parse failures are explained ([`KeyRejected`]).
 
 mod keys;
+pub mod sig;
 
 pub use keys::{
     KeySpec, RSA_MIN_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,

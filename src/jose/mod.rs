@@ -3,5 +3,9 @@
 
 pub mod alg;
 pub mod b64;
+pub mod claims;
 pub mod json;
 pub mod peek;
+pub mod jws;
+pub mod policy;
+pub mod verify;
