@@ -3,4 +3,7 @@
 
 pub mod alg;
 pub mod b64;
+pub mod decrypt;
+pub mod encrypt;
 pub mod json;
+pub mod jwe;
