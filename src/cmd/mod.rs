@@ -2,6 +2,8 @@
 //! the result. No cryptography and no parsing of JOSE objects here.
 
 pub mod completions;
+pub mod key;
+pub mod keygen;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -10,6 +12,8 @@ use crate::io::Io;
 pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
     match &cli.command {
         Command::Completions(a) => completions::run(a, io),
+        Command::Keygen(a) => keygen::run(a, io),
+        Command::Key(a) => key::run(a, io),
         other => Err(Error::usage(format!(
             "`jose {}` is not available in this build yet",
             other.name()

@@ -68,6 +68,22 @@ pub fn ec_public(curve: Curve, d: &[u8]) -> Result<(Vec<u8>, Vec<u8>), KeyReject
     })
 }
 
+/// Decode a SEC1 point (uncompressed or compressed) of `curve` into its
+/// fixed-length affine coordinates (x, y); the identity and off-curve points
+/// are refused.
+pub fn ec_point_from_sec1(curve: Curve, bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), KeyRejected> {
+    use elliptic_curve_ext::*;
+    with_curve!(curve, c => {
+        let pk = c::PublicKey::from_sec1_bytes(bytes)
+            .map_err(|_| KeyRejected(format!("public point is not on curve {}", curve.jwk_name())))?;
+        let point = pk.to_encoded_point(false);
+        match (point.x(), point.y()) {
+            (Some(x), Some(y)) => Ok((x.to_vec(), y.to_vec())),
+            _ => Err(KeyRejected("public point at infinity".into())),
+        }
+    })
+}
+
 /// Whether (x, y) is a point on `curve` (and not the identity).
 fn ec_point_valid(curve: Curve, x: &[u8], y: &[u8]) -> bool {
     let p = uncompressed(x, y);

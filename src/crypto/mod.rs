@@ -11,7 +11,9 @@ mod keys;
 pub mod pbes2;
 pub mod rsa_enc;
 
-pub use keys::{KeySpec, check_key, ec_public, generate, okp_public};
+pub use keys::{
+    KeySpec, RSA_MIN_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,
+};
 
 use ring::digest;
 use ring::rand::{SecureRandom, SystemRandom};

@@ -167,6 +167,14 @@ pub fn from_value(v: &Value) -> Result<Key> {
                 "\"x5t\"/\"x5t#S256\" do not match the certificate in \"x5c\"",
             ));
         }
+        // RFC 7517 §4.7: the certificate's key MUST match the JWK's key.
+        let cert_key = super::cert::from_der(leaf)
+            .map_err(|e| err(format!("\"x5c\" first certificate: {e}")))?;
+        if key.material.to_public() != Some(cert_key.material) {
+            return Err(err(
+                "the key in \"x5c\"'s first certificate is not the JWK's key",
+            ));
+        }
         key.x5t = Some(sha1);
         key.x5t_s256 = Some(sha256);
     }

@@ -3,8 +3,10 @@
 //! [`KeySet::candidates`] is the one place that decides which keys a token may
 //! be checked with.
 
+pub mod cert;
 pub mod certmap;
 pub mod der;
+pub mod export;
 pub mod jwk;
 pub mod pem;
 pub mod source;
