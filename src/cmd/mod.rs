@@ -2,6 +2,8 @@
 //! the result. No cryptography and no parsing of JOSE objects here.
 
 pub mod completions;
+pub mod decrypt;
+pub mod encrypt;
 pub mod key;
 pub mod keygen;
 
@@ -12,6 +14,8 @@ use crate::io::Io;
 pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
     match &cli.command {
         Command::Completions(a) => completions::run(a, io),
+        Command::Encrypt(a) => encrypt::run(a, io),
+        Command::Decrypt(a) => decrypt::run(a, io),
         Command::Keygen(a) => keygen::run(a, io),
         Command::Key(a) => key::run(a, io),
         other => Err(Error::usage(format!(

@@ -1,0 +1,135 @@
+//! `jose decrypt`: JWE + keys → plaintext, or a JSON report per token.
+
+use serde_json::{Value, json};
+
+use crate::cli::DecryptArgs;
+use crate::error::{Error, Rejection, Result};
+use crate::io::{self, Emit, Io};
+use crate::jose::b64;
+use crate::jose::decrypt::{DecryptOptions, Decrypted, decrypt};
+use crate::keys::{KeySet, Secret, source};
+
+fn options(args: &DecryptArgs) -> DecryptOptions {
+    DecryptOptions {
+        algs: args.alg.clone(),
+        encs: args.enc.clone(),
+        max_p2c: args.max_p2c,
+        max_size: args.max_size,
+    }
+}
+
+/// The protected header of a token that failed, when it can be read at all.
+fn header_of(token: &str) -> Value {
+    crate::jose::jwe::parse(token)
+        .ok()
+        .and_then(|j| j.joint_header(0).ok())
+        .map_or(Value::Object(Default::default()), Value::Object)
+}
+
+fn report(token: &str, r: &std::result::Result<Decrypted, Rejection>) -> Value {
+    match r {
+        Ok(d) => json!({
+            "valid": true,
+            "header": Value::Object(d.header.clone()),
+            "plaintext": std::str::from_utf8(&d.plaintext).ok(),
+            "plaintext_b64": b64::encode(&d.plaintext),
+            "error": null,
+        }),
+        Err(e) => json!({
+            "valid": false,
+            "header": header_of(token),
+            "plaintext": null,
+            "plaintext_b64": null,
+            "error": {"code": e.code.as_str(), "message": e.detail},
+        }),
+    }
+}
+
+pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
+    if !args.verify_key.is_empty() {
+        return Err(Error::usage(
+            "--verify-key (nested JWT) is not available in this build yet",
+        ));
+    }
+    let mut keys = source::load_all_local(io, &args.keys.key)?;
+    if let Some(k) = source::secret_key(io, &args.secret)? {
+        keys.push(k);
+    }
+    let password: Option<Secret> = source::password(io, &args.password)?;
+    if keys.is_empty() && password.is_none() {
+        return Err(Error::usage(
+            "no key: give --key SOURCE, --secret-file/--secret-env or --password-file/--password-env",
+        ));
+    }
+    let keys = KeySet::new(keys);
+    let opts = options(args);
+    let pw = password.as_deref().map(|p| p.as_slice());
+
+    if args.lines {
+        let raw = io::input::read_token_bytes(io, args.token.as_deref(), args.limit.max_input)?;
+        let text = String::from_utf8_lossy(&raw);
+        let tokens: Vec<String> = text
+            .lines()
+            .map(io::input::normalize_token)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let reports = parallel_reports(&tokens, &keys, pw, &opts);
+        let mut out = String::new();
+        let mut first_err = None;
+        for (token, r) in tokens.iter().zip(&reports) {
+            out.push_str(&report(token, r).to_string());
+            out.push('\n');
+            if let (Err(e), None) = (r, &first_err) {
+                first_err = Some(e.clone());
+            }
+        }
+        io::emit(io, &args.out, out.as_bytes(), Emit::Line, false)?;
+        return match first_err {
+            Some(e) => Err(Error::Rejected(e)),
+            None => Ok(()),
+        };
+    }
+
+    let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
+    let result = decrypt(&token, &keys, pw, &opts);
+    if args.json {
+        let line = report(&token, &result).to_string();
+        io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
+        return result.map(|_| ()).map_err(Error::Rejected);
+    }
+    drop(token);
+    let d = result?;
+    io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true)
+}
+
+/// Decrypt many tokens on all cores, results in input order.
+fn parallel_reports(
+    tokens: &[String],
+    keys: &KeySet,
+    pw: Option<&[u8]>,
+    opts: &DecryptOptions,
+) -> Vec<std::result::Result<Decrypted, Rejection>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    let chunk = tokens.len().div_ceil(workers).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tokens
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|t| decrypt(t, keys, pw, opts))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(crate::jose::jwe::keymgmt::failed()); chunk])
+            })
+            .collect()
+    })
+}
