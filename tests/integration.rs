@@ -4,4 +4,5 @@
 mod util;
 
 mod conventions;
+mod jwe_vectors;
 mod sync_docs;

@@ -108,6 +108,29 @@ fn check_protected_only(jwe: &Jwe) -> Result<(), Rejection> {
     }
 }
 
+/// A key's own `alg`, `use` and `key_ops` restrict what it may do (RFC 7517
+/// §4.2-§4.4): a key made for A128GCMKW never unwraps an A128KW token.
+fn key_permits(k: &crate::keys::Key, alg: JweAlg, enc: JweEnc) -> bool {
+    use crate::jose::alg::KeyAlg;
+    let alg_ok = match &k.alg {
+        None | Some(KeyAlg::Unknown(_)) => true,
+        Some(KeyAlg::Jwe(a)) => *a == alg,
+        Some(KeyAlg::Enc(e)) => alg == JweAlg::Dir && *e == enc,
+        Some(KeyAlg::Jws(_)) => false,
+    };
+    let use_ok = !matches!(k.key_use, Some(crate::keys::KeyUse::Sig));
+    let ops_ok = k.key_ops.as_ref().is_none_or(|ops| {
+        let want = if alg.is_direct() {
+            "decrypt"
+        } else {
+            "unwrapKey"
+        };
+        ops.iter()
+            .any(|o| o == want || o == "decrypt" || o == "deriveKey" || o == "deriveBits")
+    });
+    alg_ok && use_ok && ops_ok
+}
+
 struct Attempt<'a> {
     recipient: usize,
     header: Header,
@@ -191,7 +214,7 @@ pub fn decrypt_parsed(
                     .candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref())
                     .collect();
                 for k in &keys.keys {
-                    if cands.iter().any(|c| std::ptr::eq(*c, k)) {
+                    if cands.iter().any(|c| std::ptr::eq(*c, k)) && key_permits(k, alg, enc) {
                         out.push(Unwrapper::Key(&k.material));
                     }
                 }
