@@ -4,5 +4,6 @@
 mod util;
 
 mod conventions;
+mod jwe_primitives;
 mod jwe_vectors;
 mod sync_docs;
