@@ -177,7 +177,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__decrypt)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --password-file --password-env --alg --enc --max-p2c --max-size --verify-key --verify-alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --lines --json --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --secret-file --secret-env --secret --password-file --password-env --alg --enc --max-p2c --max-size --verify-key --verify-alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --lines --threads --json --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +268,10 @@ _jose() {
                     return 0
                     ;;
                 --crit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -747,7 +751,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__verify)
-            opts="-k -q -o -h -V --key --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --json --quiet --max-input --output --force --help --version"
+            opts="-k -q -o -h -V --key --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,6 +830,10 @@ _jose() {
                     return 0
                     ;;
                 --detached-payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -392,6 +392,9 @@ pub struct VerifyArgs {
     /// Every input line is a token; one JSON report per line (implies --json)
     #[arg(long)]
     pub lines: bool,
+    /// With --lines: verifying threads (default: every core)
+    #[arg(long, value_name = "N", requires = "lines", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Print a JSON report instead of the payload
     #[arg(long)]
     pub json: bool,
@@ -490,6 +493,9 @@ pub struct DecryptArgs {
     /// Every input line is a token; one JSON report per line (implies --json)
     #[arg(long)]
     pub lines: bool,
+    /// With --lines: verifying threads (default: every core)
+    #[arg(long, value_name = "N", requires = "lines", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Print a JSON report instead of the plaintext
     #[arg(long)]
     pub json: bool,

@@ -6,6 +6,8 @@ pub mod decrypt;
 pub mod encrypt;
 pub mod key;
 pub mod keygen;
+pub mod sign;
+pub mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -18,6 +20,8 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
         Command::Decrypt(a) => decrypt::run(a, io),
         Command::Keygen(a) => keygen::run(a, io),
         Command::Key(a) => key::run(a, io),
+        Command::Sign(a) => sign::run(a, io),
+        Command::Verify(a) => verify::run(a, io),
         other => Err(Error::usage(format!(
             "`jose {}` is not available in this build yet",
             other.name()

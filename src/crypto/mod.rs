@@ -10,6 +10,7 @@ pub mod ecdh;
 mod keys;
 pub mod pbes2;
 pub mod rsa_enc;
+pub mod sig;
 
 pub use keys::{
     KeySpec, RSA_MIN_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,

@@ -1,0 +1,389 @@
+//! JWS verification: the API every caller uses (`verify`, `decrypt
+//! --verify-key`, remote-key presets). Steps: parse strictly, check each
+//! signature's header (`alg`, `crit`), the allow-list, key choice, the
+//! signature, then the claims policy on the signature that verified.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::crypto::sig;
+use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::jose::alg::{JwsAlg, KeyAlg};
+use crate::jose::json;
+use crate::jose::jws::{self, Jws, JwsSignature, header, signing_input};
+use crate::jose::policy::Policy;
+use crate::keys::{Key, KeySet, KeyUse};
+
+/// Everything a verification needs besides the token and the keys.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Accepted algorithms; `None`: every algorithm the given keys can verify.
+    pub algs: Option<Vec<JwsAlg>>,
+    pub policy: Policy,
+    /// `crit` names the caller understands besides the built-in `b64`.
+    pub crit: Vec<String>,
+    /// The payload of a detached-content JWS (RFC 7515 Appendix F).
+    pub detached_payload: Option<Vec<u8>>,
+}
+
+/// The key a token verified with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUsed {
+    pub kid: Option<String>,
+    /// RFC 7638 thumbprint; `None` for symmetric keys, whose thumbprint
+    /// would be a hash of the secret itself.
+    pub thumbprint: Option<String>,
+}
+
+/// An accepted token.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The merged header of the signature that verified.
+    pub header: Map<String, Value>,
+    pub alg: JwsAlg,
+    pub payload: Vec<u8>,
+    /// The claims when the payload is a JSON object.
+    pub claims: Option<Map<String, Value>>,
+    pub key: KeyUsed,
+    /// Which signature verified (0 for compact and flattened).
+    pub signature_index: usize,
+    /// Things an operator should know though the token is accepted (a short
+    /// HMAC secret).
+    pub warnings: Vec<String>,
+}
+
+/// Where verification gets its keys. Local keys are a [`KeySet`]; remote
+/// sources (JWKS URLs, OIDC, Firebase) implement this and may refetch once
+/// when a token names a `kid` they do not hold.
+pub trait KeyProvider: Sync {
+    fn keys(&self) -> Result<Arc<KeySet>>;
+    /// Called once when no key matched a token's `kid`; `Some` is a fresh set
+    /// to retry with. Rate limiting is the provider's business.
+    fn refresh_for_kid(&self, _kid: &str) -> Result<Option<Arc<KeySet>>> {
+        Ok(None)
+    }
+}
+
+/// A fixed, already loaded key set.
+pub struct StaticKeys(pub Arc<KeySet>);
+
+impl KeyProvider for StaticKeys {
+    fn keys(&self) -> Result<Arc<KeySet>> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Verify through a provider: a `no_matching_key` for a token with a `kid`
+/// asks the provider for a fresh set once. Provider failures are errors
+/// (exit 3 for remote sources), rejections are `Error::Rejected`.
+pub fn verify_with(
+    token: &str,
+    provider: &dyn KeyProvider,
+    opts: &VerifyOptions,
+) -> Result<Verified> {
+    let keys = provider.keys()?;
+    match verify(token, &keys, opts) {
+        Err(r) if r.code == RejectCode::NoMatchingKey => {
+            let kid = jws::parse(token).ok().and_then(|j| {
+                j.signatures
+                    .into_iter()
+                    .find_map(|s| kid_of(&s.header).map(str::to_owned))
+            });
+            if let Some(kid) = kid
+                && let Some(fresh) = provider.refresh_for_kid(&kid)?
+            {
+                return verify(token, &fresh, opts).map_err(Error::from);
+            }
+            Err(r.into())
+        }
+        other => other.map_err(Error::from),
+    }
+}
+
+fn kid_of(h: &Map<String, Value>) -> Option<&str> {
+    match h.get("kid") {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Whether a key may verify tokens at all (`use`/`key_ops`, RFC 7517 §4.2-4.3).
+fn key_may_verify(k: &Key) -> bool {
+    if k.key_use.as_ref().is_some_and(|u| *u != KeyUse::Sig) {
+        return false;
+    }
+    if let Some(ops) = &k.key_ops
+        && !ops.iter().any(|o| o == "verify")
+    {
+        return false;
+    }
+    true
+}
+
+fn same_alg(a: JwsAlg, b: JwsAlg) -> bool {
+    let ed = |x| matches!(x, JwsAlg::EdDSA | JwsAlg::Ed25519);
+    a == b || (ed(a) && ed(b))
+}
+
+/// Whether key `k` may verify `alg`: its family fits and its own JWK `alg`,
+/// when it has one, names this algorithm.
+pub fn key_serves(k: &Key, alg: JwsAlg) -> bool {
+    k.material.fits(alg.family())
+        && key_may_verify(k)
+        && match &k.alg {
+            None => true,
+            Some(KeyAlg::Jws(a)) => same_alg(*a, alg),
+            Some(_) => false,
+        }
+}
+
+/// The default allow-list: every JWS algorithm some given key can verify.
+pub fn default_algs(keys: &KeySet) -> Vec<JwsAlg> {
+    JwsAlg::ALL
+        .iter()
+        .copied()
+        .filter(|a| keys.keys.iter().any(|k| key_serves(k, *a)))
+        .collect()
+}
+
+fn b64_member(h: &Map<String, Value>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
+    match h.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => crate::jose::b64::decode(s)
+            .map(Some)
+            .ok_or_else(|| Rejection::malformed(format!("header {name:?} is not valid base64url"))),
+        Some(_) => Err(Rejection::malformed(format!(
+            "header {name:?} is not a string"
+        ))),
+    }
+}
+
+/// How far a failed signature got; the furthest is reported.
+fn stage(c: RejectCode) -> u8 {
+    match c {
+        RejectCode::Malformed => 0,
+        RejectCode::UnsupportedAlg => 1,
+        RejectCode::UnknownCrit => 2,
+        RejectCode::AlgNotAllowed => 3,
+        RejectCode::NoMatchingKey => 4,
+        _ => 5,
+    }
+}
+
+struct Hit<'k> {
+    index: usize,
+    alg: JwsAlg,
+    key: &'k Key,
+}
+
+fn check_signature<'k>(
+    s: &JwsSignature,
+    payload_segment: &[u8],
+    keys: &'k KeySet,
+    algs: &[JwsAlg],
+    opts: &VerifyOptions,
+) -> Result<(JwsAlg, &'k Key), Rejection> {
+    // `candidates` ties its items to the header borrows; map back to the set.
+    let found = |k: &Key| keys.keys.iter().find(|x| std::ptr::eq(*x, k));
+    let alg = s.alg.clone()?;
+    let unprotected = None;
+    header::check_crit(&s.protected, unprotected, &opts.crit)?;
+    if !algs.contains(&alg) {
+        let detail = match &opts.algs {
+            Some(_) => format!(
+                "alg {alg} is not in the allow-list ({})",
+                algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+            ),
+            None => format!("alg {alg}: none of the given keys can verify it"),
+        };
+        return Err(Rejection::new(RejectCode::AlgNotAllowed, detail));
+    }
+    let kid = match s.header.get("kid") {
+        None => None,
+        Some(Value::String(k)) => Some(k.as_str()),
+        Some(_) => return Err(Rejection::malformed("header \"kid\" is not a string")),
+    };
+    let x5t = b64_member(&s.header, "x5t")?;
+    let x5t256 = b64_member(&s.header, "x5t#S256")?;
+    let input = signing_input(&s.protected_b64, payload_segment);
+    let mut tried = false;
+    for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {
+        if !key_serves(k, alg) {
+            continue;
+        }
+        tried = true;
+        if sig::verify(alg, &k.material, &input, &s.signature).is_ok()
+            && let Some(k) = found(k)
+        {
+            return Ok((alg, k));
+        }
+    }
+    if !tried {
+        let what = match (kid, &x5t, &x5t256) {
+            (Some(kid), _, _) => format!("no {alg} key with kid {kid:?}"),
+            (None, Some(_), _) | (None, _, Some(_)) => {
+                format!("no {alg} key with the token's certificate thumbprint")
+            }
+            _ => format!("no key for {alg} was given"),
+        };
+        return Err(Rejection::new(RejectCode::NoMatchingKey, what));
+    }
+    Err(Rejection::new(
+        RejectCode::BadSignature,
+        format!("{alg} signature does not verify"),
+    ))
+}
+
+/// Verify a token (any serialization) against local keys.
+pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<Verified, Rejection> {
+    let jws = jws::parse(token)?;
+    verify_parsed(&jws, keys, opts)
+}
+
+/// Parse a payload as claims: a JSON object gives claims; a payload that
+/// looks like one but is not strict JSON is malformed; anything else is
+/// simply not a JWT.
+pub fn claims_of(payload: &[u8]) -> Result<Option<Map<String, Value>>, Rejection> {
+    let first = payload.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Ok(None);
+    }
+    json::parse_object(payload)
+        .map(Some)
+        .map_err(|e| Rejection::malformed(format!("payload is not valid JSON: {e}")))
+}
+
+pub fn verify_parsed(
+    jws: &Jws,
+    keys: &KeySet,
+    opts: &VerifyOptions,
+) -> Result<Verified, Rejection> {
+    let segment = jws.signing_payload(opts.detached_payload.as_deref())?;
+    let default;
+    let algs: &[JwsAlg] = match &opts.algs {
+        Some(a) => a,
+        None => {
+            default = default_algs(keys);
+            &default
+        }
+    };
+    let mut best: Option<Rejection> = None;
+    let mut hit: Option<Hit<'_>> = None;
+    for (index, s) in jws.signatures.iter().enumerate() {
+        match check_signature(s, &segment, keys, algs, opts) {
+            Ok((alg, key)) => {
+                hit = Some(Hit { index, alg, key });
+                break;
+            }
+            Err(r) => {
+                if best.as_ref().is_none_or(|b| stage(r.code) > stage(b.code)) {
+                    best = Some(r);
+                }
+            }
+        }
+    }
+    let Some(hit) = hit else {
+        return Err(best.unwrap_or_else(|| Rejection::malformed("no signature")));
+    };
+    let s = jws
+        .signatures
+        .get(hit.index)
+        .ok_or_else(|| Rejection::malformed("no signature"))?;
+    let payload = jws.payload(opts.detached_payload.as_deref())?;
+    let claims = claims_of(&payload)?;
+    opts.policy.check(&s.header, claims.as_ref())?;
+
+    let mut warnings = Vec::new();
+    if let Some(min) = sig::hmac_min_len(hit.alg)
+        && let crate::keys::KeyMaterial::Oct { k } = &hit.key.material
+        && k.len() < min
+    {
+        warnings.push(format!(
+            "the {} secret is {} bytes, shorter than the {min} bytes RFC 7518 requires",
+            hit.alg,
+            k.len()
+        ));
+    }
+    Ok(Verified {
+        header: s.header.clone(),
+        alg: hit.alg,
+        payload,
+        claims,
+        key: KeyUsed {
+            kid: hit.key.kid.clone(),
+            thumbprint: (!hit.key.material.is_symmetric()).then(|| hit.key.thumbprint()),
+        },
+        signature_index: hit.index,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{KeySpec, generate};
+    use crate::jose::jws::{Serialization, SignRequest, Signer, sign};
+    use crate::keys::{Curve, KeyMaterial, OkpCurve};
+
+    fn key(spec: KeySpec) -> Key {
+        #[allow(clippy::unwrap_used)]
+        Key::new(generate(spec).unwrap())
+    }
+
+    fn token(alg: JwsAlg, k: &KeyMaterial, ser: Serialization) -> String {
+        let req = SignRequest {
+            payload: br#"{"sub":"x"}"#,
+            signers: vec![Signer {
+                alg,
+                key: k,
+                protected: Map::new(),
+            }],
+            serialization: ser,
+            detached: false,
+            unencoded: false,
+        };
+        #[allow(clippy::unwrap_used)]
+        sign(&req).unwrap()
+    }
+
+    #[test]
+    fn every_alg_round_trips_and_rejects_tampering() {
+        let cases = [
+            (KeySpec::Oct { bytes: 64 }, JwsAlg::ALL[..3].to_vec()),
+            (KeySpec::Rsa { bits: 2048 }, JwsAlg::ALL[3..9].to_vec()),
+            (KeySpec::Ec(Curve::P256), vec![JwsAlg::ES256]),
+            (KeySpec::Ec(Curve::P384), vec![JwsAlg::ES384]),
+            (KeySpec::Ec(Curve::P521), vec![JwsAlg::ES512]),
+            (KeySpec::Ec(Curve::Secp256k1), vec![JwsAlg::ES256K]),
+            (
+                KeySpec::Okp(OkpCurve::Ed25519),
+                vec![JwsAlg::EdDSA, JwsAlg::Ed25519],
+            ),
+        ];
+        for (spec, algs) in cases {
+            let k = key(spec);
+            let public = k.to_public().unwrap_or_else(|| k.clone());
+            let set = KeySet::new(vec![public]);
+            for alg in algs {
+                for ser in [
+                    Serialization::Compact,
+                    Serialization::Flattened,
+                    Serialization::General,
+                ] {
+                    let t = token(alg, &k.material, ser);
+                    let v = verify(&t, &set, &VerifyOptions::default());
+                    assert!(v.is_ok(), "{alg} {ser:?}: {v:?}");
+                }
+                let t = token(alg, &k.material, Serialization::Compact);
+                let mut bad = t.clone().into_bytes();
+                if let Some(last) = bad.last_mut() {
+                    *last = if *last == b'A' { b'Q' } else { b'A' };
+                }
+                let bad = String::from_utf8_lossy(&bad).into_owned();
+                let r = verify(&bad, &set, &VerifyOptions::default());
+                assert!(r.is_err(), "{alg} tampered accepted");
+            }
+        }
+    }
+}
