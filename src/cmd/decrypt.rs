@@ -7,6 +7,8 @@ use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
 use crate::jose::b64;
 use crate::jose::decrypt::{DecryptOptions, Decrypted, decrypt};
+use crate::jose::policy::Policy;
+use crate::jose::verify::{self, VerifyOptions};
 use crate::keys::{KeySet, Secret, source};
 
 fn options(args: &DecryptArgs) -> DecryptOptions {
@@ -46,11 +48,13 @@ fn report(token: &str, r: &std::result::Result<Decrypted, Rejection>) -> Value {
 }
 
 pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
-    if !args.verify_key.is_empty() {
-        return Err(Error::usage(
-            "--verify-key (nested JWT) is not available in this build yet",
-        ));
-    }
+    let nested = if args.verify_key.is_empty() {
+        None
+    } else {
+        let vkeys = KeySet::new(source::load_all_local(io, &args.verify_key)?);
+        Some((vkeys, verify_options(args)))
+    };
+    let nested = nested.as_ref();
     let mut keys = source::load_all_local(io, &args.keys.key)?;
     if let Some(k) = source::secret_key(io, &args.secret)? {
         keys.push(k);
@@ -73,7 +77,8 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
             .map(io::input::normalize_token)
             .filter(|t| !t.is_empty())
             .collect();
-        let reports = parallel_reports(&tokens, &keys, pw, &opts);
+        let threads = args.threads.map(usize::from);
+        let reports = parallel_reports(&tokens, &keys, pw, &opts, nested, threads);
         let mut out = String::new();
         let mut first_err = None;
         for (token, r) in tokens.iter().zip(&reports) {
@@ -91,7 +96,7 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     }
 
     let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
-    let result = decrypt(&token, &keys, pw, &opts);
+    let result = decrypt_one(&token, &keys, pw, &opts, nested);
     if args.json {
         let line = report(&token, &result).to_string();
         io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
@@ -108,10 +113,12 @@ fn parallel_reports(
     keys: &KeySet,
     pw: Option<&[u8]>,
     opts: &DecryptOptions,
+    nested: Option<&(KeySet, VerifyOptions)>,
+    threads: Option<usize>,
 ) -> Vec<std::result::Result<Decrypted, Rejection>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
+    let workers = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 64);
     let chunk = tokens.len().div_ceil(workers).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = tokens
@@ -119,7 +126,7 @@ fn parallel_reports(
             .map(|c| {
                 s.spawn(move || {
                     c.iter()
-                        .map(|t| decrypt(t, keys, pw, opts))
+                        .map(|t| decrypt_one(t, keys, pw, opts, nested))
                         .collect::<Vec<_>>()
                 })
             })
@@ -132,4 +139,53 @@ fn parallel_reports(
             })
             .collect()
     })
+}
+
+/// The inner JWS's checks: verify's policy flags and `--verify-alg`.
+fn verify_options(args: &DecryptArgs) -> VerifyOptions {
+    let p = &args.policy;
+    let now = p
+        .now
+        .map(|t| t.resolve(super::sign::now()))
+        .unwrap_or_else(super::sign::now);
+    VerifyOptions {
+        algs: if args.verify_alg.is_empty() {
+            None
+        } else {
+            Some(args.verify_alg.clone())
+        },
+        policy: Policy {
+            now,
+            leeway: i64::try_from(p.leeway).unwrap_or(i64::MAX),
+            iss: p.iss.clone(),
+            aud: p.aud.clone(),
+            sub: p.sub.clone(),
+            typ: p.typ.clone(),
+            require: p.require.clone(),
+            max_age: p.max_age,
+            rules: Vec::new(),
+        },
+        crit: p.crit.clone(),
+        detached_payload: None,
+    }
+}
+
+/// Decrypt, and with `--verify-key` verify the plaintext as a JWS and keep
+/// its payload as the result.
+fn decrypt_one(
+    token: &str,
+    keys: &KeySet,
+    pw: Option<&[u8]>,
+    opts: &DecryptOptions,
+    nested: Option<&(KeySet, VerifyOptions)>,
+) -> std::result::Result<Decrypted, Rejection> {
+    let mut d = decrypt(token, keys, pw, opts)?;
+    if let Some((vkeys, vopts)) = nested {
+        let inner = std::str::from_utf8(&d.plaintext).map_err(|_| {
+            Rejection::malformed("the decrypted plaintext is not a JWS (not UTF-8 text)")
+        })?;
+        let v = verify::verify(inner.trim(), vkeys, vopts)?;
+        d.plaintext = v.payload;
+    }
+    Ok(d)
 }
