@@ -4,6 +4,7 @@
 mod util;
 
 mod conventions;
+mod jwe_adversarial;
 mod jwe_cli;
 mod jwe_primitives;
 mod jwe_vectors;
