@@ -6,6 +6,7 @@ mod util;
 mod conventions;
 mod jwe_adversarial;
 mod jwe_cli;
+mod jwe_interop;
 mod jwe_primitives;
 mod jwe_vectors;
 mod sync_docs;
