@@ -4,6 +4,8 @@
 pub mod cert;
 pub mod completions;
 pub mod inspect;
+pub mod decrypt;
+pub mod encrypt;
 pub mod key;
 pub mod keygen;
 pub mod sign;
@@ -18,6 +20,8 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
         Command::Completions(a) => completions::run(a, io),
         Command::Cert(a) => cert::run(a, io),
         Command::Inspect(a) => inspect::run(a, io),
+        Command::Encrypt(a) => encrypt::run(a, io),
+        Command::Decrypt(a) => decrypt::run(a, io),
         Command::Keygen(a) => keygen::run(a, io),
         Command::Key(a) => key::run(a, io),
         Command::Sign(a) => sign::run(a, io),

@@ -4,8 +4,11 @@
 pub mod alg;
 pub mod b64;
 pub mod claims;
+pub mod decrypt;
+pub mod encrypt;
 pub mod json;
 pub mod peek;
+pub mod jwe;
 pub mod jws;
 pub mod policy;
 pub mod verify;
