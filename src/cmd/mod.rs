@@ -3,16 +3,16 @@
 
 pub mod cert;
 pub mod completions;
-pub mod inspect;
 pub mod decrypt;
 pub mod encrypt;
+pub mod inspect;
 pub mod key;
 pub mod keygen;
 pub mod sign;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::Io;
 
 pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
@@ -26,9 +26,5 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> Result<()> {
         Command::Key(a) => key::run(a, io),
         Command::Sign(a) => sign::run(a, io),
         Command::Verify(a) => verify::run(a, io),
-        other => Err(Error::usage(format!(
-            "`jose {}` is not available in this build yet",
-            other.name()
-        ))),
     }
 }
