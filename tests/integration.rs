@@ -15,4 +15,5 @@ mod jws_adversarial;
 mod jws_cli;
 mod jws_vectors;
 mod keys;
+mod remote;
 mod sync_docs;

@@ -11,4 +11,5 @@ pub mod jwe;
 pub mod jws;
 pub mod peek;
 pub mod policy;
+pub mod presets;
 pub mod verify;

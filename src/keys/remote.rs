@@ -458,3 +458,82 @@ mod tests {
         ));
     }
 }
+
+/// The keys of one `verify` call: local keys plus remote key sets, with the
+/// kid-miss refetch of the contract.
+pub struct RemoteProvider {
+    local: Vec<Key>,
+    opts: RemoteOptions,
+    state: std::sync::Mutex<(Vec<RemoteKeys>, std::sync::Arc<super::KeySet>)>,
+}
+
+fn combine(local: &[Key], remote: &[RemoteKeys]) -> std::sync::Arc<super::KeySet> {
+    let mut keys = local.to_vec();
+    for r in remote {
+        keys.extend(r.keys.iter().cloned());
+    }
+    std::sync::Arc::new(super::KeySet::new(keys))
+}
+
+impl RemoteProvider {
+    /// Load every URL now (cache first): a source that cannot be used fails
+    /// the call with exit 3 before any token is looked at.
+    pub fn load(local: Vec<Key>, urls: &[String], opts: RemoteOptions) -> Result<RemoteProvider> {
+        let remote = urls
+            .iter()
+            .map(|u| load_keys(u, &opts))
+            .collect::<Result<Vec<_>>>()?;
+        let set = combine(&local, &remote);
+        Ok(RemoteProvider {
+            local,
+            opts,
+            state: std::sync::Mutex::new((remote, set)),
+        })
+    }
+
+    /// Whether any loaded source was served stale because of `--offline`.
+    pub fn stale_sources(&self) -> Vec<String> {
+        match self.state.lock() {
+            Ok(s) => s
+                .0
+                .iter()
+                .filter(|r| r.origin == Origin::StaleCache)
+                .map(|r| r.url.clone())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+impl crate::jose::verify::KeyProvider for RemoteProvider {
+    fn keys(&self) -> Result<std::sync::Arc<super::KeySet>> {
+        let s = self
+            .state
+            .lock()
+            .map_err(|_| Error::remote("key cache state is unusable"))?;
+        Ok(s.1.clone())
+    }
+
+    fn refresh_for_kid(&self, kid: &str) -> Result<Option<std::sync::Arc<super::KeySet>>> {
+        let mut s = self
+            .state
+            .lock()
+            .map_err(|_| Error::remote("key cache state is unusable"))?;
+        let mut changed = false;
+        for r in s.0.iter_mut() {
+            if r.keys.iter().any(|k| k.kid.as_deref() == Some(kid)) {
+                continue;
+            }
+            if let Some(fresh) = refetch_on_kid_miss(r, &self.opts)? {
+                *r = fresh;
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(None);
+        }
+        let set = combine(&self.local, &s.0);
+        s.1 = set.clone();
+        Ok(Some(set))
+    }
+}
