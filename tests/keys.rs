@@ -832,8 +832,8 @@ fn wycheproof_expectation(tc: u64) -> (bool, &'static str) {
             "acceptable at load: an RSA1_5/enc key is fine; the token's RS256 does not fit it at verify time",
         ),
         7 => (
-            true,
-            "acceptable at load: ROCA fingerprinting is not done; the key is otherwise well-formed",
+            false,
+            "RSA modulus with the ROCA fingerprint (CVE-2017-15361)",
         ),
         8 => (
             true,
