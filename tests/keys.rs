@@ -351,6 +351,14 @@ fn several_pem_blocks_are_several_keys() {
     assert_eq!(thumbprints(src).len(), 3);
     let jwks = json_of(&run_ok(&["key", src]));
     assert_eq!(jwks["keys"].as_array().map(Vec::len), Some(3));
+    // CRLF line endings (PEM written on Windows) read the same.
+    let crlf = dir.path().join("crlf.pem");
+    let text = String::from_utf8(read_data("keys/ec-p256.pkcs8.pem")).expect("utf-8");
+    std::fs::write(&crlf, text.replace('\n', "\r\n")).expect("write");
+    assert_eq!(
+        thumbprints(path_str(&crlf)),
+        thumbprints(&vector("keys/ec-p256.spki.pem"))
+    );
     // Several keys: one JWK cannot hold them, nor can DER.
     for to in ["jwk", "der"] {
         jose().args(["key", src, "--to", to]).assert().code(2);
