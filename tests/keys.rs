@@ -720,6 +720,8 @@ fn keygen_refusals_are_usage_errors() {
     let refused: &[&[&str]] = &[
         &["--bits", "1024"],
         &["--alg", "RS256", "--bits", "1024"],
+        &["--bits", "16384"],
+        &["--bits", "2049"],
         &["--kty", "oct", "--format", "pem"],
         &["--kty", "oct", "--format", "der"],
         &["--alg", "HS256", "--pub", "/nonexistent/never-written"],
