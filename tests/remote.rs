@@ -83,11 +83,19 @@ impl Server {
     }
 
     fn route(&self, path: &str, route: Route) {
-        self.routes.lock().expect("lock").insert(path.to_owned(), route);
+        self.routes
+            .lock()
+            .expect("lock")
+            .insert(path.to_owned(), route);
     }
 
     fn hits(&self, path: &str) -> usize {
-        self.hits.lock().expect("lock").get(path).copied().unwrap_or(0)
+        self.hits
+            .lock()
+            .expect("lock")
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     fn total_hits(&self) -> usize {
@@ -131,7 +139,8 @@ fn serve(
     *hits.lock().expect("lock").entry(path.clone()).or_default() += 1;
     let route = routes.lock().expect("lock").get(&path).cloned();
     let Some(route) = route else {
-        let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let _ = conn
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;
     };
     if route.hang {
@@ -201,7 +210,10 @@ fn firebase_token(kind_iss: &str, edit: &[&str]) -> String {
     // Later flags replace earlier ones of the same name.
     for e in edit {
         let name = e.split('=').next().unwrap_or(e);
-        if let Some(i) = args.iter().position(|a| a.split('=').next() == Some(name) && a.starts_with("--")) {
+        if let Some(i) = args
+            .iter()
+            .position(|a| a.split('=').next() == Some(name) && a.starts_with("--"))
+        {
             if args[i].contains('=') {
                 args.remove(i);
             } else {
@@ -215,11 +227,7 @@ fn firebase_token(kind_iss: &str, edit: &[&str]) -> String {
             args.retain(|a| !a.starts_with(rest));
             continue;
         }
-        if e.starts_with("--") && e.contains('=') {
-            args.push((*e).to_owned());
-        } else {
-            args.push((*e).to_owned());
-        }
+        args.push((*e).to_owned());
     }
     let mut c = jose();
     c.args(&args);
@@ -267,7 +275,11 @@ fn firebase_id_token_accepted_with_a_certificate_map() {
     let cache = tempdir();
     let t = firebase_token(&id_iss(), &[]);
     let url = s.url("/certs");
-    let r = verify(cache.path(), &["--firebase", PROJECT, "--key", &url, "--json"], &t);
+    let r = verify(
+        cache.path(),
+        &["--firebase", PROJECT, "--key", &url, "--json"],
+        &t,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let v: Value = serde_json::from_str(r.stdout.trim()).expect("json");
     assert_eq!(v["valid"], true);
@@ -285,23 +297,76 @@ fn firebase_rules_each_have_their_code() {
     let url = s.url("/certs");
     let long_sub = "x".repeat(129);
     let cases: Vec<(&str, Vec<String>, i32, &str)> = vec![
-        ("wrong aud", vec!["--aud".into(), "other-project".into()], 1, "bad_audience"),
-        ("wrong iss", vec!["--iss".into(), "https://securetoken.google.com/other".into()], 1, "bad_issuer"),
-        ("empty sub", vec!["--sub".into(), "".into()], 1, "bad_subject"),
-        ("129-char sub", vec!["--sub".into(), long_sub.clone()], 1, "bad_subject"),
-        ("future auth_time", vec![format!("--claim=auth_time={}", NOW + 3600)], 1, "policy"),
-        ("future iat", vec![format!("--iat={}", NOW + 3600)], 1, "issued_in_future"),
-        ("expired", vec![format!("--exp={}", NOW - 3600)], 1, "expired"),
+        (
+            "wrong aud",
+            vec!["--aud".into(), "other-project".into()],
+            1,
+            "bad_audience",
+        ),
+        (
+            "wrong iss",
+            vec![
+                "--iss".into(),
+                "https://securetoken.google.com/other".into(),
+            ],
+            1,
+            "bad_issuer",
+        ),
+        (
+            "empty sub",
+            vec!["--sub".into(), "".into()],
+            1,
+            "bad_subject",
+        ),
+        (
+            "129-char sub",
+            vec!["--sub".into(), long_sub.clone()],
+            1,
+            "bad_subject",
+        ),
+        (
+            "future auth_time",
+            vec![format!("--claim=auth_time={}", NOW + 3600)],
+            1,
+            "policy",
+        ),
+        (
+            "future iat",
+            vec![format!("--iat={}", NOW + 3600)],
+            1,
+            "issued_in_future",
+        ),
+        (
+            "expired",
+            vec![format!("--exp={}", NOW - 3600)],
+            1,
+            "expired",
+        ),
         ("no exp", vec!["!--exp".into()], 1, "missing_claim"),
-        ("missing kid", vec!["!--kid".into(), "!d4e5f6".into()], 1, "policy"),
-        ("unknown kid", vec!["--kid".into(), "no-such-kid".into()], 1, "no_matching_key"),
+        (
+            "missing kid",
+            vec!["!--kid".into(), "!d4e5f6".into()],
+            1,
+            "policy",
+        ),
+        (
+            "unknown kid",
+            vec!["--kid".into(), "no-such-kid".into()],
+            1,
+            "no_matching_key",
+        ),
     ];
     for (what, edit, code, reject) in cases {
         let edit: Vec<&str> = edit.iter().map(String::as_str).collect();
         let t = firebase_token(&id_iss(), &edit);
-        let r = verify(cache.path(), &["--firebase", PROJECT, "--key", &url, "--json"], &t);
+        let r = verify(
+            cache.path(),
+            &["--firebase", PROJECT, "--key", &url, "--json"],
+            &t,
+        );
         assert_eq!(r.code, Some(code), "{what}: {}", r.stderr);
-        let v: Value = serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| panic!("{what}: {e}: {}", r.stdout));
+        let v: Value = serde_json::from_str(r.stdout.trim())
+            .unwrap_or_else(|e| panic!("{what}: {e}: {}", r.stdout));
         assert_eq!(v["error"]["code"], reject, "{what}: {}", v);
     }
 }
@@ -312,7 +377,14 @@ fn firebase_refuses_hs256_and_es256() {
     let cache = tempdir();
     let url = s.url("/certs");
     let claims = [
-        "--kid", KID, "--iss", &id_iss(), "--aud", PROJECT, "--sub", "u",
+        "--kid",
+        KID,
+        "--iss",
+        &id_iss(),
+        "--aud",
+        PROJECT,
+        "--sub",
+        "u",
     ]
     .map(str::to_owned);
     let mut hs = jose();
@@ -332,7 +404,11 @@ fn firebase_refuses_hs256_and_es256() {
         .arg(format!("--exp={}", NOW + 100));
     let es = stdout_of(es).trim().to_owned();
     for t in [hs, es] {
-        let r = verify(cache.path(), &["--firebase", PROJECT, "--key", &url, "--json"], &t);
+        let r = verify(
+            cache.path(),
+            &["--firebase", PROJECT, "--key", &url, "--json"],
+            &t,
+        );
         assert_eq!(r.code, Some(1), "{}", r.stderr);
         let v: Value = serde_json::from_str(r.stdout.trim()).expect("json");
         assert_eq!(v["error"]["code"], "alg_not_allowed", "{v}");
@@ -346,12 +422,20 @@ fn firebase_session_cookie_uses_its_issuer() {
     let url = s.url("/certs");
     let cookie_iss = format!("https://session.firebase.google.com/{PROJECT}");
     let t = firebase_token(&cookie_iss, &[]);
-    let r = verify(cache.path(), &["--firebase", PROJECT, "--session-cookie", "--key", &url], &t);
+    let r = verify(
+        cache.path(),
+        &["--firebase", PROJECT, "--session-cookie", "--key", &url],
+        &t,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("uid-123"));
     // An ID token is not a session cookie, and the other way round.
     let id = firebase_token(&id_iss(), &[]);
-    let r = verify(cache.path(), &["--firebase", PROJECT, "--session-cookie", "--key", &url], &id);
+    let r = verify(
+        cache.path(),
+        &["--firebase", PROJECT, "--session-cookie", "--key", &url],
+        &id,
+    );
     assert_eq!(r.code, Some(1));
     assert!(r.stderr.contains("bad_issuer"), "{}", r.stderr);
     let r = verify(cache.path(), &["--firebase", PROJECT, "--key", &url], &t);
@@ -365,7 +449,9 @@ fn jwks_url_is_a_key_source() {
     s.route("/jwks", ok(read_data("keys/jwks-public.json"), None));
     let cache = tempdir();
     let mut c = jose();
-    c.args(["sign", "-k"]).arg(data("keys/ec-p256.pkcs8.pem")).args(["--sub", "x"]);
+    c.args(["sign", "-k"])
+        .arg(data("keys/ec-p256.pkcs8.pem"))
+        .args(["--sub", "x"]);
     let t = stdout_of(c).trim().to_owned();
     let r = verify(cache.path(), &["--key", &s.url("/jwks")], &t);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -376,8 +462,14 @@ fn oidc_server(issuer_override: Option<&str>) -> Server {
     let s = Server::start();
     let issuer = issuer_override.map_or_else(|| s.url(""), str::to_owned);
     let doc = json!({"issuer": issuer, "jwks_uri": s.url("/jwks")});
-    s.route("/.well-known/openid-configuration", ok(doc.to_string(), Some("max-age=600")));
-    s.route("/jwks", ok(read_data("keys/jwks-public.json"), Some("max-age=600")));
+    s.route(
+        "/.well-known/openid-configuration",
+        ok(doc.to_string(), Some("max-age=600")),
+    );
+    s.route(
+        "/jwks",
+        ok(read_data("keys/jwks-public.json"), Some("max-age=600")),
+    );
     s
 }
 
@@ -386,9 +478,11 @@ fn oidc_token(iss: &str, extra: &[&str]) -> String {
     c.args(["sign", "-k"])
         .arg(data("keys/rsa2048.pkcs8.pem"))
         .args(["--iss", iss, "--sub", "alice"])
-        .arg(format!("--iat={}", NOW - 60))
         .arg(format!("--exp={}", NOW + 600))
         .args(extra);
+    if !extra.contains(&"--no-iat") {
+        c.arg(format!("--iat={}", NOW - 60));
+    }
     stdout_of(c).trim().to_owned()
 }
 
@@ -404,11 +498,25 @@ fn oidc_discovery_then_jwks() {
     assert_eq!(s.hits("/jwks"), 1);
 
     // azp must be an accepted audience when aud has several values.
-    let t = oidc_token(&issuer, &["--aud", "client-1", "--aud", "client-2", "--claim", "azp=client-2"]);
+    let t = oidc_token(
+        &issuer,
+        &[
+            "--aud",
+            "client-1",
+            "--aud",
+            "client-2",
+            "--claim",
+            "azp=client-2",
+        ],
+    );
     let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1"], &t);
     assert_eq!(r.code, Some(1));
     assert!(r.stderr.contains("bad_audience"), "{}", r.stderr);
-    let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1", "--aud", "client-2"], &t);
+    let r = verify(
+        cache.path(),
+        &["--oidc", &issuer, "--aud", "client-1", "--aud", "client-2"],
+        &t,
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 
     // iss must be the issuer; exp and iat are required.
@@ -555,7 +663,10 @@ fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
     assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
     assert_eq!(s.hits("/certs"), 1);
     // The issuer rotates in a new key; the cache still holds the old map.
-    s.route("/certs", ok(certmap_with("rotated-kid"), Some("max-age=3600")));
+    s.route(
+        "/certs",
+        ok(certmap_with("rotated-kid"), Some("max-age=3600")),
+    );
     let rotated = firebase_token(&id_iss(), &["--kid", "rotated-kid"]);
     let r = verify(cache.path(), &args, &rotated);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -604,4 +715,27 @@ fn header_jku_and_x5u_are_never_fetched() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(s.hits("/evil-jku") + s.hits("/evil-x5u"), 0);
     assert_eq!(s.total_hits(), 1);
+}
+
+#[test]
+fn jose_key_converts_a_remote_key_set_and_skips_unknown_curves() {
+    let s = Server::start();
+    let mut jwks: Value =
+        serde_json::from_slice(&read_data("keys/jwks-public.json")).expect("jwks");
+    let n = jwks["keys"].as_array().map_or(0, Vec::len);
+    if let Some(keys) = jwks["keys"].as_array_mut() {
+        keys.push(json!({"kty": "OKP", "crv": "Ed448", "x": "AAAA", "kid": "ed448"}));
+    }
+    s.route("/jwks", ok(jwks.to_string(), None));
+    let mut c = jose();
+    c.args(["key", "--thumbprint", &s.url("/jwks")]);
+    let out = stdout_of(c);
+    assert_eq!(out.lines().count(), n, "{out}");
+    let mut local = jose();
+    local
+        .args(["key", "--thumbprint"])
+        .arg(data("keys/jwks-public.json"));
+    assert_eq!(out, stdout_of(local));
+    let s404 = s.url("/missing");
+    jose().args(["key", &s404]).assert().code(3);
 }

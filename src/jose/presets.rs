@@ -94,7 +94,10 @@ impl Rule for KidRequired {
             Some(Value::String(s)) if !s.is_empty() => Ok(()),
             _ => Err(Rejection::new(
                 RejectCode::Policy,
-                format!("a {} must name its key: the header has no \"kid\"", self.what),
+                format!(
+                    "a {} must name its key: the header has no \"kid\"",
+                    self.what
+                ),
             )),
         }
     }
@@ -146,9 +149,12 @@ impl Rule for AuthTimeInPast {
                     format!("a {} must carry \"auth_time\"", self.what),
                 ));
             }
-            Some(v) => v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)).ok_or_else(|| {
-                Rejection::malformed("\"auth_time\" must be a number (seconds since the epoch)")
-            })?,
+            Some(v) => v
+                .as_i64()
+                .or_else(|| v.as_f64().map(|f| f as i64))
+                .ok_or_else(|| {
+                    Rejection::malformed("\"auth_time\" must be a number (seconds since the epoch)")
+                })?,
         };
         if cx.now.saturating_add(cx.leeway) < t {
             return Err(Rejection::new(

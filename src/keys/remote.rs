@@ -494,12 +494,12 @@ impl RemoteProvider {
     /// Whether any loaded source was served stale because of `--offline`.
     pub fn stale_sources(&self) -> Vec<String> {
         match self.state.lock() {
-            Ok(s) => s
-                .0
-                .iter()
-                .filter(|r| r.origin == Origin::StaleCache)
-                .map(|r| r.url.clone())
-                .collect(),
+            Ok(s) => {
+                s.0.iter()
+                    .filter(|r| r.origin == Origin::StaleCache)
+                    .map(|r| r.url.clone())
+                    .collect()
+            }
             Err(_) => Vec::new(),
         }
     }
