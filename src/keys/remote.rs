@@ -425,39 +425,6 @@ pub fn discover_jwks_uri(issuer: &str, opts: &RemoteOptions) -> Result<String> {
     Ok(jwks.to_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cache_control() {
-        assert_eq!(freshness(None), DEFAULT_FRESHNESS);
-        assert_eq!(
-            freshness(Some("public, max-age=19845, must-revalidate")),
-            19845
-        );
-        assert_eq!(freshness(Some("max-age=999999")), MAX_FRESHNESS);
-        assert_eq!(freshness(Some("no-store")), 0);
-        assert_eq!(freshness(Some("max-age=0")), 0);
-        assert_eq!(freshness(Some("public")), DEFAULT_FRESHNESS);
-    }
-
-    #[test]
-    fn url_rules() {
-        assert!(check_url("https://example.com/jwks").is_ok());
-        assert!(check_url("http://127.0.0.1:8080/jwks").is_ok());
-        assert!(check_url("http://localhost/jwks").is_ok());
-        assert!(check_url("http://[::1]/jwks").is_ok());
-        assert!(matches!(
-            check_url("http://example.com/jwks"),
-            Err(Error::Usage(_))
-        ));
-        assert!(matches!(
-            check_url("ftp://example.com/x"),
-            Err(Error::Usage(_))
-        ));
-    }
-}
 
 /// The keys of one `verify` call: local keys plus remote key sets, with the
 /// kid-miss refetch of the contract.
@@ -535,5 +502,39 @@ impl crate::jose::verify::KeyProvider for RemoteProvider {
         let set = combine(&self.local, &s.0);
         s.1 = set.clone();
         Ok(Some(set))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_control() {
+        assert_eq!(freshness(None), DEFAULT_FRESHNESS);
+        assert_eq!(
+            freshness(Some("public, max-age=19845, must-revalidate")),
+            19845
+        );
+        assert_eq!(freshness(Some("max-age=999999")), MAX_FRESHNESS);
+        assert_eq!(freshness(Some("no-store")), 0);
+        assert_eq!(freshness(Some("max-age=0")), 0);
+        assert_eq!(freshness(Some("public")), DEFAULT_FRESHNESS);
+    }
+
+    #[test]
+    fn url_rules() {
+        assert!(check_url("https://example.com/jwks").is_ok());
+        assert!(check_url("http://127.0.0.1:8080/jwks").is_ok());
+        assert!(check_url("http://localhost/jwks").is_ok());
+        assert!(check_url("http://[::1]/jwks").is_ok());
+        assert!(matches!(
+            check_url("http://example.com/jwks"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            check_url("ftp://example.com/x"),
+            Err(Error::Usage(_))
+        ));
     }
 }
