@@ -425,7 +425,6 @@ pub fn discover_jwks_uri(issuer: &str, opts: &RemoteOptions) -> Result<String> {
     Ok(jwks.to_owned())
 }
 
-
 /// The keys of one `verify` call: local keys plus remote key sets, with the
 /// kid-miss refetch of the contract.
 pub struct RemoteProvider {
