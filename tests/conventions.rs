@@ -293,3 +293,50 @@ fn every_rejection_is_one_line_with_its_code() {
         "{err}"
     );
 }
+
+#[test]
+fn output_to_a_device_or_fifo_writes_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempdir();
+    let (t, secret) = hs256(dir.path(), b"{\"a\":1}");
+    for force in [false, true] {
+        let mut c = jose();
+        c.args(["verify", "--secret-file"])
+            .arg(&secret)
+            .args(["-o", "/dev/null"]);
+        if force {
+            c.arg("--force");
+        }
+        c.arg(&t).assert().success();
+        let meta = std::fs::metadata("/dev/null").expect("stat /dev/null");
+        assert!(
+            meta.file_type().is_char_device(),
+            "/dev/null must stay a device"
+        );
+    }
+    let fifo = dir.path().join("pipe");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success());
+    assert!(matches!(ok, Ok(true)), "mkfifo");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("read fifo"))
+    };
+    jose()
+        .args(["verify", "--secret-file"])
+        .arg(&secret)
+        .arg("-o")
+        .arg(&fifo)
+        .arg(&t)
+        .assert()
+        .success();
+    assert_eq!(reader.join().expect("reader"), b"{\"a\":1}");
+    assert!(
+        std::fs::metadata(&fifo)
+            .expect("stat")
+            .file_type()
+            .is_fifo()
+    );
+}

@@ -70,6 +70,19 @@ fn temp_path(dest: &Path) -> PathBuf {
 /// then a hard link (which fails if `path` exists, so no check-then-write
 /// race) or, with `force`, a rename over it. Secrets get mode 0600.
 pub fn write_file(path: &Path, data: &[u8], secret: bool, force: bool) -> Result<()> {
+    // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is
+    // written in place: renaming over it would replace the device itself,
+    // and writing to it destroys no data, so `--force` is not needed.
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e));
+    }
     if !force && fs::symlink_metadata(path).is_ok() {
         return Err(exists(path));
     }
