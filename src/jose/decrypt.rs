@@ -149,6 +149,17 @@ pub fn decrypt(
     decrypt_parsed(jwe::parse(token)?, keys, password, opts)
 }
 
+/// [`decrypt`] taking ownership of the token, whose buffer then holds the
+/// ciphertext and plaintext: no second copy of a large JWE.
+pub fn decrypt_owned(
+    token: String,
+    keys: &KeySet,
+    password: Option<&[u8]>,
+    opts: &DecryptOptions,
+) -> Result<Decrypted, Rejection> {
+    decrypt_parsed(jwe::parse_owned(token)?, keys, password, opts)
+}
+
 /// Decrypt an already parsed JWE; its ciphertext is decrypted in place.
 pub fn decrypt_parsed(
     mut jwe: Jwe,
