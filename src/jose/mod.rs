@@ -9,5 +9,7 @@ pub mod encrypt;
 pub mod json;
 pub mod jwe;
 pub mod jws;
+pub mod peek;
 pub mod policy;
+pub mod presets;
 pub mod verify;

@@ -155,6 +155,7 @@ pub fn from_value(v: &Value) -> Result<Key> {
             key.x5c.push(der);
         }
     }
+    check_alg_and_use(&key)?;
     key.x5t = bytes(o, "x5t")?;
     key.x5t_s256 = bytes(o, "x5t#S256")?;
     if let Some(leaf) = key.x5c.first() {
@@ -181,6 +182,68 @@ pub fn from_value(v: &Value) -> Result<Key> {
     Ok(key)
 }
 
+/// A registered `alg` the key cannot serve, or a `use` that contradicts it,
+/// makes the JWK unusable as written (RFC 7517 §4.2, §4.4; RFC 7518 §3.2 for
+/// HMAC key sizes): reject it rather than guess which member is wrong.
+/// Unregistered `alg` names are kept and never select any cryptography.
+fn check_alg_and_use(key: &Key) -> Result<()> {
+    use crate::jose::alg::{JweAlg, KeyFamily};
+    let Some(alg) = &key.alg else {
+        return Ok(());
+    };
+    let (family, want_use, min_len, exact_len) = match alg {
+        KeyAlg::Jws(a) => (
+            a.family(),
+            KeyUse::Sig,
+            a.sha().filter(|_| a.is_hmac()).map(|s| s.output_len()),
+            None,
+        ),
+        KeyAlg::Jwe(
+            JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW,
+        ) => (KeyFamily::Oct, KeyUse::Enc, None, None),
+        KeyAlg::Jwe(a) => {
+            let exact = a.kw_len().filter(|_| a.family() == KeyFamily::Oct);
+            (a.family(), KeyUse::Enc, None, exact)
+        }
+        KeyAlg::Enc(e) => (KeyFamily::Oct, KeyUse::Enc, None, Some(e.key_len())),
+        KeyAlg::Unknown(_) => return Ok(()),
+    };
+    if !key.material.fits(family) {
+        return Err(err(format!(
+            "\"alg\" {alg} cannot be used with a {} key",
+            key.material.describe()
+        )));
+    }
+    if let KeyMaterial::Oct { k } = &key.material {
+        let bits = k.len() * 8;
+        if let Some(min) = min_len
+            && k.len() < min
+        {
+            return Err(err(format!(
+                "{alg} needs a key of at least {} bits, this one has {bits} (RFC 7518 §3.2)",
+                min * 8
+            )));
+        }
+        if let Some(len) = exact_len
+            && k.len() != len
+        {
+            return Err(err(format!(
+                "{alg} needs a {}-bit key, this one has {bits}",
+                len * 8
+            )));
+        }
+    }
+    if let Some(u @ (KeyUse::Sig | KeyUse::Enc)) = &key.key_use
+        && *u != want_use
+    {
+        return Err(err(format!(
+            "\"use\" {} contradicts \"alg\" {alg}",
+            u.as_str()
+        )));
+    }
+    Ok(())
+}
+
 /// Parse a JWKS object (`{"keys":[...]}`). Entries of unknown key types are
 /// skipped, as RFC 7517 §5 requires; malformed entries of known types are errors.
 pub fn set_from_value(v: &Value) -> Result<Vec<Key>> {
@@ -192,6 +255,17 @@ pub fn set_from_value(v: &Value) -> Result<Vec<Key>> {
     for k in keys {
         let kty = k.get("kty").and_then(Value::as_str);
         if !matches!(kty, Some("RSA" | "EC" | "OKP" | "oct")) {
+            continue;
+        }
+        // Likewise a curve this tool does not implement (Ed448, X448,
+        // brainpool): the set's other keys stay usable.
+        let crv = k.get("crv").and_then(Value::as_str);
+        let known_crv = match kty {
+            Some("EC") => crv.is_some_and(|c| Curve::from_jwk_name(c).is_some()),
+            Some("OKP") => crv.is_some_and(|c| OkpCurve::from_jwk_name(c).is_some()),
+            _ => true,
+        };
+        if !known_crv && crv.is_some() {
             continue;
         }
         out.push(from_value(k)?);

@@ -48,17 +48,19 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
     if h.is_empty() {
         return Err(Rejection::malformed("the protected header is empty"));
     }
-    if s.is_empty() {
+    let protected = decode_header(h)?;
+    let alg = header::alg(&protected);
+    // An empty signature is malformed, unless the alg is already refused
+    // (`none` tokens have one): that is the more useful answer.
+    if s.is_empty() && alg.is_ok() {
         return Err(Rejection::malformed("the signature is empty"));
     }
-    let protected = decode_header(h)?;
     let b64_flag = header::b64(&protected, None)?;
     if b64_flag && !p.bytes().all(is_b64url) {
         return Err(Rejection::malformed("payload is not valid base64url"));
     }
     let signature =
         b64::decode(s).ok_or_else(|| Rejection::malformed("signature is not valid base64url"))?;
-    let alg = header::alg(&protected);
     Ok(Jws {
         serialization: Serialization::Compact,
         payload_segment: p.as_bytes().to_vec(),
