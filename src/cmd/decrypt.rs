@@ -6,7 +6,7 @@ use crate::cli::DecryptArgs;
 use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
 use crate::jose::b64;
-use crate::jose::decrypt::{DecryptOptions, Decrypted, decrypt};
+use crate::jose::decrypt::{DecryptOptions, Decrypted, decrypt, decrypt_owned};
 use crate::jose::policy::Policy;
 use crate::jose::verify::{self, VerifyOptions};
 use crate::keys::{KeySet, Secret, source};
@@ -96,14 +96,14 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     }
 
     let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
-    let result = decrypt_one(&token, &keys, pw, &opts, nested);
     if args.json {
+        let result = decrypt_one(&token, &keys, pw, &opts, nested);
         let line = report(&token, &result).to_string();
         io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
         return result.map(|_| ()).map_err(Error::Rejected);
     }
-    drop(token);
-    let d = result?;
+    // The token's own buffer becomes the plaintext's: one copy of a large JWE.
+    let d = nest(decrypt_owned(token, &keys, pw, &opts)?, nested)?;
     io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true)
 }
 
@@ -179,7 +179,13 @@ fn decrypt_one(
     opts: &DecryptOptions,
     nested: Option<&(KeySet, VerifyOptions)>,
 ) -> std::result::Result<Decrypted, Rejection> {
-    let mut d = decrypt(token, keys, pw, opts)?;
+    nest(decrypt(token, keys, pw, opts)?, nested)
+}
+
+fn nest(
+    mut d: Decrypted,
+    nested: Option<&(KeySet, VerifyOptions)>,
+) -> std::result::Result<Decrypted, Rejection> {
     if let Some((vkeys, vopts)) = nested {
         let inner = std::str::from_utf8(&d.plaintext).map_err(|_| {
             Rejection::malformed("the decrypted plaintext is not a JWS (not UTF-8 text)")

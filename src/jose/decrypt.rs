@@ -11,6 +11,9 @@ use crate::jose::jwe::keymgmt::{self, Unwrapper};
 use crate::jose::jwe::{self, Header, Jwe, zip};
 use crate::keys::KeySet;
 
+/// Most (recipient, key) pairs tried for one token.
+pub const MAX_ATTEMPTS: usize = 64;
+
 #[derive(Clone, Debug)]
 pub struct DecryptOptions {
     /// Accepted `alg`s; empty: every one but RSA1_5.
@@ -149,6 +152,17 @@ pub fn decrypt(
     decrypt_parsed(jwe::parse(token)?, keys, password, opts)
 }
 
+/// [`decrypt`] taking ownership of the token, whose buffer then holds the
+/// ciphertext and plaintext: no second copy of a large JWE.
+pub fn decrypt_owned(
+    token: String,
+    keys: &KeySet,
+    password: Option<&[u8]>,
+    opts: &DecryptOptions,
+) -> Result<Decrypted, Rejection> {
+    decrypt_parsed(jwe::parse_owned(token)?, keys, password, opts)
+}
+
 /// Decrypt an already parsed JWE; its ciphertext is decrypted in place.
 pub fn decrypt_parsed(
     mut jwe: Jwe,
@@ -252,6 +266,9 @@ pub fn decrypt_parsed(
     if attempts.is_empty() {
         return Err(first_err.unwrap_or_else(keymgmt::failed));
     }
+    // Each (recipient, key) pair may cost an RSA private operation and a
+    // pass over the ciphertext: bound the pairs one token can make us try.
+    attempts.truncate(MAX_ATTEMPTS);
 
     // Bound the work before any decryption: ciphertext longer than the
     // largest accepted plaintext (plus padding, or DEFLATE's worst case).

@@ -9,7 +9,7 @@ pub mod zip;
 
 use serde_json::{Map, Value};
 
-pub use parse::parse;
+pub use parse::{parse, parse_owned};
 
 /// A JWE header: a JSON object.
 pub type Header = Map<String, Value>;

@@ -22,37 +22,87 @@ fn header_from_b64(s: &str) -> Result<Header, Rejection> {
     json::parse_object(&raw).map_err(|e| bad(format!("protected header: {e}")))
 }
 
+fn parts_error(t: &str) -> Rejection {
+    match t.split('.').count() {
+        3 => bad("this is a JWS (three parts), not a JWE: use `jose verify`"),
+        n => bad(format!("a compact JWE has 5 parts, found {n}")),
+    }
+}
+
 /// Parse a JWE in any serialization.
 pub fn parse(token: &str) -> Result<Jwe, Rejection> {
     let t = token.trim();
     if t.starts_with('{') {
         return parse_json(t);
     }
-    let parts: Vec<&str> = t.split('.').collect();
-    match parts.len() {
-        5 => {}
-        3 => {
-            return Err(bad(
-                "this is a JWS (three parts), not a JWE: use `jose verify`",
-            ));
-        }
-        n => return Err(bad(format!("a compact JWE has 5 parts, found {n}"))),
+    let (jwe, _) = parse_compact(t, true)?;
+    Ok(jwe)
+}
+
+/// Parse a JWE taking ownership of the token: a compact token's ciphertext
+/// is decoded inside the token's own buffer, so a large JWE costs no second
+/// buffer of its size.
+pub fn parse_owned(token: String) -> Result<Jwe, Rejection> {
+    let t = token.trim();
+    if t.starts_with('{') {
+        return parse_json(t);
     }
-    let [p, ek, iv, ct, tag] = [parts[0], parts[1], parts[2], parts[3], parts[4]];
+    let (mut jwe, ct) = parse_compact(t, false)?;
+    let start = ct.as_ptr() as usize - token.as_ptr() as usize;
+    let end = start + ct.len();
+    let mut buf = token.into_bytes();
+    let n = buf
+        .get_mut(start..end)
+        .and_then(crate::jose::b64::decode_in_place)
+        .ok_or_else(|| bad("the ciphertext is not strict base64url"))?;
+    buf.truncate(start + n);
+    buf.drain(..start);
+    jwe.ciphertext = buf;
+    Ok(jwe)
+}
+
+/// The compact form; with `decode_ct` false the ciphertext is left empty
+/// and its text returned for the caller to decode.
+fn parse_compact(t: &str, decode_ct: bool) -> Result<(Jwe, &str), Rejection> {
+    // The ciphertext is nearly all of a large token: find the short parts
+    // from both ends instead of scanning it for dots (a dot inside it then
+    // fails its base64url decoding).
+    let mut head = t.splitn(4, '.');
+    let (p, ek, iv, rest) = match (head.next(), head.next(), head.next(), head.next()) {
+        (Some(p), Some(ek), Some(iv), Some(rest)) => (p, ek, iv, rest),
+        _ => return Err(parts_error(t)),
+    };
+    let Some((ct, tag)) = rest.rsplit_once('.') else {
+        return Err(parts_error(t));
+    };
+    if ct.len() < 4096 && ct.contains('.') {
+        return Err(parts_error(t));
+    }
     let protected = header_from_b64(p)?;
-    Ok(Jwe {
-        protected_b64: p.to_owned(),
-        protected,
-        unprotected: None,
-        recipients: vec![Recipient {
-            header: None,
-            encrypted_key: decode(ek, "the encrypted key")?,
-        }],
-        iv: decode(iv, "the IV")?,
-        ciphertext: decode(ct, "the ciphertext")?,
-        tag: decode(tag, "the authentication tag")?,
-        aad_b64: None,
-    })
+    Ok((
+        Jwe {
+            protected_b64: p.to_owned(),
+            protected,
+            unprotected: None,
+            recipients: vec![Recipient {
+                header: None,
+                encrypted_key: decode(ek, "the encrypted key")?,
+            }],
+            iv: decode(iv, "the IV")?,
+            ciphertext: if decode_ct {
+                decode(ct, "the ciphertext")
+                    .map_err(|e| if ct.contains('.') { parts_error(t) } else { e })?
+            } else {
+                if ct.contains('.') {
+                    return Err(parts_error(t));
+                }
+                Vec::new()
+            },
+            tag: decode(tag, "the authentication tag")?,
+            aad_b64: None,
+        },
+        ct,
+    ))
 }
 
 fn opt_str<'a>(
