@@ -636,7 +636,7 @@ fn the_cache_serves_fresh_key_sets_without_a_request() {
 #[test]
 fn freshness_follows_max_age_and_no_store() {
     let s = Server::start();
-    s.route("/short", ok(certmap(), Some("max-age=1")));
+    s.route("/short", ok(certmap(), Some("max-age=4")));
     s.route("/nostore", ok(certmap(), Some("no-store")));
     let cache = tempdir();
     let t = firebase_token(&id_iss(), &[]);
@@ -644,7 +644,8 @@ fn freshness_follows_max_age_and_no_store() {
     assert_eq!(verify(cache.path(), &["--key", &short], &t).code, Some(0));
     assert_eq!(verify(cache.path(), &["--key", &short], &t).code, Some(0));
     assert_eq!(s.hits("/short"), 1);
-    std::thread::sleep(Duration::from_millis(2100));
+    // Freshness is kept in whole seconds: wait past max-age + 1.
+    std::thread::sleep(Duration::from_millis(5200));
     assert_eq!(verify(cache.path(), &["--key", &short], &t).code, Some(0));
     assert_eq!(s.hits("/short"), 2, "expired entry must be fetched again");
     let ns = s.url("/nostore");
