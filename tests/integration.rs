@@ -6,5 +6,6 @@ mod util;
 mod conventions;
 mod jws_adversarial;
 mod jws_cli;
+mod jws_interop;
 mod jws_vectors;
 mod sync_docs;
