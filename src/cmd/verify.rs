@@ -231,61 +231,196 @@ pub fn verify_many(
         .collect()
 }
 
+/// Where `--lines` reads from: standard input, a file, or the literal
+/// argument, consumed in chunks so the input as a whole is unbounded.
+enum LineSource {
+    Stdin,
+    File(std::fs::File),
+    Literal(std::io::Cursor<Vec<u8>>),
+}
+
+impl LineSource {
+    fn open(arg: Option<&str>) -> Result<LineSource> {
+        Ok(match arg {
+            None | Some("-") => LineSource::Stdin,
+            Some(a) if a.starts_with('@') => {
+                let path = a.get(1..).unwrap_or_default();
+                LineSource::File(std::fs::File::open(path).map_err(|e| {
+                    Error::local_with(format!("cannot read the tokens from {path}"), e)
+                })?)
+            }
+            Some(a) => LineSource::Literal(std::io::Cursor::new(a.as_bytes().to_vec())),
+        })
+    }
+
+    fn read(&mut self, io: &mut Io<'_>, buf: &mut [u8]) -> Result<usize> {
+        use std::io::Read;
+        let r = match self {
+            LineSource::Stdin => io.stdin_stream("the tokens")?.read(buf),
+            LineSource::File(f) => f.read(buf),
+            LineSource::Literal(c) => c.read(buf),
+        };
+        r.map_err(|e| Error::local_with("cannot read the tokens", e))
+    }
+}
+
+/// One input line: its number and its token, or `None` when it was longer
+/// than the input limit.
+type Line = (usize, Option<String>);
+
+/// Read up to `max` non-blank lines. Lines longer than `limit` are not kept.
+fn next_lines(
+    src: &mut LineSource,
+    io: &mut Io<'_>,
+    state: &mut LineState,
+    max: usize,
+    limit: usize,
+) -> Result<Vec<Line>> {
+    let mut out = Vec::new();
+    let mut chunk = vec![0u8; 1 << 16];
+    while out.len() < max {
+        // Complete lines already buffered first.
+        if let Some(pos) = state.carry.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = state.carry.drain(..=pos).collect();
+            state.line_no += 1;
+            if std::mem::take(&mut state.overlong) || line.len() > limit.saturating_add(1) {
+                out.push((state.line_no, None));
+            } else {
+                push_line(&mut out, state.line_no, &line[..line.len() - 1]);
+            }
+            continue;
+        }
+        if state.eof {
+            if !state.carry.is_empty() || state.overlong {
+                state.line_no += 1;
+                let line = std::mem::take(&mut state.carry);
+                if std::mem::take(&mut state.overlong) || line.len() > limit {
+                    out.push((state.line_no, None));
+                } else {
+                    push_line(&mut out, state.line_no, &line);
+                }
+            }
+            break;
+        }
+        let n = src.read(io, &mut chunk)?;
+        if n == 0 {
+            state.eof = true;
+            continue;
+        }
+        state
+            .carry
+            .extend_from_slice(chunk.get(..n).unwrap_or_default());
+        // A line that outgrows the limit is dropped up to its newline.
+        if !state.carry.contains(&b'\n') && state.carry.len() > limit {
+            state.carry.clear();
+            state.overlong = true;
+        }
+    }
+    Ok(out)
+}
+
+fn push_line(out: &mut Vec<Line>, no: usize, line: &[u8]) {
+    let text = String::from_utf8_lossy(line);
+    if !text.trim().is_empty() {
+        out.push((no, Some(io::input::normalize_token(&text))));
+    }
+}
+
+#[derive(Default)]
+struct LineState {
+    carry: Vec<u8>,
+    line_no: usize,
+    overlong: bool,
+    eof: bool,
+}
+
+/// Tokens verified per batch: enough to keep every thread busy, small
+/// enough that output starts early and memory stays bounded.
+const LINES_BATCH: usize = 8192;
+
 fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
     let opts = options(args, io, keys)?;
-    let raw = io::input::read_token_bytes(io, args.token.as_deref(), args.limit.max_input)?;
-    let text = String::from_utf8_lossy(&raw);
-    let (line_nos, tokens): (Vec<usize>, Vec<String>) = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| (n + 1, io::input::normalize_token(l)))
-        .unzip();
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let results = verify_many(&tokens, keys, &opts, threads);
-
-    let mut out = Vec::with_capacity(results.len() * 256);
+    let limit = args.limit.max_input;
+    let mut src = LineSource::open(args.token.as_deref())?;
+    let mut state = LineState::default();
+    let to_file = args
+        .out
+        .output
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() != "-");
+    let mut file_buf = Vec::new();
+    let mut total = 0usize;
     let mut rejected = 0usize;
     let mut first: Option<(usize, Rejection)> = None;
     let mut warned: Vec<String> = Vec::new();
-    for (i, (t, r)) in tokens.iter().zip(&results).enumerate() {
-        match r {
-            Ok(v) => {
-                for w in &v.warnings {
-                    if !warned.contains(w) {
-                        warned.push(w.clone());
+    loop {
+        let lines = next_lines(&mut src, io, &mut state, LINES_BATCH, limit)?;
+        if lines.is_empty() {
+            break;
+        }
+        let tokens: Vec<String> = lines
+            .iter()
+            .map(|(_, t)| t.clone().unwrap_or_default())
+            .collect();
+        let mut results = verify_many(&tokens, keys, &opts, threads);
+        let mut out = Vec::with_capacity(results.len() * 512);
+        for ((no, tok), r) in lines.iter().zip(results.iter_mut()) {
+            if tok.is_none() {
+                *r = Err(Rejection::new(
+                    crate::error::RejectCode::TooLarge,
+                    format!(
+                        "the token is larger than the input limit of {limit} bytes (--max-input)"
+                    ),
+                ));
+            }
+            match r {
+                Ok(v) => {
+                    for w in &v.warnings {
+                        if !warned.contains(w) {
+                            warned.push(w.clone());
+                        }
+                    }
+                }
+                Err(e) => {
+                    rejected += 1;
+                    if first.is_none() {
+                        first = Some((*no, e.clone()));
                     }
                 }
             }
-            Err(e) => {
-                rejected += 1;
-                if first.is_none() {
-                    first = Some((line_nos.get(i).copied().unwrap_or(i + 1), e.clone()));
-                }
+            let t = tok.as_deref().unwrap_or_default();
+            if let Ok(mut line) = serde_json::to_vec(&report(t, r)) {
+                line.push(b'\n');
+                out.extend_from_slice(&line);
             }
         }
-        let mut line = serde_json::to_vec(&report(t, r)).unwrap_or_default();
-        line.push(b'\n');
-        out.extend_from_slice(&line);
+        total += lines.len();
+        if args.quiet {
+            continue;
+        }
+        if to_file {
+            file_buf.extend_from_slice(&out);
+        } else {
+            io::emit(io, &args.out, &out, Emit::Binary, false)?;
+        }
     }
     for w in warned {
         io.warn(w);
     }
-    if !args.quiet {
-        io::emit(io, &args.out, &out, Emit::Binary, false)?;
+    if to_file && !args.quiet {
+        io::emit(io, &args.out, &file_buf, Emit::Binary, false)?;
     }
     match first {
         None => Ok(()),
         Some((i, e)) => Err(Error::Rejected(Rejection::new(
             e.code,
             format!(
-                "{rejected} of {} tokens rejected; the first on line {i} ({}: {})",
-                tokens.len(),
-                e.code,
-                e.detail
+                "{rejected} of {total} tokens rejected; the first on line {i} ({}: {})",
+                e.code, e.detail
             ),
         ))),
     }
