@@ -66,14 +66,19 @@ fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOp
 }
 
 /// The `--json` report of the contract, one object per token.
-pub fn report(token: &str, outcome: &std::result::Result<Verified, Rejection>) -> Value {
+/// `thumbprints` are the key set's, from [`verify::thumbprints`].
+pub fn report(
+    token: &str,
+    outcome: &std::result::Result<Verified, Rejection>,
+    thumbprints: &[Option<String>],
+) -> Value {
     match outcome {
         Ok(v) => json!({
             "valid": true,
             "header": Value::Object(v.header.clone()),
             "claims": v.claims.clone().map(Value::Object).unwrap_or(Value::Null),
             "payload_b64": b64::encode(&v.payload),
-            "key": {"kid": v.key.kid, "thumbprint": v.key.thumbprint},
+            "key": {"kid": v.key.kid, "thumbprint": thumbprints.get(v.key.index).cloned().flatten()},
             "error": Value::Null,
         }),
         Err(r) => {
@@ -148,7 +153,7 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
         }
     }
     if args.json {
-        let line = report(&token, &outcome).to_string();
+        let line = report(&token, &outcome, &verify::thumbprints(&keys)).to_string();
         if !args.quiet {
             io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
         }
@@ -357,6 +362,7 @@ fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
     let mut rejected = 0usize;
     let mut first: Option<(usize, Rejection)> = None;
     let mut warned: Vec<String> = Vec::new();
+    let prints = verify::thumbprints(keys);
     loop {
         let lines = next_lines(&mut src, io, &mut state, LINES_BATCH, limit)?;
         if lines.is_empty() {
@@ -393,7 +399,7 @@ fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
                 }
             }
             let t = tok.as_deref().unwrap_or_default();
-            if let Ok(mut line) = serde_json::to_vec(&report(t, r)) {
+            if let Ok(mut line) = serde_json::to_vec(&report(t, r, &prints)) {
                 line.push(b'\n');
                 out.extend_from_slice(&line);
             }

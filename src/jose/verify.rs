@@ -31,9 +31,26 @@ pub struct VerifyOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsed {
     pub kid: Option<String>,
-    /// RFC 7638 thumbprint; `None` for symmetric keys, whose thumbprint
-    /// would be a hash of the secret itself.
-    pub thumbprint: Option<String>,
+    /// Its position in the [`KeySet`] verified against.
+    pub index: usize,
+}
+
+impl KeyUsed {
+    /// The RFC 7638 thumbprint of the key; `None` for symmetric keys, whose
+    /// thumbprint would be a hash of the secret itself. Batch callers use
+    /// [`thumbprints`] once instead.
+    pub fn thumbprint(&self, keys: &KeySet) -> Option<String> {
+        keys.keys.get(self.index).and_then(thumbprint_of)
+    }
+}
+
+fn thumbprint_of(k: &Key) -> Option<String> {
+    (!k.material.is_symmetric()).then(|| k.thumbprint())
+}
+
+/// Every key's thumbprint, computed once for reports over many tokens.
+pub fn thumbprints(keys: &KeySet) -> Vec<Option<String>> {
+    keys.keys.iter().map(thumbprint_of).collect()
 }
 
 /// An accepted token.
@@ -175,17 +192,18 @@ struct Hit<'k> {
     index: usize,
     alg: JwsAlg,
     key: &'k Key,
+    key_index: usize,
 }
 
-fn check_signature<'k>(
+fn check_signature(
     s: &JwsSignature,
     payload_segment: &[u8],
-    keys: &'k KeySet,
+    keys: &KeySet,
     algs: &[JwsAlg],
     opts: &VerifyOptions,
-) -> Result<(JwsAlg, &'k Key), Rejection> {
+) -> Result<(JwsAlg, usize), Rejection> {
     // `candidates` ties its items to the header borrows; map back to the set.
-    let found = |k: &Key| keys.keys.iter().find(|x| std::ptr::eq(*x, k));
+    let found = |k: &Key| keys.keys.iter().position(|x| std::ptr::eq(x, k));
     let alg = s.alg.clone()?;
     let unprotected = None;
     header::check_crit(&s.protected, unprotected, &opts.crit)?;
@@ -214,9 +232,9 @@ fn check_signature<'k>(
         }
         tried = true;
         if sig::verify(alg, &k.material, &input, &s.signature).is_ok()
-            && let Some(k) = found(k)
+            && let Some(i) = found(k)
         {
-            return Ok((alg, k));
+            return Ok((alg, i));
         }
     }
     if !tried {
@@ -272,8 +290,16 @@ pub fn verify_parsed(
     let mut hit: Option<Hit<'_>> = None;
     for (index, s) in jws.signatures.iter().enumerate() {
         match check_signature(s, &segment, keys, algs, opts) {
-            Ok((alg, key)) => {
-                hit = Some(Hit { index, alg, key });
+            Ok((alg, key_index)) => {
+                let Some(key) = keys.keys.get(key_index) else {
+                    continue;
+                };
+                hit = Some(Hit {
+                    index,
+                    alg,
+                    key,
+                    key_index,
+                });
                 break;
             }
             Err(r) => {
@@ -312,7 +338,7 @@ pub fn verify_parsed(
         claims,
         key: KeyUsed {
             kid: hit.key.kid.clone(),
-            thumbprint: (!hit.key.material.is_symmetric()).then(|| hit.key.thumbprint()),
+            index: hit.key_index,
         },
         signature_index: hit.index,
         warnings,
