@@ -255,8 +255,7 @@ fn check_signature(
 
 /// Verify a token (any serialization) against local keys.
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<Verified, Rejection> {
-    let jws = jws::parse(token)?;
-    verify_parsed(&jws, keys, opts)
+    verify_parsed(jws::parse(token)?, keys, opts)
 }
 
 /// Parse a payload as claims: a JSON object gives claims; a payload that
@@ -272,8 +271,10 @@ pub fn claims_of(payload: &[u8]) -> Result<Option<Map<String, Value>>, Rejection
         .map_err(|e| Rejection::malformed(format!("payload is not valid JSON: {e}")))
 }
 
+/// Verify an already parsed JWS; it is consumed so that the header and the
+/// payload move into the result instead of being copied.
 pub fn verify_parsed(
-    jws: &Jws,
+    mut jws: Jws,
     keys: &KeySet,
     opts: &VerifyOptions,
 ) -> Result<Verified, Rejection> {
@@ -312,11 +313,14 @@ pub fn verify_parsed(
     let Some(hit) = hit else {
         return Err(best.unwrap_or_else(|| Rejection::malformed("no signature")));
     };
-    let s = jws
-        .signatures
-        .get(hit.index)
-        .ok_or_else(|| Rejection::malformed("no signature"))?;
-    let payload = jws.payload(opts.detached_payload.as_deref())?;
+    let payload = match opts.detached_payload.as_deref() {
+        Some(p) => jws.payload(Some(p))?,
+        None => std::mem::take(&mut jws.payload_bytes),
+    };
+    if hit.index >= jws.signatures.len() {
+        return Err(Rejection::malformed("no signature"));
+    }
+    let s = jws.signatures.swap_remove(hit.index);
     let claims = claims_of(&payload)?;
     opts.policy.check(&s.header, claims.as_ref())?;
 
@@ -332,7 +336,7 @@ pub fn verify_parsed(
         ));
     }
     Ok(Verified {
-        header: s.header.clone(),
+        header: s.header,
         alg: hit.alg,
         payload,
         claims,
