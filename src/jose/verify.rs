@@ -416,4 +416,63 @@ mod tests {
             }
         }
     }
+
+    /// A remote-like provider: its first set lacks the token's kid; a
+    /// kid-miss refresh returns the rotated set, once.
+    struct Rotating {
+        old: Arc<KeySet>,
+        new: Arc<KeySet>,
+        refreshes: std::sync::atomic::AtomicUsize,
+    }
+
+    impl KeyProvider for Rotating {
+        fn keys(&self) -> Result<Arc<KeySet>> {
+            Ok(self.old.clone())
+        }
+        fn refresh_for_kid(&self, _kid: &str) -> Result<Option<Arc<KeySet>>> {
+            self.refreshes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(Some(self.new.clone()))
+        }
+    }
+
+    #[test]
+    fn a_kid_miss_asks_the_provider_once_for_fresh_keys() {
+        let mut old = key(KeySpec::Ec(Curve::P256));
+        old.kid = Some("old".into());
+        let mut new = key(KeySpec::Ec(Curve::P256));
+        new.kid = Some("new".into());
+        let mut h = Map::new();
+        h.insert("kid".into(), Value::String("new".into()));
+        let t = sign(&SignRequest {
+            payload: b"x",
+            signers: vec![Signer {
+                alg: JwsAlg::ES256,
+                key: &new.material,
+                protected: h,
+            }],
+            serialization: Serialization::Compact,
+            detached: false,
+            unencoded: false,
+        })
+        .unwrap_or_default();
+        let p = Rotating {
+            old: Arc::new(KeySet::new(vec![old.clone()])),
+            new: Arc::new(KeySet::new(vec![new.clone()])),
+            refreshes: Default::default(),
+        };
+        let v = verify_with(&t, &p, &VerifyOptions::default());
+        assert!(v.is_ok(), "{v:?}");
+        assert_eq!(p.refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // A static set never refreshes: the kid miss is final.
+        let fixed = StaticKeys(Arc::new(KeySet::new(vec![old])));
+        let r = verify_with(&t, &fixed, &VerifyOptions::default());
+        assert!(matches!(
+            r,
+            Err(Error::Rejected(Rejection {
+                code: RejectCode::NoMatchingKey,
+                ..
+            }))
+        ));
+    }
 }
