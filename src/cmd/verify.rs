@@ -398,6 +398,9 @@ fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
                     }
                 }
             }
+            if args.quiet {
+                continue;
+            }
             let t = tok.as_deref().unwrap_or_default();
             if let Ok(mut line) = serde_json::to_vec(&report(t, r, &prints)) {
                 line.push(b'\n');
