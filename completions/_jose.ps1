@@ -58,7 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'jose' -ScriptBlock {
         'jose;cert' {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The key the certificate is for (and, unless --ca-key, signed with)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key the certificate is for (and, unless --ca-key, signed with)')
-            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject distinguished name, e.g. "CN=MyCertificate,O=Org,OU=Unit"')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject distinguished name in RFC 4514 order (most specific first), e.g. "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress; `\,` escapes a comma (default: CN from the first --san)')
             [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Subject common name (shorthand for --subject CN=NAME)')
             [CompletionResult]::new('--san', '--san', [CompletionResultType]::ParameterName, 'Subject alternative name: dns:NAME, ip:ADDR, email:ADDR or uri:URI (repeatable)')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days from --not-before (default 365)')
@@ -213,6 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'jose' -ScriptBlock {
             break
         }
         'jose;inspect' {
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time relative ages are computed from (default now; same forms as --exp)')
             [CompletionResult]::new('--max-input', '--max-input', [CompletionResultType]::ParameterName, 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object instead of the human form')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

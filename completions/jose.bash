@@ -539,12 +539,16 @@ _jose() {
             return 0
             ;;
         jose__subcmd__inspect)
-            opts="-h -V --json --max-input --help --version"
+            opts="-h -V --json --now --max-input --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -53,7 +53,7 @@ set edit:completion:arg-completer[jose] = {|@words|
         &'jose;cert'= {
             cand -k 'The key the certificate is for (and, unless --ca-key, signed with)'
             cand --key 'The key the certificate is for (and, unless --ca-key, signed with)'
-            cand --subject 'Subject distinguished name, e.g. "CN=MyCertificate,O=Org,OU=Unit"'
+            cand --subject 'Subject distinguished name in RFC 4514 order (most specific first), e.g. "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress; `\,` escapes a comma (default: CN from the first --san)'
             cand --cn 'Subject common name (shorthand for --subject CN=NAME)'
             cand --san 'Subject alternative name: dns:NAME, ip:ADDR, email:ADDR or uri:URI (repeatable)'
             cand --days 'Validity in days from --not-before (default 365)'
@@ -203,6 +203,7 @@ set edit:completion:arg-completer[jose] = {|@words|
             cand --version 'Print version'
         }
         &'jose;inspect'= {
+            cand --now 'The time relative ages are computed from (default now; same forms as --exp)'
             cand --max-input 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)'
             cand --json 'Print one JSON object instead of the human form'
             cand -h 'Print help'

@@ -56,7 +56,7 @@ complete -c jose -n "__fish_jose_using_subcommand keygen" -l force -d 'Overwrite
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand cert" -s k -l key -d 'The key the certificate is for (and, unless --ca-key, signed with)' -r
-complete -c jose -n "__fish_jose_using_subcommand cert" -l subject -d 'Subject distinguished name, e.g. "CN=MyCertificate,O=Org,OU=Unit"' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l subject -d 'Subject distinguished name in RFC 4514 order (most specific first), e.g. "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress; `\\,` escapes a comma (default: CN from the first --san)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l cn -d 'Subject common name (shorthand for --subject CN=NAME)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l san -d 'Subject alternative name: dns:NAME, ip:ADDR, email:ADDR or uri:URI (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l days -d 'Validity in days from --not-before (default 365)' -r
@@ -181,6 +181,7 @@ complete -c jose -n "__fish_jose_using_subcommand decrypt" -l json -d 'Print a J
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l force -d 'Overwrite existing output files'
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c jose -n "__fish_jose_using_subcommand inspect" -l now -d 'The time relative ages are computed from (default now; same forms as --exp)' -r
 complete -c jose -n "__fish_jose_using_subcommand inspect" -l max-input -d 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)' -r
 complete -c jose -n "__fish_jose_using_subcommand inspect" -l json -d 'Print one JSON object instead of the human form'
 complete -c jose -n "__fish_jose_using_subcommand inspect" -s h -l help -d 'Print help'

@@ -12,6 +12,7 @@ pub mod error;
 pub mod io;
 pub mod jose;
 pub mod keys;
+pub mod x509;
 
 pub use error::{Error, RejectCode, Rejection, Result};
 

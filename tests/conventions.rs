@@ -39,3 +39,257 @@ fn completions_for_every_shell() {
     }
     jose().args(["completions", "tcsh"]).assert().code(2);
 }
+
+/// A compact HS256 token over `payload`, and the secret file that verifies it.
+fn hs256(dir: &std::path::Path, payload: &[u8]) -> (String, std::path::PathBuf) {
+    let secret = dir.join("secret.bin");
+    std::fs::write(&secret, b"0123456789abcdef0123456789abcdef").expect("write secret");
+    let pl = dir.join("payload.bin");
+    std::fs::write(&pl, payload).expect("write payload");
+    let mut c = jose();
+    c.args(["sign", "--secret-file"]).arg(&secret).arg(&pl);
+    (stdout_of(c).trim().to_owned(), secret)
+}
+
+#[test]
+fn token_sources_literal_stdin_at_file_bearer_and_urls() {
+    let dir = tempdir();
+    let (t, secret) = hs256(dir.path(), b"{\"sub\":\"x\"}");
+    let file = dir.path().join("token.txt");
+    std::fs::write(&file, format!("  Bearer {t}\n")).expect("write token");
+    let check = |c: &mut assert_cmd::Command| {
+        c.assert().success().stdout("{\"sub\":\"x\"}");
+    };
+    check(
+        jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .arg(&t),
+    );
+    check(
+        jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .arg(format!("@{}", file.display())),
+    );
+    check(
+        jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .write_stdin(format!("bearer {t}\r\n")),
+    );
+    check(
+        jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .arg("-")
+            .write_stdin(t.clone()),
+    );
+    check(
+        jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .arg(format!("BEARER {t}")),
+    );
+    for url in [
+        format!("https://hub.example/chat?id=7&access_token={t}"),
+        format!("https://app.example/callback#state=s&id_token={t}&token_type=Bearer"),
+        format!("wss://hub.example/ws?token={t}"),
+    ] {
+        check(
+            jose()
+                .args(["verify", "--secret-file"])
+                .arg(&secret)
+                .arg(url),
+        );
+    }
+}
+
+#[test]
+fn at_most_one_input_reads_stdin() {
+    let dir = tempdir();
+    let (t, _) = hs256(dir.path(), b"{}");
+    let out = jose()
+        .args(["verify", "--secret-file", "-", "-"])
+        .write_stdin(t)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("standard input"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn payloads_are_exact_bytes_and_tokens_end_with_one_newline() {
+    let dir = tempdir();
+    let payload = b"\x00\x01binary\xff\n\n";
+    let (t, secret) = hs256(dir.path(), payload);
+    let out = jose()
+        .args(["verify", "--secret-file"])
+        .arg(&secret)
+        .arg(&t)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(out.stdout, payload, "not a terminal: no newline added");
+    let mut c = jose();
+    c.args(["sign", "--secret-file"])
+        .arg(&secret)
+        .arg(dir.path().join("payload.bin"));
+    let signed = stdout_of(c);
+    assert!(signed.ends_with('\n') && !signed.ends_with("\n\n"));
+    assert_eq!(signed.matches('\n').count(), 1);
+}
+
+#[test]
+fn input_over_max_input_is_too_large() {
+    let dir = tempdir();
+    let (t, secret) = hs256(dir.path(), b"{}");
+    let out = jose()
+        .args(["verify", "--max-input", "16", "--json", "--secret-file"])
+        .arg(&secret)
+        .arg(&t)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("too_large"), "{err}");
+}
+
+#[test]
+fn secrets_on_argv_warn() {
+    let dir = tempdir();
+    let (t, _) = hs256(dir.path(), b"{}");
+    jose()
+        .args(["verify", "--secret", "0123456789abcdef0123456789abcdef", &t])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("argv").or(predicate::str::contains("command line")));
+}
+
+#[test]
+fn output_files_are_atomic_private_and_never_clobbered() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let key = dir.path().join("k.pem");
+    jose()
+        .args(["keygen", "--alg", "ES256", "-o"])
+        .arg(&key)
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&key).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let before = std::fs::read(&key).expect("read");
+    let out = jose()
+        .args(["keygen", "--alg", "ES256", "-o"])
+        .arg(&key)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read(&key).expect("read"),
+        before,
+        "file must be unchanged"
+    );
+    // The decrypted plaintext is a secret too.
+    let pt = dir.path().join("pt.bin");
+    std::fs::write(&pt, b"secret plaintext").expect("write");
+    let jwk = dir.path().join("k.jwk");
+    jose()
+        .args(["keygen", "--alg", "A256KW", "-o"])
+        .arg(&jwk)
+        .assert()
+        .success();
+    let mut enc = jose();
+    enc.args(["encrypt", "-k"]).arg(&jwk).arg(&pt);
+    let jwe = stdout_of(enc);
+    let out_file = dir.path().join("out.bin");
+    jose()
+        .args(["decrypt", "-k"])
+        .arg(&jwk)
+        .arg("-o")
+        .arg(&out_file)
+        .arg(jwe.trim())
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out_file).expect("read"), b"secret plaintext");
+    let mode = std::fs::metadata(&out_file)
+        .expect("stat")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "plaintext written 0600");
+    jose()
+        .args(["decrypt", "-k"])
+        .arg(&jwk)
+        .arg("-o")
+        .arg(&out_file)
+        .arg(jwe.trim())
+        .assert()
+        .code(2);
+    jose()
+        .args(["decrypt", "--force", "-k"])
+        .arg(&jwk)
+        .arg("-o")
+        .arg(&out_file)
+        .arg(jwe.trim())
+        .assert()
+        .success();
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let dir = tempdir();
+    let big = vec![b'a'; 4 << 20];
+    let (t, secret) = hs256(dir.path(), &big);
+    // `jose verify … | true`: the reader goes away without reading.
+    let tok = dir.path().join("big.tok");
+    std::fs::write(&tok, &t).expect("write");
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' verify --secret-file '{}' @'{}' | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+            env!("CARGO_BIN_EXE_jose"),
+            secret.display(),
+            tok.display()
+        ))
+        .output()
+        .expect("sh");
+    let err = String::from_utf8_lossy(&status.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("error"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&status.stdout).trim(), "0", "{err}");
+}
+
+#[test]
+fn every_rejection_is_one_line_with_its_code() {
+    let out = jose()
+        .args([
+            "verify",
+            "--secret",
+            "0123456789abcdef0123456789abcdef",
+            "not.a.token!",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.starts_with("jose: warning"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("jose: error: ") && lines[0].contains("malformed"),
+        "{err}"
+    );
+}

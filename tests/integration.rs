@@ -3,9 +3,18 @@
 
 mod util;
 
+mod cert;
 mod conventions;
+mod inspect;
+mod jwe_adversarial;
+mod jwe_cli;
+mod jwe_interop;
+mod jwe_primitives;
+mod jwe_vectors;
 mod jws_adversarial;
 mod jws_cli;
 mod jws_interop;
 mod jws_vectors;
+mod keys;
+mod remote;
 mod sync_docs;

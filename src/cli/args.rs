@@ -183,7 +183,9 @@ pub struct CertArgs {
     /// The key the certificate is for (and, unless --ca-key, signed with)
     #[arg(short = 'k', long, value_name = "PATH")]
     pub key: String,
-    /// Subject distinguished name, e.g. "CN=MyCertificate,O=Org,OU=Unit"
+    /// Subject distinguished name in RFC 4514 order (most specific first), e.g.
+    /// "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress;
+    /// `\,` escapes a comma (default: CN from the first --san)
     #[arg(long, value_name = "DN")]
     pub subject: Option<String>,
     /// Subject common name (shorthand for --subject CN=NAME)
@@ -517,6 +519,9 @@ pub struct InspectArgs {
     /// Print one JSON object instead of the human form
     #[arg(long)]
     pub json: bool,
+    /// The time relative ages are computed from (default now; same forms as --exp)
+    #[arg(long, value_name = "T", value_parser = parse_time, allow_hyphen_values = true)]
+    pub now: Option<TimeArg>,
     #[command(flatten)]
     pub limit: InputLimitArgs,
 }

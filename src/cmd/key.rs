@@ -5,6 +5,7 @@ use crate::cli::{KeyArgs, KeyFormat, Use};
 use crate::error::{Error, Result};
 use crate::io::{Emit, Io};
 use crate::jose::alg::{JweAlg, KeyAlg, KeyFamily};
+use crate::keys::remote;
 use crate::keys::{Key, KeyMaterial, KeyUse, export, source};
 
 pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
@@ -17,9 +18,11 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
     let mut keys = Vec::new();
     for s in sources {
         if source::is_url(s) {
-            return Err(Error::usage(format!(
-                "{s}: remote key sources are not supported by `jose key` in this build; download the key set first"
-            )));
+            // A JWKS or certificate map from a URL, fetched fresh: converting
+            // keys should show what the issuer serves now, not a cached copy.
+            let opts = remote::RemoteOptions::new(10, true, false);
+            keys.extend(remote::load_keys(s, &opts)?.keys);
+            continue;
         }
         keys.extend(source::load_local(io, s)?);
     }

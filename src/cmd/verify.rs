@@ -11,6 +11,11 @@ use crate::jose::b64;
 use crate::jose::jws;
 use crate::jose::policy::Policy;
 use crate::jose::verify::{self, Verified, VerifyOptions};
+use std::sync::Arc;
+
+use crate::jose::presets::{self, FirebaseKind};
+use crate::jose::verify::{KeyProvider, StaticKeys};
+use crate::keys::remote::{self, RemoteOptions, RemoteProvider};
 use crate::keys::{KeySet, source};
 
 fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOptions> {
@@ -78,7 +83,10 @@ pub fn report(
             "header": Value::Object(v.header.clone()),
             "claims": v.claims.clone().map(Value::Object).unwrap_or(Value::Null),
             "payload_b64": b64::encode(&v.payload),
-            "key": {"kid": v.key.kid, "thumbprint": thumbprints.get(v.key.index).cloned().flatten()},
+            "key": {
+                "kid": v.key.kid,
+                "thumbprint": v.key.thumbprint.clone().or_else(|| thumbprints.get(v.key.index).cloned().flatten()),
+            },
             "error": Value::Null,
         }),
         Err(r) => {
@@ -125,35 +133,84 @@ fn unasked_checks(args: &VerifyArgs, v: &Verified) -> Vec<&'static str> {
     out
 }
 
-pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
-    if args.remote.oidc.is_some() || args.remote.firebase.is_some() {
-        return Err(Error::usage(
-            "--oidc and --firebase are not available in this build yet",
-        ));
-    }
-    let mut keys = source::load_all_local(io, &args.keys.key)?;
+/// The keys of this call: local files, secrets, and remote sources
+/// (`--key https://…`, `--oidc`, `--firebase`), loaded once.
+fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvider>> {
+    let (urls, local): (Vec<String>, Vec<String>) = args
+        .keys
+        .key
+        .iter()
+        .cloned()
+        .partition(|s| source::is_url(s));
+    let mut keys = source::load_all_local(io, &local)?;
     if let Some(k) = source::secret_key(io, &args.secret)? {
         keys.push(k);
     }
-    if keys.is_empty() {
+    let r = &args.remote;
+    let ropts = RemoteOptions::new(r.timeout, r.no_cache, r.offline);
+    let mut urls = urls;
+    if let Some(issuer) = &r.oidc {
+        urls.push(remote::discover_jwks_uri(issuer, &ropts)?);
+    }
+    // A --key given with --firebase replaces Google's key source.
+    if r.firebase.is_some() && args.keys.key.is_empty() {
+        urls.push(firebase_kind(args).keys_url().to_owned());
+    }
+    if keys.is_empty() && urls.is_empty() {
         return Err(Error::usage(
-            "no verification key: give --key or --secret-file/--secret-env",
+            "no verification key: give --key, --secret-file/--secret-env, --oidc or --firebase",
         ));
     }
-    let keys = KeySet::new(keys);
+    if urls.is_empty() {
+        return Ok(Box::new(StaticKeys(Arc::new(KeySet::new(keys)))));
+    }
+    let p = RemoteProvider::load(keys, &urls, ropts)?;
+    for url in p.stale_sources() {
+        io.warn(format!("{url}: using expired cached keys (--offline)"));
+    }
+    Ok(Box::new(p))
+}
+
+fn firebase_kind(args: &VerifyArgs) -> FirebaseKind {
+    if args.remote.session_cookie {
+        FirebaseKind::SessionCookie
+    } else {
+        FirebaseKind::IdToken
+    }
+}
+
+/// Apply `--firebase`/`--oidc` on top of the flags' policy.
+fn apply_presets(args: &VerifyArgs, opts: &mut VerifyOptions) {
+    if let Some(project) = &args.remote.firebase {
+        presets::firebase(opts, project, firebase_kind(args));
+    }
+    if let Some(issuer) = &args.remote.oidc {
+        presets::oidc(opts, issuer);
+    }
+}
+
+pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
+    let provider = provider(args, io)?;
+    let keys = provider.keys()?;
     if args.lines {
         return run_lines(args, io, &keys);
     }
-    let opts = options(args, io, &keys)?;
+    let mut opts = options(args, io, &keys)?;
+    apply_presets(args, &mut opts);
     let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
-    let outcome = verify::verify(&token, &keys, &opts);
+    let outcome = match verify::verify_with(&token, provider.as_ref(), &opts) {
+        Ok(v) => Ok(v),
+        Err(Error::Rejected(r)) => Err(r),
+        Err(e) => return Err(e),
+    };
     if let Ok(v) = &outcome {
         for w in &v.warnings {
             io.warn(w);
         }
     }
     if args.json {
-        let line = report(&token, &outcome, &verify::thumbprints(&keys)).to_string();
+        // verify_with filled in the thumbprint of the key that verified.
+        let line = report(&token, &outcome, &[]).to_string();
         if !args.quiet {
             io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
         }
@@ -344,7 +401,8 @@ struct LineState {
 const LINES_BATCH: usize = 8192;
 
 fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
-    let opts = options(args, io, keys)?;
+    let mut opts = options(args, io, keys)?;
+    apply_presets(args, &mut opts);
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -134,6 +134,11 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
                     "RSA public exponent is not a usable odd value".into(),
                 ));
             }
+            if has_roca_fingerprint(n) {
+                return Err(KeyRejected(
+                    "RSA key has the ROCA fingerprint (CVE-2017-15361): it was made by a vulnerable Infineon library and its private key can be recovered; replace it".into(),
+                ));
+            }
             if let Some(p) = private {
                 let key = rsa::RsaPrivateKey::from_components(
                     big(n),
@@ -197,6 +202,33 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
             Ok(())
         }
     }
+}
+
+/// The small primes of the ROCA fingerprint (Nemec et al., CCS 2017).
+const ROCA_PRIMES: [u32; 38] = [
+    3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+    101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+];
+
+/// Moduli from the vulnerable Infineon generator are 65537^a mod M for a
+/// primorial M, so n mod p lies in the subgroup that 65537 generates mod p
+/// for every prime p of M. A random modulus passes all 38 tests with
+/// negligible probability.
+fn has_roca_fingerprint(n: &[u8]) -> bool {
+    ROCA_PRIMES.iter().all(|&p| {
+        let residue = n.iter().fold(0u32, |r, &b| (r * 256 + u32::from(b)) % p);
+        let g = 65537 % p;
+        let mut x = 1u32;
+        loop {
+            if x == residue {
+                return true;
+            }
+            x = x * g % p;
+            if x == 1 {
+                return false;
+            }
+        }
+    })
 }
 
 fn be(v: &rsa::BigUint) -> Zeroizing<Vec<u8>> {
@@ -278,4 +310,27 @@ pub fn generate(spec: KeySpec) -> Result<KeyMaterial, KeyRejected> {
 /// Trait imports for the curve crates, kept in one place.
 mod elliptic_curve_ext {
     pub use p256::elliptic_curve::sec1::ToEncodedPoint;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 65537^a mod M, M the product of the ROCA primes, is exactly the shape
+    /// of a vulnerable modulus's residues; one more is not.
+    #[test]
+    fn roca_fingerprint() {
+        let m = ROCA_PRIMES
+            .iter()
+            .fold(rsa::BigUint::from(1u32), |acc, &p| {
+                acc * rsa::BigUint::from(p)
+            });
+        let g = rsa::BigUint::from(65537u32);
+        for a in [1u32, 7, 12345, 999_983] {
+            let n = g.modpow(&rsa::BigUint::from(a), &m);
+            assert!(has_roca_fingerprint(&n.to_bytes_be()), "{a}");
+            let off = n + rsa::BigUint::from(1u32);
+            assert!(!has_roca_fingerprint(&off.to_bytes_be()), "{a}");
+        }
+    }
 }

@@ -3,7 +3,13 @@
 //! algorithm enums. Cryptographic failures are opaque on purpose
 //! ([`Unspecified`]); key-parse failures are explained ([`KeyRejected`]).
 
+pub mod aes_gcm;
+pub mod aes_kw;
+pub mod cbc_hmac;
+pub mod ecdh;
 mod keys;
+pub mod pbes2;
+pub mod rsa_enc;
 pub mod sig;
 
 pub use keys::{
@@ -57,4 +63,42 @@ pub fn random_vec(len: usize) -> Vec<u8> {
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// Content encryption (RFC 7518 §5) in place; returns the tag. A CEK of the
+/// wrong length for `enc` fails.
+pub fn content_seal(
+    enc: crate::jose::alg::JweEnc,
+    cek: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u8>, Unspecified> {
+    if cek.len() != enc.key_len() || iv.len() != enc.iv_len() {
+        return Err(Unspecified);
+    }
+    if enc.is_gcm() {
+        aes_gcm::seal(cek, iv, aad, buf).map(|t| t.to_vec())
+    } else {
+        cbc_hmac::seal(cek, iv, aad, buf)
+    }
+}
+
+/// Check the tag and decrypt in place. Every failure is the same [`Unspecified`].
+pub fn content_open(
+    enc: crate::jose::alg::JweEnc,
+    cek: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    buf: &mut Vec<u8>,
+    tag: &[u8],
+) -> Result<(), Unspecified> {
+    if cek.len() != enc.key_len() || iv.len() != enc.iv_len() {
+        return Err(Unspecified);
+    }
+    if enc.is_gcm() {
+        aes_gcm::open(cek, iv, aad, buf, tag)
+    } else {
+        cbc_hmac::open(cek, iv, aad, buf, tag)
+    }
 }

@@ -207,6 +207,10 @@ impl JweEnc {
         }
     }
 
+    pub fn is_gcm(self) -> bool {
+        matches!(self, JweEnc::A128GCM | JweEnc::A192GCM | JweEnc::A256GCM)
+    }
+
     pub fn iv_len(self) -> usize {
         match self {
             JweEnc::A128CbcHs256 | JweEnc::A192CbcHs384 | JweEnc::A256CbcHs512 => 16,

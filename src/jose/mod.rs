@@ -4,7 +4,12 @@
 pub mod alg;
 pub mod b64;
 pub mod claims;
+pub mod decrypt;
+pub mod encrypt;
 pub mod json;
+pub mod jwe;
 pub mod jws;
+pub mod peek;
 pub mod policy;
+pub mod presets;
 pub mod verify;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::crypto::sig;
-use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::error::{RejectCode, Rejection, Result};
 use crate::jose::alg::{JwsAlg, KeyAlg};
 use crate::jose::json;
 use crate::jose::jws::{self, Jws, JwsSignature, header, signing_input};
@@ -33,6 +33,10 @@ pub struct KeyUsed {
     pub kid: Option<String>,
     /// Its position in the [`KeySet`] verified against.
     pub index: usize,
+    /// Filled by [`verify_with`], which knows which set (maybe a refreshed
+    /// one) verified; `None` from [`verify`], whose batch callers take
+    /// [`thumbprints`] of their set once.
+    pub thumbprint: Option<String>,
 }
 
 impl KeyUsed {
@@ -110,12 +114,18 @@ pub fn verify_with(
             if let Some(kid) = kid
                 && let Some(fresh) = provider.refresh_for_kid(&kid)?
             {
-                return verify(token, &fresh, opts).map_err(Error::from);
+                return with_thumbprint(verify(token, &fresh, opts), &fresh);
             }
             Err(r.into())
         }
-        other => other.map_err(Error::from),
+        other => with_thumbprint(other, &keys),
     }
+}
+
+fn with_thumbprint(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
+    let mut v = r?;
+    v.key.thumbprint = v.key.thumbprint(keys);
+    Ok(v)
 }
 
 fn kid_of(h: &Map<String, Value>) -> Option<&str> {
@@ -343,6 +353,7 @@ pub fn verify_parsed(
         key: KeyUsed {
             kid: hit.key.kid.clone(),
             index: hit.key_index,
+            thumbprint: None,
         },
         signature_index: hit.index,
         warnings,
@@ -353,6 +364,7 @@ pub fn verify_parsed(
 mod tests {
     use super::*;
     use crate::crypto::{KeySpec, generate};
+    use crate::error::Error;
     use crate::jose::jws::{Serialization, SignRequest, Signer, sign};
     use crate::keys::{Curve, KeyMaterial, OkpCurve};
 

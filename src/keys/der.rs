@@ -490,4 +490,36 @@ mod tests {
             );
         }
     }
+
+    /// The legacy writers match OpenSSL's `-traditional` / `openssl ec` /
+    /// `-RSAPublicKey_out` output byte for byte.
+    #[test]
+    fn pkcs1_and_sec1_writers_match_openssl() {
+        let text = |n: &str| String::from_utf8(fixture(n)).unwrap_or_default();
+        let rsa = super::super::pem::parse(&text("rsa2048.pkcs8.pem")).unwrap_or_default();
+        assert_eq!(rsa.len(), 1);
+        assert_eq!(
+            super::super::pem::to_pkcs1_pem(&rsa[0], true).ok(),
+            Some(text("rsa2048.pkcs1.pem"))
+        );
+        assert_eq!(
+            super::super::pem::to_pkcs1_pem(&rsa[0], false).ok(),
+            Some(text("rsa2048.pkcs1pub.pem"))
+        );
+        for c in ["p256", "p384", "p521", "secp256k1"] {
+            let k =
+                super::super::pem::parse(&text(&format!("ec-{c}.pkcs8.pem"))).unwrap_or_default();
+            assert_eq!(k.len(), 1, "{c}");
+            assert_eq!(
+                super::super::pem::to_sec1_pem(&k[0]).ok(),
+                Some(text(&format!("ec-{c}.sec1.pem"))),
+                "{c}"
+            );
+        }
+        // Writers refuse what their format cannot hold.
+        assert!(super::super::pem::to_sec1_pem(&rsa[0]).is_err());
+        let public = rsa[0].to_public().unwrap_or_else(|| rsa[0].clone());
+        assert!(super::to_pkcs1_private(&public).is_err());
+        assert!(super::to_pkcs8(&public).is_err());
+    }
 }

@@ -257,6 +257,17 @@ pub fn set_from_value(v: &Value) -> Result<Vec<Key>> {
         if !matches!(kty, Some("RSA" | "EC" | "OKP" | "oct")) {
             continue;
         }
+        // Likewise a curve this tool does not implement (Ed448, X448,
+        // brainpool): the set's other keys stay usable.
+        let crv = k.get("crv").and_then(Value::as_str);
+        let known_crv = match kty {
+            Some("EC") => crv.is_some_and(|c| Curve::from_jwk_name(c).is_some()),
+            Some("OKP") => crv.is_some_and(|c| OkpCurve::from_jwk_name(c).is_some()),
+            _ => true,
+        };
+        if !known_crv && crv.is_some() {
+            continue;
+        }
         out.push(from_value(k)?);
     }
     Ok(out)

@@ -4,11 +4,13 @@
 //! be checked with.
 
 pub mod cert;
+pub mod cert_info;
 pub mod certmap;
 pub mod der;
 pub mod export;
 pub mod jwk;
 pub mod pem;
+pub mod remote;
 pub mod source;
 pub mod thumbprint;
 

@@ -1,0 +1,191 @@
+//! `jose decrypt`: JWE + keys → plaintext, or a JSON report per token.
+
+use serde_json::{Value, json};
+
+use crate::cli::DecryptArgs;
+use crate::error::{Error, Rejection, Result};
+use crate::io::{self, Emit, Io};
+use crate::jose::b64;
+use crate::jose::decrypt::{DecryptOptions, Decrypted, decrypt};
+use crate::jose::policy::Policy;
+use crate::jose::verify::{self, VerifyOptions};
+use crate::keys::{KeySet, Secret, source};
+
+fn options(args: &DecryptArgs) -> DecryptOptions {
+    DecryptOptions {
+        algs: args.alg.clone(),
+        encs: args.enc.clone(),
+        max_p2c: args.max_p2c,
+        max_size: args.max_size,
+    }
+}
+
+/// The protected header of a token that failed, when it can be read at all.
+fn header_of(token: &str) -> Value {
+    crate::jose::jwe::parse(token)
+        .ok()
+        .and_then(|j| j.joint_header(0).ok())
+        .map_or(Value::Object(Default::default()), Value::Object)
+}
+
+fn report(token: &str, r: &std::result::Result<Decrypted, Rejection>) -> Value {
+    match r {
+        Ok(d) => json!({
+            "valid": true,
+            "header": Value::Object(d.header.clone()),
+            "plaintext": std::str::from_utf8(&d.plaintext).ok(),
+            "plaintext_b64": b64::encode(&d.plaintext),
+            "error": null,
+        }),
+        Err(e) => json!({
+            "valid": false,
+            "header": header_of(token),
+            "plaintext": null,
+            "plaintext_b64": null,
+            "error": {"code": e.code.as_str(), "message": e.detail},
+        }),
+    }
+}
+
+pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
+    let nested = if args.verify_key.is_empty() {
+        None
+    } else {
+        let vkeys = KeySet::new(source::load_all_local(io, &args.verify_key)?);
+        Some((vkeys, verify_options(args)))
+    };
+    let nested = nested.as_ref();
+    let mut keys = source::load_all_local(io, &args.keys.key)?;
+    if let Some(k) = source::secret_key(io, &args.secret)? {
+        keys.push(k);
+    }
+    let password: Option<Secret> = source::password(io, &args.password)?;
+    if keys.is_empty() && password.is_none() {
+        return Err(Error::usage(
+            "no key: give --key SOURCE, --secret-file/--secret-env or --password-file/--password-env",
+        ));
+    }
+    let keys = KeySet::new(keys);
+    let opts = options(args);
+    let pw = password.as_deref().map(|p| p.as_slice());
+
+    if args.lines {
+        let raw = io::input::read_token_bytes(io, args.token.as_deref(), args.limit.max_input)?;
+        let text = String::from_utf8_lossy(&raw);
+        let tokens: Vec<String> = text
+            .lines()
+            .map(io::input::normalize_token)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let threads = args.threads.map(usize::from);
+        let reports = parallel_reports(&tokens, &keys, pw, &opts, nested, threads);
+        let mut out = String::new();
+        let mut first_err = None;
+        for (token, r) in tokens.iter().zip(&reports) {
+            out.push_str(&report(token, r).to_string());
+            out.push('\n');
+            if let (Err(e), None) = (r, &first_err) {
+                first_err = Some(e.clone());
+            }
+        }
+        io::emit(io, &args.out, out.as_bytes(), Emit::Line, false)?;
+        return match first_err {
+            Some(e) => Err(Error::Rejected(e)),
+            None => Ok(()),
+        };
+    }
+
+    let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
+    let result = decrypt_one(&token, &keys, pw, &opts, nested);
+    if args.json {
+        let line = report(&token, &result).to_string();
+        io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
+        return result.map(|_| ()).map_err(Error::Rejected);
+    }
+    drop(token);
+    let d = result?;
+    io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true)
+}
+
+/// Decrypt many tokens on all cores, results in input order.
+fn parallel_reports(
+    tokens: &[String],
+    keys: &KeySet,
+    pw: Option<&[u8]>,
+    opts: &DecryptOptions,
+    nested: Option<&(KeySet, VerifyOptions)>,
+    threads: Option<usize>,
+) -> Vec<std::result::Result<Decrypted, Rejection>> {
+    let workers = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 64);
+    let chunk = tokens.len().div_ceil(workers).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tokens
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|t| decrypt_one(t, keys, pw, opts, nested))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(crate::jose::jwe::keymgmt::failed()); chunk])
+            })
+            .collect()
+    })
+}
+
+/// The inner JWS's checks: verify's policy flags and `--verify-alg`.
+fn verify_options(args: &DecryptArgs) -> VerifyOptions {
+    let p = &args.policy;
+    let now = p
+        .now
+        .map(|t| t.resolve(super::sign::now()))
+        .unwrap_or_else(super::sign::now);
+    VerifyOptions {
+        algs: if args.verify_alg.is_empty() {
+            None
+        } else {
+            Some(args.verify_alg.clone())
+        },
+        policy: Policy {
+            now,
+            leeway: i64::try_from(p.leeway).unwrap_or(i64::MAX),
+            iss: p.iss.clone(),
+            aud: p.aud.clone(),
+            sub: p.sub.clone(),
+            typ: p.typ.clone(),
+            require: p.require.clone(),
+            max_age: p.max_age,
+            rules: Vec::new(),
+        },
+        crit: p.crit.clone(),
+        detached_payload: None,
+    }
+}
+
+/// Decrypt, and with `--verify-key` verify the plaintext as a JWS and keep
+/// its payload as the result.
+fn decrypt_one(
+    token: &str,
+    keys: &KeySet,
+    pw: Option<&[u8]>,
+    opts: &DecryptOptions,
+    nested: Option<&(KeySet, VerifyOptions)>,
+) -> std::result::Result<Decrypted, Rejection> {
+    let mut d = decrypt(token, keys, pw, opts)?;
+    if let Some((vkeys, vopts)) = nested {
+        let inner = std::str::from_utf8(&d.plaintext).map_err(|_| {
+            Rejection::malformed("the decrypted plaintext is not a JWS (not UTF-8 text)")
+        })?;
+        let v = verify::verify(inner.trim(), vkeys, vopts)?;
+        d.plaintext = v.payload;
+    }
+    Ok(d)
+}

@@ -1,0 +1,316 @@
+//! Looking inside a JWS or JWE without verifying or decrypting it, for
+//! `inspect`. Every serialization (compact, flattened JSON, general JSON) is
+//! read with the same strictness as verification: strict base64url, JSON
+//! headers that are objects without duplicate members.
+
+use serde_json::{Map, Value};
+
+use super::{b64, json};
+use crate::error::Rejection;
+
+pub type Object = Map<String, Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serialization {
+    Compact,
+    Flattened,
+    General,
+}
+
+impl Serialization {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Serialization::Compact => "compact",
+            Serialization::Flattened => "flattened",
+            Serialization::General => "general",
+        }
+    }
+}
+
+/// One signature's headers.
+#[derive(Debug, Clone, Default)]
+pub struct SigHeaders {
+    pub protected: Option<Object>,
+    pub header: Option<Object>,
+    pub signature_len: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct JwsPeek {
+    pub serialization: Serialization,
+    pub signatures: Vec<SigHeaders>,
+    /// `None`: detached payload.
+    pub payload: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct JwePeek {
+    pub serialization: Serialization,
+    pub protected: Option<Object>,
+    pub unprotected: Option<Object>,
+    /// Per-recipient unprotected header, and encrypted key length.
+    pub recipients: Vec<(Option<Object>, usize)>,
+    pub iv_len: usize,
+    pub ciphertext_len: usize,
+    pub tag_len: usize,
+    pub aad_len: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Peeked {
+    Jws(JwsPeek),
+    Jwe(JwePeek),
+}
+
+fn bad(msg: impl Into<String>) -> Rejection {
+    Rejection::malformed(msg)
+}
+
+fn decode(what: &str, s: &str) -> Result<Vec<u8>, Rejection> {
+    b64::decode(s).ok_or_else(|| bad(format!("the {what} is not strict base64url")))
+}
+
+fn header(what: &str, s: &str) -> Result<Object, Rejection> {
+    let raw = decode(what, s)?;
+    json::parse_object(&raw).map_err(|e| bad(format!("the {what} is not a JSON object: {e}")))
+}
+
+/// Whether the headers switch off payload encoding (RFC 7797).
+fn unencoded(protected: Option<&Object>) -> bool {
+    protected
+        .and_then(|h| h.get("b64"))
+        .is_some_and(|v| v == &Value::Bool(false))
+}
+
+/// A compact JWS (3 parts) or JWE (5 parts).
+pub fn compact(token: &str) -> Result<Peeked, Rejection> {
+    let parts: Vec<&str> = token.split('.').collect();
+    match parts.as_slice() {
+        [h, p, s] => {
+            let protected = header("protected header", h)?;
+            let sig = decode("signature", s)?;
+            let payload = if p.is_empty() {
+                None
+            } else if unencoded(Some(&protected)) {
+                Some(p.as_bytes().to_vec())
+            } else {
+                Some(decode("payload", p)?)
+            };
+            Ok(Peeked::Jws(JwsPeek {
+                serialization: Serialization::Compact,
+                signatures: vec![SigHeaders {
+                    protected: Some(protected),
+                    header: None,
+                    signature_len: sig.len(),
+                }],
+                payload,
+            }))
+        }
+        [h, k, iv, c, t] => {
+            let protected = header("protected header", h)?;
+            Ok(Peeked::Jwe(JwePeek {
+                serialization: Serialization::Compact,
+                protected: Some(protected),
+                unprotected: None,
+                recipients: vec![(None, decode("encrypted key", k)?.len())],
+                iv_len: decode("initialization vector", iv)?.len(),
+                ciphertext_len: decode("ciphertext", c)?.len(),
+                tag_len: decode("authentication tag", t)?.len(),
+                aad_len: None,
+            }))
+        }
+        _ => Err(bad(format!(
+            "a compact token has 3 (JWS) or 5 (JWE) dot-separated parts, this has {}",
+            parts.len()
+        ))),
+    }
+}
+
+fn opt_str<'a>(o: &'a Object, name: &str) -> Result<Option<&'a str>, Rejection> {
+    match o.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(bad(format!("\"{name}\" must be a string"))),
+    }
+}
+
+fn opt_obj(o: &Object, name: &str) -> Result<Option<Object>, Rejection> {
+    match o.get(name) {
+        None => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m.clone())),
+        Some(_) => Err(bad(format!("\"{name}\" must be a JSON object"))),
+    }
+}
+
+fn opt_len(o: &Object, name: &str, what: &str) -> Result<Option<usize>, Rejection> {
+    opt_str(o, name)?
+        .map(|s| decode(what, s).map(|v| v.len()))
+        .transpose()
+}
+
+/// Whether a JSON object is a JWS or JWE JSON serialization.
+pub fn is_json_token(o: &Object) -> bool {
+    o.contains_key("ciphertext")
+        || o.contains_key("payload")
+        || o.contains_key("signatures")
+        || o.contains_key("signature")
+}
+
+/// A JWS or JWE in the flattened or general JSON serialization.
+pub fn json(o: &Object) -> Result<Peeked, Rejection> {
+    if o.contains_key("ciphertext") {
+        return json_jwe(o);
+    }
+    let sig = |s: &Object| -> Result<SigHeaders, Rejection> {
+        let protected = opt_str(s, "protected")?
+            .map(|p| header("protected header", p))
+            .transpose()?;
+        let header = opt_obj(s, "header")?;
+        let signature = opt_str(s, "signature")?
+            .ok_or_else(|| bad("a JWS signature needs a \"signature\" member"))?;
+        Ok(SigHeaders {
+            protected,
+            header,
+            signature_len: decode("signature", signature)?.len(),
+        })
+    };
+    let (serialization, signatures) = match o.get("signatures") {
+        Some(Value::Array(list)) => {
+            if o.contains_key("signature") || o.contains_key("protected") {
+                return Err(bad(
+                    "a general JWS has \"signatures\" and no top-level signature members",
+                ));
+            }
+            if list.is_empty() {
+                return Err(bad("\"signatures\" is empty"));
+            }
+            let sigs = list
+                .iter()
+                .map(|v| {
+                    v.as_object()
+                        .ok_or_else(|| bad("each entry of \"signatures\" must be an object"))
+                        .and_then(sig)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            (Serialization::General, sigs)
+        }
+        Some(_) => return Err(bad("\"signatures\" must be an array")),
+        None => (Serialization::Flattened, vec![sig(o)?]),
+    };
+    if signatures
+        .iter()
+        .any(|s| s.protected.is_none() && s.header.is_none())
+    {
+        return Err(bad(
+            "a JWS signature has neither a protected nor an unprotected header",
+        ));
+    }
+    let payload = match opt_str(o, "payload")? {
+        None => None,
+        Some(p) if unencoded(signatures.first().and_then(|s| s.protected.as_ref())) => {
+            Some(p.as_bytes().to_vec())
+        }
+        Some(p) => Some(decode("payload", p)?),
+    };
+    Ok(Peeked::Jws(JwsPeek {
+        serialization,
+        signatures,
+        payload,
+    }))
+}
+
+fn json_jwe(o: &Object) -> Result<Peeked, Rejection> {
+    let protected = opt_str(o, "protected")?
+        .map(|p| header("protected header", p))
+        .transpose()?;
+    let unprotected = opt_obj(o, "unprotected")?;
+    let (serialization, recipients) = match o.get("recipients") {
+        Some(Value::Array(list)) => {
+            if o.contains_key("header") || o.contains_key("encrypted_key") {
+                return Err(bad(
+                    "a general JWE has \"recipients\" and no top-level recipient members",
+                ));
+            }
+            if list.is_empty() {
+                return Err(bad("\"recipients\" is empty"));
+            }
+            let r = list
+                .iter()
+                .map(|v| {
+                    let r = v
+                        .as_object()
+                        .ok_or_else(|| bad("each entry of \"recipients\" must be an object"))?;
+                    Ok((
+                        opt_obj(r, "header")?,
+                        opt_len(r, "encrypted_key", "encrypted key")?.unwrap_or(0),
+                    ))
+                })
+                .collect::<Result<Vec<_>, Rejection>>()?;
+            (Serialization::General, r)
+        }
+        Some(_) => return Err(bad("\"recipients\" must be an array")),
+        None => (
+            Serialization::Flattened,
+            vec![(
+                opt_obj(o, "header")?,
+                opt_len(o, "encrypted_key", "encrypted key")?.unwrap_or(0),
+            )],
+        ),
+    };
+    if protected.is_none() && unprotected.is_none() && recipients.iter().any(|(h, _)| h.is_none()) {
+        return Err(bad(
+            "a JWE recipient has no header at all (no \"alg\" anywhere)",
+        ));
+    }
+    Ok(Peeked::Jwe(JwePeek {
+        serialization,
+        protected,
+        unprotected,
+        recipients,
+        iv_len: opt_len(o, "iv", "initialization vector")?.unwrap_or(0),
+        ciphertext_len: opt_len(o, "ciphertext", "ciphertext")?.unwrap_or(0),
+        tag_len: opt_len(o, "tag", "authentication tag")?.unwrap_or(0),
+        aad_len: opt_len(o, "aad", "additional authenticated data")?,
+    }))
+}
+
+impl JwsPeek {
+    /// The payload as a JSON object (JWT claims), when it is one.
+    pub fn claims(&self) -> Option<Object> {
+        self.payload
+            .as_deref()
+            .and_then(|p| json::parse_object(p).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // RFC 7515 Appendix A.1 (HS256 JWT).
+    const A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+    #[test]
+    fn compact_jws() {
+        let Ok(Peeked::Jws(p)) = compact(A1) else {
+            panic!("not a JWS")
+        };
+        let claims = p.claims().unwrap_or_default();
+        assert_eq!(claims.get("iss"), Some(&Value::from("joe")));
+        assert_eq!(p.signatures.len(), 1);
+        assert_eq!(p.signatures[0].signature_len, 32);
+    }
+
+    #[test]
+    fn rejects() {
+        for t in [
+            "a.b",
+            "e30.e30.x=",
+            "W10.e30.AA",
+            "eyJhIjoxLCJhIjoyfQ.e30.AA",
+            "a.b.c.d",
+        ] {
+            assert!(compact(t).is_err(), "{t} accepted");
+        }
+    }
+}

@@ -1,0 +1,741 @@
+//! Remote key sources against a test HTTP server on 127.0.0.1 started by the
+//! tests themselves (no network beyond loopback): JWKS URLs, Google
+//! certificate maps, OIDC discovery, the Firebase preset, the key cache, and
+//! the failures that are exit 3.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+#[derive(Clone)]
+struct Route {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// Accept the connection and never answer.
+    hang: bool,
+}
+
+fn ok(body: impl Into<Vec<u8>>, cache_control: Option<&str>) -> Route {
+    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    if let Some(cc) = cache_control {
+        headers.push(("Cache-Control".to_owned(), cc.to_owned()));
+    }
+    Route {
+        status: 200,
+        headers,
+        body: body.into(),
+        hang: false,
+    }
+}
+
+/// A small HTTP/1.1 server: fixed routes, a request counter per path, and a
+/// bounded life (it stops when dropped, or after two minutes at most).
+struct Server {
+    port: u16,
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+    agents: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
+        let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let agents: Arc<Mutex<Vec<String>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (r, h, a, s) = (routes.clone(), hits.clone(), agents.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while !s.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((conn, _)) => {
+                        let (r, h, a, s) = (r.clone(), h.clone(), a.clone(), s.clone());
+                        std::thread::spawn(move || serve(conn, &r, &h, &a, &s));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Server {
+            port,
+            routes,
+            hits,
+            agents,
+            stop,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn route(&self, path: &str, route: Route) {
+        self.routes
+            .lock()
+            .expect("lock")
+            .insert(path.to_owned(), route);
+    }
+
+    fn hits(&self, path: &str) -> usize {
+        self.hits
+            .lock()
+            .expect("lock")
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn total_hits(&self) -> usize {
+        self.hits.lock().expect("lock").values().sum()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn serve(
+    mut conn: TcpStream,
+    routes: &Mutex<HashMap<String, Route>>,
+    hits: &Mutex<HashMap<String, usize>>,
+    agents: &Mutex<Vec<String>>,
+    stop: &AtomicBool,
+) {
+    let _ = conn.set_nonblocking(false);
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65536 {
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    for line in text.lines() {
+        if let Some(ua) = line
+            .strip_prefix("User-Agent: ")
+            .or_else(|| line.strip_prefix("user-agent: "))
+        {
+            agents.lock().expect("lock").push(ua.to_owned());
+        }
+    }
+    *hits.lock().expect("lock").entry(path.clone()).or_default() += 1;
+    let route = routes.lock().expect("lock").get(&path).cloned();
+    let Some(route) = route else {
+        let _ = conn
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    };
+    if route.hang {
+        let until = Instant::now() + Duration::from_secs(30);
+        while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return;
+    }
+    let reason = match route.status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        _ => "Status",
+    };
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", route.status);
+    for (k, v) in &route.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        route.body.len()
+    ));
+    let _ = conn.write_all(head.as_bytes());
+    let _ = conn.write_all(&route.body);
+}
+
+const PROJECT: &str = "jose-test-project";
+const KID: &str = "d4e5f6-rsa";
+/// A fixed "now" for the claims; the cache itself runs on the real clock.
+const NOW: i64 = 1_800_000_000;
+
+fn rsa_key() -> String {
+    data("keys/rsa2048.pkcs8.pem").display().to_string()
+}
+
+fn certmap() -> String {
+    let cert = String::from_utf8(read_data("keys/cert-rsa2048.pem")).expect("utf-8");
+    json!({ KID: cert }).to_string()
+}
+
+fn certmap_with(extra_kid: &str) -> String {
+    let cert = String::from_utf8(read_data("keys/cert-rsa2048.pem")).expect("utf-8");
+    json!({ KID: cert.clone(), extra_kid: cert }).to_string()
+}
+
+/// Sign a Firebase-like ID token with the fixture key; `edit` adjusts the flags.
+fn firebase_token(kind_iss: &str, edit: &[&str]) -> String {
+    let mut args: Vec<String> = vec![
+        "sign".into(),
+        "-k".into(),
+        rsa_key(),
+        "--kid".into(),
+        KID.into(),
+        "--iss".into(),
+        kind_iss.into(),
+        "--aud".into(),
+        PROJECT.into(),
+        "--sub".into(),
+        "uid-123".into(),
+        format!("--iat={}", NOW - 600),
+        format!("--exp={}", NOW + 3000),
+        format!("--claim=auth_time={}", NOW - 900),
+    ];
+    // Later flags replace earlier ones of the same name.
+    for e in edit {
+        let name = e.split('=').next().unwrap_or(e);
+        if let Some(i) = args
+            .iter()
+            .position(|a| a.split('=').next() == Some(name) && a.starts_with("--"))
+        {
+            if args[i].contains('=') {
+                args.remove(i);
+            } else {
+                args.remove(i);
+                args.remove(i);
+            }
+        }
+    }
+    for e in edit {
+        if let Some(rest) = e.strip_prefix("!") {
+            args.retain(|a| !a.starts_with(rest));
+            continue;
+        }
+        args.push((*e).to_owned());
+    }
+    let mut c = jose();
+    c.args(&args);
+    stdout_of(c).trim().to_owned()
+}
+
+fn id_iss() -> String {
+    format!("https://securetoken.google.com/{PROJECT}")
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+fn verify(cache: &Path, args: &[&str], token: &str) -> Run {
+    let started = Instant::now();
+    let out = jose()
+        .env("XDG_CACHE_HOME", cache)
+        .arg("verify")
+        .args(args)
+        .arg(format!("--now={NOW}"))
+        .arg(token)
+        .output()
+        .expect("run jose");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+fn firebase_server() -> Server {
+    let s = Server::start();
+    s.route("/certs", ok(certmap(), Some("public, max-age=3600")));
+    s
+}
+
+#[test]
+fn firebase_id_token_accepted_with_a_certificate_map() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let t = firebase_token(&id_iss(), &[]);
+    let url = s.url("/certs");
+    let r = verify(
+        cache.path(),
+        &["--firebase", PROJECT, "--key", &url, "--json"],
+        &t,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: Value = serde_json::from_str(r.stdout.trim()).expect("json");
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["claims"]["sub"], "uid-123");
+    assert_eq!(v["key"]["kid"], KID);
+    assert_eq!(s.hits("/certs"), 1);
+    let agents = s.agents.lock().expect("lock").clone();
+    assert!(agents.iter().all(|a| a.starts_with("jose/")), "{agents:?}");
+}
+
+#[test]
+fn firebase_rules_each_have_their_code() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let long_sub = "x".repeat(129);
+    let cases: Vec<(&str, Vec<String>, i32, &str)> = vec![
+        (
+            "wrong aud",
+            vec!["--aud".into(), "other-project".into()],
+            1,
+            "bad_audience",
+        ),
+        (
+            "wrong iss",
+            vec![
+                "--iss".into(),
+                "https://securetoken.google.com/other".into(),
+            ],
+            1,
+            "bad_issuer",
+        ),
+        (
+            "empty sub",
+            vec!["--sub".into(), "".into()],
+            1,
+            "bad_subject",
+        ),
+        (
+            "129-char sub",
+            vec!["--sub".into(), long_sub.clone()],
+            1,
+            "bad_subject",
+        ),
+        (
+            "future auth_time",
+            vec![format!("--claim=auth_time={}", NOW + 3600)],
+            1,
+            "policy",
+        ),
+        (
+            "future iat",
+            vec![format!("--iat={}", NOW + 3600)],
+            1,
+            "issued_in_future",
+        ),
+        (
+            "expired",
+            vec![format!("--exp={}", NOW - 3600)],
+            1,
+            "expired",
+        ),
+        ("no exp", vec!["!--exp".into()], 1, "missing_claim"),
+        (
+            "missing kid",
+            vec!["!--kid".into(), "!d4e5f6".into()],
+            1,
+            "policy",
+        ),
+        (
+            "unknown kid",
+            vec!["--kid".into(), "no-such-kid".into()],
+            1,
+            "no_matching_key",
+        ),
+    ];
+    for (what, edit, code, reject) in cases {
+        let edit: Vec<&str> = edit.iter().map(String::as_str).collect();
+        let t = firebase_token(&id_iss(), &edit);
+        let r = verify(
+            cache.path(),
+            &["--firebase", PROJECT, "--key", &url, "--json"],
+            &t,
+        );
+        assert_eq!(r.code, Some(code), "{what}: {}", r.stderr);
+        let v: Value = serde_json::from_str(r.stdout.trim())
+            .unwrap_or_else(|e| panic!("{what}: {e}: {}", r.stdout));
+        assert_eq!(v["error"]["code"], reject, "{what}: {}", v);
+    }
+}
+
+#[test]
+fn firebase_refuses_hs256_and_es256() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let claims = [
+        "--kid",
+        KID,
+        "--iss",
+        &id_iss(),
+        "--aud",
+        PROJECT,
+        "--sub",
+        "u",
+    ]
+    .map(str::to_owned);
+    let mut hs = jose();
+    hs.env("JOSE_TEST_SECRET", "0123456789abcdef0123456789abcdef")
+        .args(["sign", "--secret-env", "JOSE_TEST_SECRET"])
+        .args(&claims)
+        .arg(format!("--claim=auth_time={}", NOW - 10))
+        .arg(format!("--iat={}", NOW - 10))
+        .arg(format!("--exp={}", NOW + 100));
+    let hs = stdout_of(hs).trim().to_owned();
+    let mut es = jose();
+    es.args(["sign", "-k"])
+        .arg(data("keys/ec-p256.pkcs8.pem"))
+        .args(&claims)
+        .arg(format!("--claim=auth_time={}", NOW - 10))
+        .arg(format!("--iat={}", NOW - 10))
+        .arg(format!("--exp={}", NOW + 100));
+    let es = stdout_of(es).trim().to_owned();
+    for t in [hs, es] {
+        let r = verify(
+            cache.path(),
+            &["--firebase", PROJECT, "--key", &url, "--json"],
+            &t,
+        );
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        let v: Value = serde_json::from_str(r.stdout.trim()).expect("json");
+        assert_eq!(v["error"]["code"], "alg_not_allowed", "{v}");
+    }
+}
+
+#[test]
+fn firebase_session_cookie_uses_its_issuer() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let cookie_iss = format!("https://session.firebase.google.com/{PROJECT}");
+    let t = firebase_token(&cookie_iss, &[]);
+    let r = verify(
+        cache.path(),
+        &["--firebase", PROJECT, "--session-cookie", "--key", &url],
+        &t,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("uid-123"));
+    // An ID token is not a session cookie, and the other way round.
+    let id = firebase_token(&id_iss(), &[]);
+    let r = verify(
+        cache.path(),
+        &["--firebase", PROJECT, "--session-cookie", "--key", &url],
+        &id,
+    );
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("bad_issuer"), "{}", r.stderr);
+    let r = verify(cache.path(), &["--firebase", PROJECT, "--key", &url], &t);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("bad_issuer"), "{}", r.stderr);
+}
+
+#[test]
+fn jwks_url_is_a_key_source() {
+    let s = Server::start();
+    s.route("/jwks", ok(read_data("keys/jwks-public.json"), None));
+    let cache = tempdir();
+    let mut c = jose();
+    c.args(["sign", "-k"])
+        .arg(data("keys/ec-p256.pkcs8.pem"))
+        .args(["--sub", "x"]);
+    let t = stdout_of(c).trim().to_owned();
+    let r = verify(cache.path(), &["--key", &s.url("/jwks")], &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/jwks"), 1);
+}
+
+fn oidc_server(issuer_override: Option<&str>) -> Server {
+    let s = Server::start();
+    let issuer = issuer_override.map_or_else(|| s.url(""), str::to_owned);
+    let doc = json!({"issuer": issuer, "jwks_uri": s.url("/jwks")});
+    s.route(
+        "/.well-known/openid-configuration",
+        ok(doc.to_string(), Some("max-age=600")),
+    );
+    s.route(
+        "/jwks",
+        ok(read_data("keys/jwks-public.json"), Some("max-age=600")),
+    );
+    s
+}
+
+fn oidc_token(iss: &str, extra: &[&str]) -> String {
+    let mut c = jose();
+    c.args(["sign", "-k"])
+        .arg(data("keys/rsa2048.pkcs8.pem"))
+        .args(["--iss", iss, "--sub", "alice"])
+        .arg(format!("--exp={}", NOW + 600))
+        .args(extra);
+    if !extra.contains(&"--no-iat") {
+        c.arg(format!("--iat={}", NOW - 60));
+    }
+    stdout_of(c).trim().to_owned()
+}
+
+#[test]
+fn oidc_discovery_then_jwks() {
+    let s = oidc_server(None);
+    let cache = tempdir();
+    let issuer = s.url("");
+    let t = oidc_token(&issuer, &["--aud", "client-1"]);
+    let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1"], &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/.well-known/openid-configuration"), 1);
+    assert_eq!(s.hits("/jwks"), 1);
+
+    // azp must be an accepted audience when aud has several values.
+    let t = oidc_token(
+        &issuer,
+        &[
+            "--aud",
+            "client-1",
+            "--aud",
+            "client-2",
+            "--claim",
+            "azp=client-2",
+        ],
+    );
+    let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1"], &t);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("bad_audience"), "{}", r.stderr);
+    let r = verify(
+        cache.path(),
+        &["--oidc", &issuer, "--aud", "client-1", "--aud", "client-2"],
+        &t,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+
+    // iss must be the issuer; exp and iat are required.
+    let t = oidc_token("https://elsewhere.example", &["--aud", "client-1"]);
+    let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1"], &t);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("bad_issuer"), "{}", r.stderr);
+    let t = oidc_token(&issuer, &["--aud", "client-1", "--no-iat"]);
+    let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1"], &t);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("missing_claim"), "{}", r.stderr);
+}
+
+#[test]
+fn oidc_discovery_with_a_mismatched_issuer_is_exit_3() {
+    let s = oidc_server(Some("https://impostor.example"));
+    let cache = tempdir();
+    let issuer = s.url("");
+    let t = oidc_token(&issuer, &[]);
+    let r = verify(cache.path(), &["--oidc", &issuer], &t);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains("impostor.example"), "{}", r.stderr);
+    assert_eq!(s.hits("/jwks"), 0);
+}
+
+#[test]
+fn remote_failures_are_exit_3_with_the_url_and_the_reason() {
+    let s = Server::start();
+    s.route(
+        "/500",
+        Route {
+            status: 500,
+            headers: vec![],
+            body: b"oops".to_vec(),
+            hang: false,
+        },
+    );
+    s.route("/notjson", ok("<html>hello</html>", None));
+    s.route("/huge", ok(vec![b' '; (1 << 20) + 10], None));
+    s.route(
+        "/hang",
+        Route {
+            status: 200,
+            headers: vec![],
+            body: vec![],
+            hang: true,
+        },
+    );
+    s.route(
+        "/away",
+        Route {
+            status: 302,
+            headers: vec![("Location".into(), "http://localhost:1/elsewhere".into())],
+            body: vec![],
+            hang: false,
+        },
+    );
+    let t = firebase_token(&id_iss(), &[]);
+    let cache = tempdir();
+    for (path, needle) in [
+        ("/404", "404"),
+        ("/500", "500"),
+        ("/notjson", "not JSON"),
+        ("/huge", "larger than"),
+        ("/away", "redirect"),
+    ] {
+        let url = s.url(path);
+        let r = verify(cache.path(), &["--key", &url], &t);
+        assert_eq!(r.code, Some(3), "{path}: {}", r.stderr);
+        assert!(r.stderr.contains(&url), "{path}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{path}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{path}: {}", r.stderr);
+    }
+    let url = s.url("/hang");
+    let r = verify(cache.path(), &["--key", &url, "--timeout", "2"], &t);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.elapsed < Duration::from_secs(8), "took {:?}", r.elapsed);
+    assert!(r.stderr.contains("after 2."), "{}", r.stderr);
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_before_sending() {
+    let cache = tempdir();
+    let t = firebase_token(&id_iss(), &[]);
+    let r = verify(cache.path(), &["--key", "http://keys.example/jwks"], &t);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("loopback"), "{}", r.stderr);
+}
+
+#[test]
+fn the_cache_serves_fresh_key_sets_without_a_request() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    let args = ["--firebase", PROJECT, "--key", &url];
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 1, "second call must come from the cache");
+    // --no-cache fetches every time.
+    let mut nc = args.to_vec();
+    nc.push("--no-cache");
+    assert_eq!(verify(cache.path(), &nc, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 2);
+    // --offline uses the cache only.
+    let mut off = args.to_vec();
+    off.push("--offline");
+    assert_eq!(verify(cache.path(), &off, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 2);
+    let empty = tempdir();
+    let r = verify(empty.path(), &off, &t);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains("--offline"), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2);
+}
+
+#[test]
+fn freshness_follows_max_age_and_no_store() {
+    let s = Server::start();
+    s.route("/short", ok(certmap(), Some("max-age=1")));
+    s.route("/nostore", ok(certmap(), Some("no-store")));
+    let cache = tempdir();
+    let t = firebase_token(&id_iss(), &[]);
+    let short = s.url("/short");
+    assert_eq!(verify(cache.path(), &["--key", &short], &t).code, Some(0));
+    assert_eq!(verify(cache.path(), &["--key", &short], &t).code, Some(0));
+    assert_eq!(s.hits("/short"), 1);
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(verify(cache.path(), &["--key", &short], &t).code, Some(0));
+    assert_eq!(s.hits("/short"), 2, "expired entry must be fetched again");
+    let ns = s.url("/nostore");
+    assert_eq!(verify(cache.path(), &["--key", &ns], &t).code, Some(0));
+    assert_eq!(verify(cache.path(), &["--key", &ns], &t).code, Some(0));
+    assert_eq!(s.hits("/nostore"), 2, "no-store must not be cached");
+}
+
+#[test]
+fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let args = ["--firebase", PROJECT, "--key", &url];
+    let t = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 1);
+    // The issuer rotates in a new key; the cache still holds the old map.
+    s.route(
+        "/certs",
+        ok(certmap_with("rotated-kid"), Some("max-age=3600")),
+    );
+    let rotated = firebase_token(&id_iss(), &["--kid", "rotated-kid"]);
+    let r = verify(cache.path(), &args, &rotated);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2, "a kid miss refetches once");
+    // Invented kids cannot hammer the issuer: no refetch within 30 s.
+    let invented = firebase_token(&id_iss(), &["--kid", "invented"]);
+    let r = verify(cache.path(), &args, &invented);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("no_matching_key"), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2);
+}
+
+#[test]
+fn a_corrupt_cache_file_is_ignored() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    let dir = cache.path().join("jose/keys");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("cache dir") {
+        std::fs::write(e.expect("entry").path(), b"{ not json").expect("corrupt");
+        n += 1;
+    }
+    assert_eq!(n, 1);
+    let r = verify(cache.path(), &["--key", &url], &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2);
+}
+
+#[test]
+fn header_jku_and_x5u_are_never_fetched() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let mut c = jose();
+    c.args(["sign", "-k"])
+        .arg(rsa_key())
+        .args(["--sub", "x", "--kid", KID])
+        .arg(format!("--header=jku=\"{}\"", s.url("/evil-jku")))
+        .arg(format!("--header=x5u=\"{}\"", s.url("/evil-x5u")));
+    let t = stdout_of(c).trim().to_owned();
+    let url = s.url("/certs");
+    let r = verify(cache.path(), &["--key", &url], &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(s.hits("/evil-jku") + s.hits("/evil-x5u"), 0);
+    assert_eq!(s.total_hits(), 1);
+}
+
+#[test]
+fn jose_key_converts_a_remote_key_set_and_skips_unknown_curves() {
+    let s = Server::start();
+    let mut jwks: Value =
+        serde_json::from_slice(&read_data("keys/jwks-public.json")).expect("jwks");
+    let n = jwks["keys"].as_array().map_or(0, Vec::len);
+    if let Some(keys) = jwks["keys"].as_array_mut() {
+        keys.push(json!({"kty": "OKP", "crv": "Ed448", "x": "AAAA", "kid": "ed448"}));
+    }
+    s.route("/jwks", ok(jwks.to_string(), None));
+    let mut c = jose();
+    c.args(["key", "--thumbprint", &s.url("/jwks")]);
+    let out = stdout_of(c);
+    assert_eq!(out.lines().count(), n, "{out}");
+    let mut local = jose();
+    local
+        .args(["key", "--thumbprint"])
+        .arg(data("keys/jwks-public.json"));
+    assert_eq!(out, stdout_of(local));
+    let s404 = s.url("/missing");
+    jose().args(["key", &s404]).assert().code(3);
+}
