@@ -230,67 +230,76 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Verify many tokens on `threads` threads; reports come back in input order.
+/// `f(0..n)` on `threads` threads, results in index order. Small batches
+/// from a shared counter keep uneven work (RSA next to HMAC) spread evenly.
+fn par_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let threads = threads.clamp(1, n.max(1));
+    if threads == 1 {
+        return (0..n).map(f).collect();
+    }
+    const BATCH: usize = 64;
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                        if start >= n {
+                            break;
+                        }
+                        for i in start..(start + BATCH).min(n) {
+                            mine.push((i, f(i)));
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // A worker can only panic on a bug; its share is then missing and
+        // the caller's length check below turns that into an error line.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut all: Vec<(usize, T)> = parts.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Verify many tokens on `threads` threads; results come back in input order.
 pub fn verify_many(
     tokens: &[String],
     keys: &KeySet,
     opts: &VerifyOptions,
     threads: usize,
 ) -> Vec<std::result::Result<Verified, Rejection>> {
-    let threads = threads.clamp(1, tokens.len().max(1));
-    if threads == 1 {
-        return tokens
+    let out = par_map(tokens.len(), threads, &|i| match tokens.get(i) {
+        Some(t) => verify::verify(t, keys, opts),
+        None => Err(Rejection::malformed("internal error: no such token")),
+    });
+    if out.len() == tokens.len() {
+        out
+    } else {
+        tokens
             .iter()
-            .map(|t| verify::verify(t, keys, opts))
-            .collect();
-    }
-    // Small batches from a shared counter: tokens of uneven cost (RSA next
-    // to HMAC) still spread evenly over the threads.
-    const BATCH: usize = 64;
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, std::result::Result<Verified, Rejection>)>> =
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let start = next.fetch_add(BATCH, Ordering::Relaxed);
-                            if start >= tokens.len() {
-                                break;
-                            }
-                            let end = (start + BATCH).min(tokens.len());
-                            for (i, t) in tokens.iter().enumerate().take(end).skip(start) {
-                                mine.push((i, verify::verify(t, keys, opts)));
-                            }
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-    let mut out: Vec<Option<std::result::Result<Verified, Rejection>>> =
-        (0..tokens.len()).map(|_| None).collect();
-    for part in parts.iter_mut() {
-        for (i, r) in part.drain(..) {
-            if let Some(slot) = out.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-    }
-    out.into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| {
+            .map(|_| {
                 Err(Rejection::malformed(
-                    "internal error: token was not verified",
+                    "internal error: a verifying thread failed",
                 ))
             })
-        })
-        .collect()
+            .collect()
+    }
+}
+
+/// What one `--lines` worker hands back: the rendered report (empty with
+/// `-q`), the rejection if any, and warnings.
+struct LineOutcome {
+    report: Vec<u8>,
+    rejection: Option<Rejection>,
+    warnings: Vec<String>,
 }
 
 /// Where `--lines` reads from: standard input, a file, or the literal
@@ -426,44 +435,56 @@ fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
         if lines.is_empty() {
             break;
         }
-        let tokens: Vec<String> = lines
-            .iter()
-            .map(|(_, t)| t.clone().unwrap_or_default())
-            .collect();
-        let mut results = verify_many(&tokens, keys, &opts, threads);
-        let mut out = Vec::with_capacity(results.len() * 512);
-        for ((no, tok), r) in lines.iter().zip(results.iter_mut()) {
-            if tok.is_none() {
-                *r = Err(Rejection::new(
+        let render = |i: usize| -> LineOutcome {
+            let tok = lines.get(i).and_then(|(_, t)| t.as_deref());
+            let outcome = match tok {
+                Some(t) => verify::verify(t, keys, &opts),
+                None => Err(Rejection::new(
                     crate::error::RejectCode::TooLarge,
                     format!(
                         "the token is larger than the input limit of {limit} bytes (--max-input)"
                     ),
-                ));
+                )),
+            };
+            let mut report_line = Vec::new();
+            if !args.quiet
+                && let Ok(mut l) =
+                    serde_json::to_vec(&report(tok.unwrap_or_default(), &outcome, &prints))
+            {
+                l.push(b'\n');
+                report_line = l;
             }
-            match r {
-                Ok(v) => {
-                    for w in &v.warnings {
-                        if !warned.contains(w) {
-                            warned.push(w.clone());
-                        }
-                    }
+            match outcome {
+                Ok(v) => LineOutcome {
+                    report: report_line,
+                    rejection: None,
+                    warnings: v.warnings,
+                },
+                Err(r) => LineOutcome {
+                    report: report_line,
+                    rejection: Some(r),
+                    warnings: Vec::new(),
+                },
+            }
+        };
+        let results = par_map(lines.len(), threads, &render);
+        if results.len() != lines.len() {
+            return Err(Error::local("internal error: a verifying thread failed"));
+        }
+        let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
+        for ((no, _), r) in lines.iter().zip(results) {
+            for w in r.warnings {
+                if !warned.contains(&w) {
+                    warned.push(w);
                 }
-                Err(e) => {
-                    rejected += 1;
-                    if first.is_none() {
-                        first = Some((*no, e.clone()));
-                    }
+            }
+            if let Some(e) = r.rejection {
+                rejected += 1;
+                if first.is_none() {
+                    first = Some((*no, e));
                 }
             }
-            if args.quiet {
-                continue;
-            }
-            let t = tok.as_deref().unwrap_or_default();
-            if let Ok(mut line) = serde_json::to_vec(&report(t, r, &prints)) {
-                line.push(b'\n');
-                out.extend_from_slice(&line);
-            }
+            out.extend_from_slice(&r.report);
         }
         total += lines.len();
         if args.quiet {
