@@ -13,6 +13,7 @@ mod jwe_primitives;
 mod jwe_vectors;
 mod jws_adversarial;
 mod jws_cli;
+mod jws_interop;
 mod jws_vectors;
 mod keys;
 mod remote;

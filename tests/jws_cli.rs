@@ -997,3 +997,54 @@ fn output_file_gets_the_token_and_is_not_overwritten() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn lines_limit_applies_per_line_not_to_the_whole_stream() {
+    let good = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "x"]);
+    assert!(good.len() < 400);
+    // 50 tokens: far more than --max-input in total, each one below it.
+    let mut input = format!("{good}\n").repeat(50);
+    // One line over the limit, in the middle, then more good ones.
+    input.push_str(&"A".repeat(5000));
+    input.push('\n');
+    input.push_str(&format!("{good}\n").repeat(3));
+    let dir = tempdir();
+    let f = dir.path().join("tokens.txt");
+    std::fs::write(&f, &input).expect("w");
+    for src in [None, Some(format!("@{}", f.display()))] {
+        let mut c = jose();
+        c.args([
+            "verify",
+            "--lines",
+            "--max-input",
+            "1K",
+            "-k",
+            &k("ec-p256.spki.pem"),
+        ]);
+        match &src {
+            Some(a) => {
+                c.arg(a);
+            }
+            None => {
+                c.write_stdin(input.clone());
+            }
+        }
+        let out = c.output().expect("run");
+        assert_eq!(out.status.code(), Some(1));
+        let reports: Vec<Value> = String::from_utf8(out.stdout)
+            .expect("utf8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        assert_eq!(reports.len(), 54, "{src:?}");
+        for (i, r) in reports.iter().enumerate() {
+            if i == 50 {
+                assert_eq!(code_of(r), "too_large", "{r}");
+            } else {
+                assert_eq!(r["valid"], true, "line {}: {r}", i + 1);
+            }
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("1 of 54") && err.contains("line 51"), "{err}");
+    }
+}

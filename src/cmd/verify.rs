@@ -71,14 +71,22 @@ fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOp
 }
 
 /// The `--json` report of the contract, one object per token.
-pub fn report(token: &str, outcome: &std::result::Result<Verified, Rejection>) -> Value {
+/// `thumbprints` are the key set's, from [`verify::thumbprints`].
+pub fn report(
+    token: &str,
+    outcome: &std::result::Result<Verified, Rejection>,
+    thumbprints: &[Option<String>],
+) -> Value {
     match outcome {
         Ok(v) => json!({
             "valid": true,
             "header": Value::Object(v.header.clone()),
             "claims": v.claims.clone().map(Value::Object).unwrap_or(Value::Null),
             "payload_b64": b64::encode(&v.payload),
-            "key": {"kid": v.key.kid, "thumbprint": v.key.thumbprint},
+            "key": {
+                "kid": v.key.kid,
+                "thumbprint": v.key.thumbprint.clone().or_else(|| thumbprints.get(v.key.index).cloned().flatten()),
+            },
             "error": Value::Null,
         }),
         Err(r) => {
@@ -201,7 +209,8 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
         }
     }
     if args.json {
-        let line = report(&token, &outcome).to_string();
+        // verify_with filled in the thumbprint of the key that verified.
+        let line = report(&token, &outcome, &[]).to_string();
         if !args.quiet {
             io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
         }
@@ -221,125 +230,285 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Verify many tokens on `threads` threads; reports come back in input order.
+/// `f(0..n)` on `threads` threads, results in index order. Small batches
+/// from a shared counter keep uneven work (RSA next to HMAC) spread evenly.
+fn par_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let threads = threads.clamp(1, n.max(1));
+    if threads == 1 {
+        return (0..n).map(f).collect();
+    }
+    const BATCH: usize = 64;
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                        if start >= n {
+                            break;
+                        }
+                        for i in start..(start + BATCH).min(n) {
+                            mine.push((i, f(i)));
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // A worker can only panic on a bug; its share is then missing and
+        // the caller's length check below turns that into an error line.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut all: Vec<(usize, T)> = parts.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Verify many tokens on `threads` threads; results come back in input order.
 pub fn verify_many(
     tokens: &[String],
     keys: &KeySet,
     opts: &VerifyOptions,
     threads: usize,
 ) -> Vec<std::result::Result<Verified, Rejection>> {
-    let threads = threads.clamp(1, tokens.len().max(1));
-    if threads == 1 {
-        return tokens
+    let out = par_map(tokens.len(), threads, &|i| match tokens.get(i) {
+        Some(t) => verify::verify(t, keys, opts),
+        None => Err(Rejection::malformed("internal error: no such token")),
+    });
+    if out.len() == tokens.len() {
+        out
+    } else {
+        tokens
             .iter()
-            .map(|t| verify::verify(t, keys, opts))
-            .collect();
-    }
-    // Small batches from a shared counter: tokens of uneven cost (RSA next
-    // to HMAC) still spread evenly over the threads.
-    const BATCH: usize = 64;
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, std::result::Result<Verified, Rejection>)>> =
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let start = next.fetch_add(BATCH, Ordering::Relaxed);
-                            if start >= tokens.len() {
-                                break;
-                            }
-                            let end = (start + BATCH).min(tokens.len());
-                            for (i, t) in tokens.iter().enumerate().take(end).skip(start) {
-                                mine.push((i, verify::verify(t, keys, opts)));
-                            }
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-    let mut out: Vec<Option<std::result::Result<Verified, Rejection>>> =
-        (0..tokens.len()).map(|_| None).collect();
-    for part in parts.iter_mut() {
-        for (i, r) in part.drain(..) {
-            if let Some(slot) = out.get_mut(i) {
-                *slot = Some(r);
-            }
-        }
-    }
-    out.into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| {
+            .map(|_| {
                 Err(Rejection::malformed(
-                    "internal error: token was not verified",
+                    "internal error: a verifying thread failed",
                 ))
             })
-        })
-        .collect()
+            .collect()
+    }
 }
+
+/// What one `--lines` worker hands back: the rendered report (empty with
+/// `-q`), the rejection if any, and warnings.
+struct LineOutcome {
+    report: Vec<u8>,
+    rejection: Option<Rejection>,
+    warnings: Vec<String>,
+}
+
+/// Where `--lines` reads from: standard input, a file, or the literal
+/// argument, consumed in chunks so the input as a whole is unbounded.
+enum LineSource {
+    Stdin,
+    File(std::fs::File),
+    Literal(std::io::Cursor<Vec<u8>>),
+}
+
+impl LineSource {
+    fn open(arg: Option<&str>) -> Result<LineSource> {
+        Ok(match arg {
+            None | Some("-") => LineSource::Stdin,
+            Some(a) if a.starts_with('@') => {
+                let path = a.get(1..).unwrap_or_default();
+                LineSource::File(std::fs::File::open(path).map_err(|e| {
+                    Error::local_with(format!("cannot read the tokens from {path}"), e)
+                })?)
+            }
+            Some(a) => LineSource::Literal(std::io::Cursor::new(a.as_bytes().to_vec())),
+        })
+    }
+
+    fn read(&mut self, io: &mut Io<'_>, buf: &mut [u8]) -> Result<usize> {
+        use std::io::Read;
+        let r = match self {
+            LineSource::Stdin => io.stdin_stream("the tokens")?.read(buf),
+            LineSource::File(f) => f.read(buf),
+            LineSource::Literal(c) => c.read(buf),
+        };
+        r.map_err(|e| Error::local_with("cannot read the tokens", e))
+    }
+}
+
+/// One input line: its number and its token, or `None` when it was longer
+/// than the input limit.
+type Line = (usize, Option<String>);
+
+/// Read up to `max` non-blank lines. Lines longer than `limit` are not kept.
+fn next_lines(
+    src: &mut LineSource,
+    io: &mut Io<'_>,
+    state: &mut LineState,
+    max: usize,
+    limit: usize,
+) -> Result<Vec<Line>> {
+    let mut out = Vec::new();
+    let mut chunk = vec![0u8; 1 << 16];
+    while out.len() < max {
+        // Complete lines already buffered first.
+        if let Some(pos) = state.carry.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = state.carry.drain(..=pos).collect();
+            state.line_no += 1;
+            if std::mem::take(&mut state.overlong) || line.len() > limit.saturating_add(1) {
+                out.push((state.line_no, None));
+            } else {
+                push_line(&mut out, state.line_no, &line[..line.len() - 1]);
+            }
+            continue;
+        }
+        if state.eof {
+            if !state.carry.is_empty() || state.overlong {
+                state.line_no += 1;
+                let line = std::mem::take(&mut state.carry);
+                if std::mem::take(&mut state.overlong) || line.len() > limit {
+                    out.push((state.line_no, None));
+                } else {
+                    push_line(&mut out, state.line_no, &line);
+                }
+            }
+            break;
+        }
+        let n = src.read(io, &mut chunk)?;
+        if n == 0 {
+            state.eof = true;
+            continue;
+        }
+        state
+            .carry
+            .extend_from_slice(chunk.get(..n).unwrap_or_default());
+        // A line that outgrows the limit is dropped up to its newline.
+        if !state.carry.contains(&b'\n') && state.carry.len() > limit {
+            state.carry.clear();
+            state.overlong = true;
+        }
+    }
+    Ok(out)
+}
+
+fn push_line(out: &mut Vec<Line>, no: usize, line: &[u8]) {
+    let text = String::from_utf8_lossy(line);
+    if !text.trim().is_empty() {
+        out.push((no, Some(io::input::normalize_token(&text))));
+    }
+}
+
+#[derive(Default)]
+struct LineState {
+    carry: Vec<u8>,
+    line_no: usize,
+    overlong: bool,
+    eof: bool,
+}
+
+/// Tokens verified per batch: enough to keep every thread busy, small
+/// enough that output starts early and memory stays bounded.
+const LINES_BATCH: usize = 8192;
 
 fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
     let mut opts = options(args, io, keys)?;
     apply_presets(args, &mut opts);
-    let raw = io::input::read_token_bytes(io, args.token.as_deref(), args.limit.max_input)?;
-    let text = String::from_utf8_lossy(&raw);
-    let (line_nos, tokens): (Vec<usize>, Vec<String>) = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| (n + 1, io::input::normalize_token(l)))
-        .unzip();
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let results = verify_many(&tokens, keys, &opts, threads);
-
-    let mut out = Vec::with_capacity(results.len() * 256);
+    let limit = args.limit.max_input;
+    let mut src = LineSource::open(args.token.as_deref())?;
+    let mut state = LineState::default();
+    let to_file = args
+        .out
+        .output
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() != "-");
+    let mut file_buf = Vec::new();
+    let mut total = 0usize;
     let mut rejected = 0usize;
     let mut first: Option<(usize, Rejection)> = None;
     let mut warned: Vec<String> = Vec::new();
-    for (i, (t, r)) in tokens.iter().zip(&results).enumerate() {
-        match r {
-            Ok(v) => {
-                for w in &v.warnings {
-                    if !warned.contains(w) {
-                        warned.push(w.clone());
-                    }
+    let prints = verify::thumbprints(keys);
+    loop {
+        let lines = next_lines(&mut src, io, &mut state, LINES_BATCH, limit)?;
+        if lines.is_empty() {
+            break;
+        }
+        let render = |i: usize| -> LineOutcome {
+            let tok = lines.get(i).and_then(|(_, t)| t.as_deref());
+            let outcome = match tok {
+                Some(t) => verify::verify(t, keys, &opts),
+                None => Err(Rejection::new(
+                    crate::error::RejectCode::TooLarge,
+                    format!(
+                        "the token is larger than the input limit of {limit} bytes (--max-input)"
+                    ),
+                )),
+            };
+            let mut report_line = Vec::new();
+            if !args.quiet
+                && let Ok(mut l) =
+                    serde_json::to_vec(&report(tok.unwrap_or_default(), &outcome, &prints))
+            {
+                l.push(b'\n');
+                report_line = l;
+            }
+            match outcome {
+                Ok(v) => LineOutcome {
+                    report: report_line,
+                    rejection: None,
+                    warnings: v.warnings,
+                },
+                Err(r) => LineOutcome {
+                    report: report_line,
+                    rejection: Some(r),
+                    warnings: Vec::new(),
+                },
+            }
+        };
+        let results = par_map(lines.len(), threads, &render);
+        if results.len() != lines.len() {
+            return Err(Error::local("internal error: a verifying thread failed"));
+        }
+        let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
+        for ((no, _), r) in lines.iter().zip(results) {
+            for w in r.warnings {
+                if !warned.contains(&w) {
+                    warned.push(w);
                 }
             }
-            Err(e) => {
+            if let Some(e) = r.rejection {
                 rejected += 1;
                 if first.is_none() {
-                    first = Some((line_nos.get(i).copied().unwrap_or(i + 1), e.clone()));
+                    first = Some((*no, e));
                 }
             }
+            out.extend_from_slice(&r.report);
         }
-        let mut line = serde_json::to_vec(&report(t, r)).unwrap_or_default();
-        line.push(b'\n');
-        out.extend_from_slice(&line);
+        total += lines.len();
+        if args.quiet {
+            continue;
+        }
+        if to_file {
+            file_buf.extend_from_slice(&out);
+        } else {
+            io::emit(io, &args.out, &out, Emit::Binary, false)?;
+        }
     }
     for w in warned {
         io.warn(w);
     }
-    if !args.quiet {
-        io::emit(io, &args.out, &out, Emit::Binary, false)?;
+    if to_file && !args.quiet {
+        io::emit(io, &args.out, &file_buf, Emit::Binary, false)?;
     }
     match first {
         None => Ok(()),
         Some((i, e)) => Err(Error::Rejected(Rejection::new(
             e.code,
             format!(
-                "{rejected} of {} tokens rejected; the first on line {i} ({}: {})",
-                tokens.len(),
-                e.code,
-                e.detail
+                "{rejected} of {total} tokens rejected; the first on line {i} ({}: {})",
+                e.code, e.detail
             ),
         ))),
     }

@@ -56,6 +56,15 @@ impl<'a> Io<'a> {
             .map_err(|e| Error::local_with(format!("cannot read {what} from standard input"), e))
     }
 
+    /// Standard input as a stream for `what`, claimed on the first call;
+    /// later calls for the same `what` continue reading it (batch readers).
+    pub fn stdin_stream(&mut self, what: &str) -> Result<&mut dyn Read> {
+        if self.stdin_taken_by.as_deref() != Some(what) {
+            self.claim_stdin(what)?;
+        }
+        Ok(&mut *self.stdin)
+    }
+
     /// A line on standard error: `jose: warning: …`.
     pub fn warn(&mut self, msg: impl std::fmt::Display) {
         // A closed standard error leaves no better place to report to.

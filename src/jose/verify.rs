@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::crypto::sig;
-use crate::error::{Error, RejectCode, Rejection, Result};
+use crate::error::{RejectCode, Rejection, Result};
 use crate::jose::alg::{JwsAlg, KeyAlg};
 use crate::jose::json;
 use crate::jose::jws::{self, Jws, JwsSignature, header, signing_input};
@@ -31,9 +31,30 @@ pub struct VerifyOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsed {
     pub kid: Option<String>,
-    /// RFC 7638 thumbprint; `None` for symmetric keys, whose thumbprint
-    /// would be a hash of the secret itself.
+    /// Its position in the [`KeySet`] verified against.
+    pub index: usize,
+    /// Filled by [`verify_with`], which knows which set (maybe a refreshed
+    /// one) verified; `None` from [`verify`], whose batch callers take
+    /// [`thumbprints`] of their set once.
     pub thumbprint: Option<String>,
+}
+
+impl KeyUsed {
+    /// The RFC 7638 thumbprint of the key; `None` for symmetric keys, whose
+    /// thumbprint would be a hash of the secret itself. Batch callers use
+    /// [`thumbprints`] once instead.
+    pub fn thumbprint(&self, keys: &KeySet) -> Option<String> {
+        keys.keys.get(self.index).and_then(thumbprint_of)
+    }
+}
+
+fn thumbprint_of(k: &Key) -> Option<String> {
+    (!k.material.is_symmetric()).then(|| k.thumbprint())
+}
+
+/// Every key's thumbprint, computed once for reports over many tokens.
+pub fn thumbprints(keys: &KeySet) -> Vec<Option<String>> {
+    keys.keys.iter().map(thumbprint_of).collect()
 }
 
 /// An accepted token.
@@ -93,12 +114,18 @@ pub fn verify_with(
             if let Some(kid) = kid
                 && let Some(fresh) = provider.refresh_for_kid(&kid)?
             {
-                return verify(token, &fresh, opts).map_err(Error::from);
+                return with_thumbprint(verify(token, &fresh, opts), &fresh);
             }
             Err(r.into())
         }
-        other => other.map_err(Error::from),
+        other => with_thumbprint(other, &keys),
     }
+}
+
+fn with_thumbprint(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
+    let mut v = r?;
+    v.key.thumbprint = v.key.thumbprint(keys);
+    Ok(v)
 }
 
 fn kid_of(h: &Map<String, Value>) -> Option<&str> {
@@ -175,17 +202,18 @@ struct Hit<'k> {
     index: usize,
     alg: JwsAlg,
     key: &'k Key,
+    key_index: usize,
 }
 
-fn check_signature<'k>(
+fn check_signature(
     s: &JwsSignature,
     payload_segment: &[u8],
-    keys: &'k KeySet,
+    keys: &KeySet,
     algs: &[JwsAlg],
     opts: &VerifyOptions,
-) -> Result<(JwsAlg, &'k Key), Rejection> {
+) -> Result<(JwsAlg, usize), Rejection> {
     // `candidates` ties its items to the header borrows; map back to the set.
-    let found = |k: &Key| keys.keys.iter().find(|x| std::ptr::eq(*x, k));
+    let found = |k: &Key| keys.keys.iter().position(|x| std::ptr::eq(x, k));
     let alg = s.alg.clone()?;
     let unprotected = None;
     header::check_crit(&s.protected, unprotected, &opts.crit)?;
@@ -214,9 +242,9 @@ fn check_signature<'k>(
         }
         tried = true;
         if sig::verify(alg, &k.material, &input, &s.signature).is_ok()
-            && let Some(k) = found(k)
+            && let Some(i) = found(k)
         {
-            return Ok((alg, k));
+            return Ok((alg, i));
         }
     }
     if !tried {
@@ -237,8 +265,7 @@ fn check_signature<'k>(
 
 /// Verify a token (any serialization) against local keys.
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<Verified, Rejection> {
-    let jws = jws::parse(token)?;
-    verify_parsed(&jws, keys, opts)
+    verify_parsed(jws::parse(token)?, keys, opts)
 }
 
 /// Parse a payload as claims: a JSON object gives claims; a payload that
@@ -254,8 +281,10 @@ pub fn claims_of(payload: &[u8]) -> Result<Option<Map<String, Value>>, Rejection
         .map_err(|e| Rejection::malformed(format!("payload is not valid JSON: {e}")))
 }
 
+/// Verify an already parsed JWS; it is consumed so that the header and the
+/// payload move into the result instead of being copied.
 pub fn verify_parsed(
-    jws: &Jws,
+    mut jws: Jws,
     keys: &KeySet,
     opts: &VerifyOptions,
 ) -> Result<Verified, Rejection> {
@@ -272,8 +301,16 @@ pub fn verify_parsed(
     let mut hit: Option<Hit<'_>> = None;
     for (index, s) in jws.signatures.iter().enumerate() {
         match check_signature(s, &segment, keys, algs, opts) {
-            Ok((alg, key)) => {
-                hit = Some(Hit { index, alg, key });
+            Ok((alg, key_index)) => {
+                let Some(key) = keys.keys.get(key_index) else {
+                    continue;
+                };
+                hit = Some(Hit {
+                    index,
+                    alg,
+                    key,
+                    key_index,
+                });
                 break;
             }
             Err(r) => {
@@ -286,11 +323,14 @@ pub fn verify_parsed(
     let Some(hit) = hit else {
         return Err(best.unwrap_or_else(|| Rejection::malformed("no signature")));
     };
-    let s = jws
-        .signatures
-        .get(hit.index)
-        .ok_or_else(|| Rejection::malformed("no signature"))?;
-    let payload = jws.payload(opts.detached_payload.as_deref())?;
+    let payload = match opts.detached_payload.as_deref() {
+        Some(p) => jws.payload(Some(p))?,
+        None => std::mem::take(&mut jws.payload_bytes),
+    };
+    if hit.index >= jws.signatures.len() {
+        return Err(Rejection::malformed("no signature"));
+    }
+    let s = jws.signatures.swap_remove(hit.index);
     let claims = claims_of(&payload)?;
     opts.policy.check(&s.header, claims.as_ref())?;
 
@@ -306,13 +346,14 @@ pub fn verify_parsed(
         ));
     }
     Ok(Verified {
-        header: s.header.clone(),
+        header: s.header,
         alg: hit.alg,
         payload,
         claims,
         key: KeyUsed {
             kid: hit.key.kid.clone(),
-            thumbprint: (!hit.key.material.is_symmetric()).then(|| hit.key.thumbprint()),
+            index: hit.key_index,
+            thumbprint: None,
         },
         signature_index: hit.index,
         warnings,
@@ -323,6 +364,7 @@ pub fn verify_parsed(
 mod tests {
     use super::*;
     use crate::crypto::{KeySpec, generate};
+    use crate::error::Error;
     use crate::jose::jws::{Serialization, SignRequest, Signer, sign};
     use crate::keys::{Curve, KeyMaterial, OkpCurve};
 
@@ -385,5 +427,64 @@ mod tests {
                 assert!(r.is_err(), "{alg} tampered accepted");
             }
         }
+    }
+
+    /// A remote-like provider: its first set lacks the token's kid; a
+    /// kid-miss refresh returns the rotated set, once.
+    struct Rotating {
+        old: Arc<KeySet>,
+        new: Arc<KeySet>,
+        refreshes: std::sync::atomic::AtomicUsize,
+    }
+
+    impl KeyProvider for Rotating {
+        fn keys(&self) -> Result<Arc<KeySet>> {
+            Ok(self.old.clone())
+        }
+        fn refresh_for_kid(&self, _kid: &str) -> Result<Option<Arc<KeySet>>> {
+            self.refreshes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(Some(self.new.clone()))
+        }
+    }
+
+    #[test]
+    fn a_kid_miss_asks_the_provider_once_for_fresh_keys() {
+        let mut old = key(KeySpec::Ec(Curve::P256));
+        old.kid = Some("old".into());
+        let mut new = key(KeySpec::Ec(Curve::P256));
+        new.kid = Some("new".into());
+        let mut h = Map::new();
+        h.insert("kid".into(), Value::String("new".into()));
+        let t = sign(&SignRequest {
+            payload: b"x",
+            signers: vec![Signer {
+                alg: JwsAlg::ES256,
+                key: &new.material,
+                protected: h,
+            }],
+            serialization: Serialization::Compact,
+            detached: false,
+            unencoded: false,
+        })
+        .unwrap_or_default();
+        let p = Rotating {
+            old: Arc::new(KeySet::new(vec![old.clone()])),
+            new: Arc::new(KeySet::new(vec![new.clone()])),
+            refreshes: Default::default(),
+        };
+        let v = verify_with(&t, &p, &VerifyOptions::default());
+        assert!(v.is_ok(), "{v:?}");
+        assert_eq!(p.refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // A static set never refreshes: the kid miss is final.
+        let fixed = StaticKeys(Arc::new(KeySet::new(vec![old])));
+        let r = verify_with(&t, &fixed, &VerifyOptions::default());
+        assert!(matches!(
+            r,
+            Err(Error::Rejected(Rejection {
+                code: RejectCode::NoMatchingKey,
+                ..
+            }))
+        ));
     }
 }

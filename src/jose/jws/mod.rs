@@ -47,24 +47,31 @@ pub struct Jws {
     /// Whether the payload was absent (JSON) or empty (compact): the caller
     /// may supply a detached payload (RFC 7515 Appendix F).
     pub detached: bool,
+    /// The payload bytes (decoded once at parse time; empty when detached).
+    pub payload_bytes: Vec<u8>,
     /// RFC 7797 `b64`; the same for every signature.
     pub b64: bool,
     pub signatures: Vec<JwsSignature>,
 }
 
 impl Jws {
-    /// The payload segment to sign over, given an optional detached payload.
-    pub fn signing_payload(&self, detached: Option<&[u8]>) -> Result<Vec<u8>, Rejection> {
+    /// The payload segment to sign over, given an optional detached payload
+    /// (borrowed from the token when there is none).
+    pub fn signing_payload<'a>(
+        &'a self,
+        detached: Option<&[u8]>,
+    ) -> Result<std::borrow::Cow<'a, [u8]>, Rejection> {
+        use std::borrow::Cow;
         match detached {
-            Some(p) if self.detached => Ok(if self.b64 {
+            Some(p) if self.detached => Ok(Cow::Owned(if self.b64 {
                 crate::jose::b64::encode(p).into_bytes()
             } else {
                 p.to_vec()
-            }),
+            })),
             Some(_) => Err(Rejection::malformed(
                 "a detached payload was given but the token carries its own payload",
             )),
-            None => Ok(self.payload_segment.clone()),
+            None => Ok(Cow::Borrowed(&self.payload_segment)),
         }
     }
 
@@ -75,9 +82,7 @@ impl Jws {
             Some(_) => Err(Rejection::malformed(
                 "a detached payload was given but the token carries its own payload",
             )),
-            None if self.b64 => crate::jose::b64::decode(&self.payload_segment)
-                .ok_or_else(|| Rejection::malformed("payload is not valid base64url")),
-            None => Ok(self.payload_segment.clone()),
+            None => Ok(self.payload_bytes.clone()),
         }
     }
 }

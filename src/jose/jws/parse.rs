@@ -56,15 +56,14 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
         return Err(Rejection::malformed("the signature is empty"));
     }
     let b64_flag = header::b64(&protected, None)?;
-    if b64_flag && !p.bytes().all(is_b64url) {
-        return Err(Rejection::malformed("payload is not valid base64url"));
-    }
+    let payload_bytes = decode_payload(p, b64_flag)?;
     let signature =
         b64::decode(s).ok_or_else(|| Rejection::malformed("signature is not valid base64url"))?;
     Ok(Jws {
         serialization: Serialization::Compact,
         payload_segment: p.as_bytes().to_vec(),
         detached: p.is_empty(),
+        payload_bytes,
         b64: b64_flag,
         signatures: vec![JwsSignature {
             protected_b64: h.to_owned(),
@@ -76,8 +75,14 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
     })
 }
 
-fn is_b64url(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+/// Decode a payload segment once: strict base64url, or the raw bytes when
+/// `b64` is false.
+fn decode_payload(p: &str, b64_flag: bool) -> Result<Vec<u8>, Rejection> {
+    if b64_flag {
+        b64::decode(p).ok_or_else(|| Rejection::malformed("payload is not valid base64url"))
+    } else {
+        Ok(p.as_bytes().to_vec())
+    }
 }
 
 fn string_member<'a>(
@@ -186,16 +191,12 @@ fn parse_json(bytes: &[u8]) -> Result<Jws, Rejection> {
         ));
     }
     let payload = string_member(&obj, "payload")?;
-    if b64_flag
-        && let Some(p) = payload
-        && !p.bytes().all(is_b64url)
-    {
-        return Err(Rejection::malformed("payload is not valid base64url"));
-    }
+    let payload_bytes = decode_payload(payload.unwrap_or(""), b64_flag)?;
     Ok(Jws {
         serialization,
         payload_segment: payload.unwrap_or("").as_bytes().to_vec(),
         detached: payload.is_none(),
+        payload_bytes,
         b64: b64_flag,
         signatures: sigs.into_iter().map(|(s, _)| s).collect(),
     })

@@ -1,0 +1,238 @@
+//! In-process JWS verification rate against bare `ring` on the same key and
+//! signing input: the difference is what parsing, key choice and the claims
+//! policy cost. The token is a ~600-byte Firebase-like ID token.
+//!
+//! `cargo bench --bench jws` (results and the machine: benches/README.md).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use jose::jose::alg::JwsAlg;
+use jose::jose::b64;
+use jose::jose::jws::{Serialization, SignRequest, Signer, sign};
+use jose::jose::policy::Policy;
+use jose::jose::verify::{VerifyOptions, verify};
+use jose::keys::{Key, KeyMaterial, KeySet, source};
+use ring::signature::{self, UnparsedPublicKey};
+use serde_json::{Map, Value, json};
+
+const NOW: i64 = 1_763_900_000;
+
+fn fixture_key(name: &str) -> Key {
+    let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).expect("fixture key");
+    source::parse_bytes(&bytes, name)
+        .expect("key parses")
+        .into_iter()
+        .next()
+        .expect("one key")
+}
+
+/// Claims shaped like a Firebase ID token.
+fn claims() -> Vec<u8> {
+    json!({
+        "iss": "https://securetoken.google.com/example-project-4f2a1",
+        "aud": "example-project-4f2a1",
+        "auth_time": NOW - 600,
+        "user_id": "Xk3nQ9vTz0aB7cD1eF2gH3iJ4kL5",
+        "sub": "Xk3nQ9vTz0aB7cD1eF2gH3iJ4kL5",
+        "iat": NOW - 60,
+        "exp": NOW + 3540,
+        "email": "ann.lee@example.com",
+        "email_verified": true,
+        "firebase": {
+            "identities": {"email": ["ann.lee@example.com"]},
+            "sign_in_provider": "password"
+        }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn token(alg: JwsAlg, key: &KeyMaterial) -> String {
+    let mut h = Map::new();
+    h.insert(
+        "kid".into(),
+        json!("f2e8b4a1c3d5e7f90a1b2c3d4e5f6a7b8c9d0e1f"),
+    );
+    h.insert("typ".into(), json!("JWT"));
+    sign(&SignRequest {
+        payload: &claims(),
+        signers: vec![Signer {
+            alg,
+            key,
+            protected: h,
+        }],
+        serialization: Serialization::Compact,
+        detached: false,
+        unencoded: false,
+    })
+    .expect("sign")
+}
+
+/// What a careful caller would ask for: issuer, audience, time claims.
+fn options() -> VerifyOptions {
+    VerifyOptions {
+        algs: None,
+        policy: Policy {
+            now: NOW,
+            leeway: 60,
+            iss: Some("https://securetoken.google.com/example-project-4f2a1".into()),
+            aud: vec!["example-project-4f2a1".into()],
+            ..Policy::default()
+        },
+        crit: Vec::new(),
+        detached_payload: None,
+    }
+}
+
+/// The bare ring check of the same signature: key prepared once, signing
+/// input and signature already split and decoded.
+type Check = Box<dyn Fn(&[u8], &[u8]) -> bool>;
+
+fn bare(alg: JwsAlg, public: &KeyMaterial) -> Check {
+    match public {
+        KeyMaterial::Rsa { n, e, .. } => {
+            let n = n.clone();
+            let e = e.clone();
+            Box::new(move |msg, sig| {
+                signature::RsaPublicKeyComponents { n: &n, e: &e }
+                    .verify(&signature::RSA_PKCS1_2048_8192_SHA256, msg, sig)
+                    .is_ok()
+            })
+        }
+        KeyMaterial::Ec { x, y, .. } => {
+            let mut p = vec![4u8];
+            p.extend_from_slice(x);
+            p.extend_from_slice(y);
+            let k = UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, p);
+            Box::new(move |msg, sig| k.verify(msg, sig).is_ok())
+        }
+        KeyMaterial::Okp { x, .. } => {
+            let k = UnparsedPublicKey::new(&signature::ED25519, x.clone());
+            Box::new(move |msg, sig| k.verify(msg, sig).is_ok())
+        }
+        KeyMaterial::Oct { k } => {
+            assert_eq!(alg, JwsAlg::HS256);
+            let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, k);
+            Box::new(move |msg, sig| ring::hmac::verify(&k, msg, sig).is_ok())
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let hmac = Key::new(KeyMaterial::Oct {
+        k: zeroize::Zeroizing::new((0u8..32).collect()),
+    });
+    let cases = [
+        (
+            "RS256-2048",
+            JwsAlg::RS256,
+            fixture_key("rsa2048.pkcs8.pem"),
+        ),
+        ("ES256", JwsAlg::ES256, fixture_key("ec-p256.pkcs8.pem")),
+        ("EdDSA", JwsAlg::EdDSA, fixture_key("ed25519.pkcs8.pem")),
+        ("HS256", JwsAlg::HS256, hmac),
+    ];
+    let mut g = c.benchmark_group("verify");
+    for (name, alg, key) in cases {
+        let t = token(alg, &key.material);
+        let public = key.to_public().unwrap_or_else(|| key.clone());
+        let mut keyed = public.clone();
+        keyed.kid = Some("f2e8b4a1c3d5e7f90a1b2c3d4e5f6a7b8c9d0e1f".into());
+        let set = KeySet::new(vec![keyed]);
+        let opts = options();
+        assert!(verify(&t, &set, &opts).is_ok(), "{name} token verifies");
+        eprintln!("{name}: token of {} bytes", t.len());
+
+        g.bench_function(format!("jose/{name}"), |b| {
+            b.iter(|| verify(black_box(&t), black_box(&set), black_box(&opts)).is_ok())
+        });
+
+        let (input, sig) = t.rsplit_once('.').expect("token");
+        let sig = b64::decode(sig).expect("sig");
+        let check = bare(alg, &public.material);
+        assert!(check(input.as_bytes(), &sig));
+        g.bench_function(format!("ring/{name}"), |b| {
+            b.iter(|| check(black_box(input.as_bytes()), black_box(&sig)))
+        });
+        paired(
+            name,
+            &|| verify(black_box(&t), &set, &opts).is_ok(),
+            &|| check(black_box(input.as_bytes()), black_box(&sig)),
+        );
+    }
+    g.finish();
+}
+
+/// On a shared, busy machine load drifts between criterion's sequential
+/// runs; alternating short batches of both and taking the median of the
+/// per-round ratios cancels that drift.
+fn paired(name: &str, ours: &dyn Fn() -> bool, bare: &dyn Fn() -> bool) {
+    use std::time::Instant;
+    let per_batch = {
+        let start = Instant::now();
+        let mut n = 0u32;
+        while start.elapsed().as_millis() < 5 {
+            black_box(bare());
+            n += 1;
+        }
+        n.max(10)
+    };
+    let mut ratios = Vec::new();
+    let mut ours_ns = Vec::new();
+    let mut bare_ns = Vec::new();
+    for _ in 0..200 {
+        let a = Instant::now();
+        for _ in 0..per_batch {
+            black_box(ours());
+        }
+        let a = a.elapsed().as_nanos() as f64 / f64::from(per_batch);
+        let b = Instant::now();
+        for _ in 0..per_batch {
+            black_box(bare());
+        }
+        let b = b.elapsed().as_nanos() as f64 / f64::from(per_batch);
+        ratios.push(b / a);
+        ours_ns.push(a);
+        bare_ns.push(b);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|x, y| x.total_cmp(y));
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    eprintln!(
+        "PAIRED {name}: jose {:.2} us, ring {:.2} us, jose rate = {:.1}% of ring (median of 200 alternating rounds)",
+        median(&mut ours_ns) / 1000.0,
+        median(&mut bare_ns) / 1000.0,
+        100.0 * median(&mut ratios)
+    );
+}
+
+/// A file of RS256 tokens for the `--lines` and whole-process measurements
+/// (written when JOSE_BENCH_WRITE names a folder).
+fn write_fixtures() {
+    let Some(dir) = std::env::var_os("JOSE_BENCH_WRITE") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let key = fixture_key("rsa2048.pkcs8.pem");
+    let t = token(JwsAlg::RS256, &key.material);
+    std::fs::write(dir.join("firebase-like.jwt"), &t).expect("write");
+    let mut all = String::with_capacity((t.len() + 1) * 100_000);
+    for _ in 0..100_000 {
+        all.push_str(&t);
+        all.push('\n');
+    }
+    std::fs::write(dir.join("rs256-100k.txt"), all).expect("write");
+    let public: Value = jose::keys::jwk::to_value(&key.to_public().expect("public"), false);
+    std::fs::write(dir.join("rs256.pub.jwk"), public.to_string()).expect("write");
+}
+
+fn all(c: &mut Criterion) {
+    write_fixtures();
+    bench(c);
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);
