@@ -7,7 +7,6 @@ use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
 use crate::jose::b64;
 use crate::jose::decrypt::{DecryptOptions, Decrypted, decrypt, decrypt_owned};
-use crate::jose::policy::Policy;
 use crate::jose::verify::{self, VerifyOptions};
 use crate::keys::{KeySet, Secret, source};
 
@@ -143,29 +142,14 @@ fn parallel_reports(
 
 /// The inner JWS's checks: verify's policy flags and `--verify-alg`.
 fn verify_options(args: &DecryptArgs) -> VerifyOptions {
-    let p = &args.policy;
-    let now = p
-        .now
-        .map(|t| t.resolve(super::sign::now()))
-        .unwrap_or_else(super::sign::now);
     VerifyOptions {
         algs: if args.verify_alg.is_empty() {
             None
         } else {
             Some(args.verify_alg.clone())
         },
-        policy: Policy {
-            now,
-            leeway: i64::try_from(p.leeway).unwrap_or(i64::MAX),
-            iss: p.iss.clone(),
-            aud: p.aud.clone(),
-            sub: p.sub.clone(),
-            typ: p.typ.clone(),
-            require: p.require.clone(),
-            max_age: p.max_age,
-            rules: Vec::new(),
-        },
-        crit: p.crit.clone(),
+        policy: super::verify::policy(&args.policy),
+        crit: args.policy.crit.clone(),
         detached_payload: None,
     }
 }

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::cli::VerifyArgs;
+use crate::cli::{PolicyArgs, VerifyArgs};
 use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
 use crate::jose::b64;
@@ -18,12 +18,25 @@ use crate::jose::verify::{KeyProvider, StaticKeys};
 use crate::keys::remote::{self, RemoteOptions, RemoteProvider};
 use crate::keys::{KeySet, source};
 
+/// The claims policy the flags ask for; shared with `decrypt --verify-key`.
+pub fn policy(p: &PolicyArgs) -> Policy {
+    Policy {
+        now: p
+            .now
+            .map(|t| t.resolve(super::sign::now()))
+            .unwrap_or_else(super::sign::now),
+        leeway: i64::try_from(p.leeway).unwrap_or(i64::MAX),
+        iss: p.iss.clone(),
+        aud: p.aud.clone(),
+        sub: p.sub.clone(),
+        typ: p.typ.clone(),
+        require: p.require.clone(),
+        max_age: p.max_age,
+        rules: Vec::new(),
+    }
+}
+
 fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOptions> {
-    let p = &args.policy;
-    let now = p
-        .now
-        .map(|t| t.resolve(super::sign::now()))
-        .unwrap_or_else(super::sign::now);
     let algs = if args.alg.is_empty() {
         None
     } else {
@@ -54,18 +67,8 @@ fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOp
     };
     Ok(VerifyOptions {
         algs,
-        policy: Policy {
-            now,
-            leeway: i64::try_from(p.leeway).unwrap_or(i64::MAX),
-            iss: p.iss.clone(),
-            aud: p.aud.clone(),
-            sub: p.sub.clone(),
-            typ: p.typ.clone(),
-            require: p.require.clone(),
-            max_age: p.max_age,
-            rules: Vec::new(),
-        },
-        crit: p.crit.clone(),
+        policy: policy(&args.policy),
+        crit: args.policy.crit.clone(),
         detached_payload,
     })
 }
