@@ -189,49 +189,36 @@ fn certmap_with(extra_kid: &str) -> String {
     json!({ KID: cert.clone(), extra_kid: cert }).to_string()
 }
 
-/// Sign a Firebase-like ID token with the fixture key; `edit` adjusts the flags.
-fn firebase_token(kind_iss: &str, edit: &[&str]) -> String {
-    let mut args: Vec<String> = vec![
-        "sign".into(),
-        "-k".into(),
-        rsa_key(),
-        "--kid".into(),
-        KID.into(),
-        "--iss".into(),
-        kind_iss.into(),
-        "--aud".into(),
-        PROJECT.into(),
-        "--sub".into(),
-        "uid-123".into(),
-        format!("--iat={}", NOW - 600),
-        format!("--exp={}", NOW + 3000),
-        format!("--claim=auth_time={}", NOW - 900),
+/// Sign a Firebase-like ID token with the fixture key. `drop` names flags
+/// of the default set to leave out; `add` appends flags (a later flag of the
+/// same name wins in `jose sign`, so `add` can also replace a default).
+fn firebase_token_with(iss: &str, drop: &[&str], add: &[&str]) -> String {
+    let defaults: Vec<(&str, String)> = vec![
+        ("--kid", KID.to_owned()),
+        ("--iss", iss.to_owned()),
+        ("--aud", PROJECT.to_owned()),
+        ("--sub", "uid-123".to_owned()),
+        ("--iat", (NOW - 600).to_string()),
+        ("--exp", (NOW + 3000).to_string()),
+        ("--claim", format!("auth_time={}", NOW - 900)),
     ];
-    // Later flags replace earlier ones of the same name.
-    for e in edit {
-        let name = e.split('=').next().unwrap_or(e);
-        if let Some(i) = args
+    let mut args: Vec<String> = vec!["sign".into(), "-k".into(), rsa_key()];
+    for (flag, value) in defaults {
+        let replaced = add
             .iter()
-            .position(|a| a.split('=').next() == Some(name) && a.starts_with("--"))
-        {
-            if args[i].contains('=') {
-                args.remove(i);
-            } else {
-                args.remove(i);
-                args.remove(i);
-            }
+            .any(|a| a.split('=').next() == Some(flag) && flag != "--claim");
+        if !drop.contains(&flag) && !replaced {
+            args.push(format!("{flag}={value}"));
         }
     }
-    for e in edit {
-        if let Some(rest) = e.strip_prefix("!") {
-            args.retain(|a| !a.starts_with(rest));
-            continue;
-        }
-        args.push((*e).to_owned());
-    }
+    args.extend(add.iter().map(|a| (*a).to_owned()));
     let mut c = jose();
     c.args(&args);
     stdout_of(c).trim().to_owned()
+}
+
+fn firebase_token(iss: &str, add: &[&str]) -> String {
+    firebase_token_with(iss, &[], add)
 }
 
 fn id_iss() -> String {
@@ -295,79 +282,43 @@ fn firebase_rules_each_have_their_code() {
     let s = firebase_server();
     let cache = tempdir();
     let url = s.url("/certs");
-    let long_sub = "x".repeat(129);
-    let cases: Vec<(&str, Vec<String>, i32, &str)> = vec![
-        (
-            "wrong aud",
-            vec!["--aud".into(), "other-project".into()],
-            1,
-            "bad_audience",
-        ),
+    let sub129 = format!("--sub={}", "x".repeat(129));
+    let future_auth = format!("--claim=auth_time={}", NOW + 3600);
+    let future_iat = format!("--iat={}", NOW + 3600);
+    let past_exp = format!("--exp={}", NOW - 3600);
+    let cases: [(&str, &[&str], &[&str], &str); 10] = [
+        ("wrong aud", &[], &["--aud=other-project"], "bad_audience"),
         (
             "wrong iss",
-            vec![
-                "--iss".into(),
-                "https://securetoken.google.com/other".into(),
-            ],
-            1,
+            &[],
+            &["--iss=https://securetoken.google.com/other"],
             "bad_issuer",
         ),
-        (
-            "empty sub",
-            vec!["--sub".into(), "".into()],
-            1,
-            "bad_subject",
-        ),
-        (
-            "129-char sub",
-            vec!["--sub".into(), long_sub.clone()],
-            1,
-            "bad_subject",
-        ),
-        (
-            "future auth_time",
-            vec![format!("--claim=auth_time={}", NOW + 3600)],
-            1,
-            "policy",
-        ),
-        (
-            "future iat",
-            vec![format!("--iat={}", NOW + 3600)],
-            1,
-            "issued_in_future",
-        ),
-        (
-            "expired",
-            vec![format!("--exp={}", NOW - 3600)],
-            1,
-            "expired",
-        ),
-        ("no exp", vec!["!--exp".into()], 1, "missing_claim"),
-        (
-            "missing kid",
-            vec!["!--kid".into(), "!d4e5f6".into()],
-            1,
-            "policy",
-        ),
+        ("empty sub", &[], &["--sub="], "bad_subject"),
+        ("129-char sub", &[], &[&sub129], "bad_subject"),
+        ("future auth_time", &["--claim"], &[&future_auth], "policy"),
+        ("future iat", &[], &[&future_iat], "issued_in_future"),
+        ("expired", &[], &[&past_exp], "expired"),
+        ("no exp", &["--exp"], &[], "missing_claim"),
+        ("missing kid", &["--kid"], &[], "policy"),
         (
             "unknown kid",
-            vec!["--kid".into(), "no-such-kid".into()],
-            1,
+            &[],
+            &["--kid=no-such-kid"],
             "no_matching_key",
         ),
     ];
-    for (what, edit, code, reject) in cases {
-        let edit: Vec<&str> = edit.iter().map(String::as_str).collect();
-        let t = firebase_token(&id_iss(), &edit);
+    for (what, drop, add, reject) in cases {
+        let t = firebase_token_with(&id_iss(), drop, add);
         let r = verify(
             cache.path(),
             &["--firebase", PROJECT, "--key", &url, "--json"],
             &t,
         );
-        assert_eq!(r.code, Some(code), "{what}: {}", r.stderr);
+        assert_eq!(r.code, Some(1), "{what}: {}", r.stderr);
         let v: Value = serde_json::from_str(r.stdout.trim())
             .unwrap_or_else(|e| panic!("{what}: {e}: {}", r.stdout));
-        assert_eq!(v["error"]["code"], reject, "{what}: {}", v);
+        assert_eq!(v["error"]["code"], reject, "{what}: {v}");
     }
 }
 
@@ -668,12 +619,12 @@ fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
         "/certs",
         ok(certmap_with("rotated-kid"), Some("max-age=3600")),
     );
-    let rotated = firebase_token(&id_iss(), &["--kid", "rotated-kid"]);
+    let rotated = firebase_token(&id_iss(), &["--kid=rotated-kid"]);
     let r = verify(cache.path(), &args, &rotated);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(s.hits("/certs"), 2, "a kid miss refetches once");
     // Invented kids cannot hammer the issuer: no refetch within 30 s.
-    let invented = firebase_token(&id_iss(), &["--kid", "invented"]);
+    let invented = firebase_token(&id_iss(), &["--kid=invented"]);
     let r = verify(cache.path(), &args, &invented);
     assert_eq!(r.code, Some(1));
     assert!(r.stderr.contains("no_matching_key"), "{}", r.stderr);
