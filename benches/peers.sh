@@ -85,7 +85,9 @@ bench() {
     args+=(-n "$name" "$cmd")
   done
   echo "== $task" >&2
-  hyperfine -N --style none --warmup "$w" --runs "$n" --export-json "$task.json" "${args[@]}" > /dev/null
+  # hyperfine's outlier warnings would bury the table; its errors are shown.
+  hyperfine -N --style none --warmup "$w" --runs "$n" --export-json "$task.json" \
+    "${args[@]}" > /dev/null 2> "$task.err" || { cat "$task.err" >&2; exit 1; }
 }
 
 py="$python jwcrypto_op.py"
@@ -169,7 +171,7 @@ for key, label in tasks:
         est = " (scaled)" if key == "batch" else ""
         cells.append(f"{fmt(t)}{est} ({t / ours:.2f}×)")
     print("| " + " | ".join(cells) + " |")
-print(f"\nCells: median wall time (peer / jose). Batch: jose verifies all {batch:,} in one "
+print(f"\nCells: median wall time (peer / jose; below 1: the peer is faster). Batch: jose verifies all {batch:,} in one "
       f"process; jwcrypto and Node verify the first {lib:,} in one process (×{batch // lib}); "
       f"Debian jose and jwt-cli take one token per process, so {cli} processes in a shell loop "
       f"(×{batch // cli}).")
