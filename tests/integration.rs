@@ -16,5 +16,6 @@ mod jws_cli;
 mod jws_interop;
 mod jws_vectors;
 mod keys;
+mod props;
 mod remote;
 mod sync_docs;
