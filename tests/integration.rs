@@ -5,6 +5,7 @@ mod util;
 
 mod cert;
 mod conventions;
+mod fuzz_corpus;
 mod inspect;
 mod jwe_adversarial;
 mod jwe_cli;
