@@ -17,6 +17,7 @@ mod jws_cli;
 mod jws_interop;
 mod jws_vectors;
 mod keys;
+mod limits;
 mod props;
 mod remote;
 mod sync_docs;
