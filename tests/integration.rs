@@ -5,6 +5,7 @@ mod util;
 
 mod cert;
 mod conventions;
+mod fuzz_corpus;
 mod inspect;
 mod jwe_adversarial;
 mod jwe_cli;
@@ -16,5 +17,7 @@ mod jws_cli;
 mod jws_interop;
 mod jws_vectors;
 mod keys;
+mod limits;
+mod props;
 mod remote;
 mod sync_docs;

@@ -15,6 +15,11 @@ use crate::jose::jws::{self, Jws, JwsSignature, header, signing_input};
 use crate::jose::policy::Policy;
 use crate::keys::{Key, KeySet, KeyUse};
 
+/// Most signature checks (signature × candidate key) one token may cost:
+/// a token with many signatures and no `kid` against a large JWKS would
+/// otherwise multiply into thousands of public-key operations.
+pub const MAX_ATTEMPTS: usize = 64;
+
 /// Everything a verification needs besides the token and the keys.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
@@ -211,6 +216,7 @@ fn check_signature(
     keys: &KeySet,
     algs: &[JwsAlg],
     opts: &VerifyOptions,
+    budget: &mut usize,
 ) -> Result<(JwsAlg, usize), Rejection> {
     // `candidates` ties its items to the header borrows; map back to the set.
     let found = |k: &Key| keys.keys.iter().position(|x| std::ptr::eq(x, k));
@@ -240,6 +246,13 @@ fn check_signature(
         if !key_serves(k, alg) {
             continue;
         }
+        if *budget == 0 {
+            return Err(Rejection::new(
+                RejectCode::BadSignature,
+                format!("no signature verified within {MAX_ATTEMPTS} key attempts"),
+            ));
+        }
+        *budget -= 1;
         tried = true;
         if sig::verify(alg, &k.material, &input, &s.signature).is_ok()
             && let Some(i) = found(k)
@@ -299,8 +312,9 @@ pub fn verify_parsed(
     };
     let mut best: Option<Rejection> = None;
     let mut hit: Option<Hit<'_>> = None;
+    let mut budget = MAX_ATTEMPTS;
     for (index, s) in jws.signatures.iter().enumerate() {
-        match check_signature(s, &segment, keys, algs, opts) {
+        match check_signature(s, &segment, keys, algs, opts, &mut budget) {
             Ok((alg, key_index)) => {
                 let Some(key) = keys.keys.get(key_index) else {
                     continue;

@@ -1,0 +1,203 @@
+//! Resource bounds (issue 6 point 6) not covered elsewhere: JSON nesting
+//! depth at its boundary, the number of JWE recipients, and the number of
+//! keys tried per token for both verify and decrypt. (Input size:
+//! conventions.rs and jws_adversarial.rs; signatures per JWS:
+//! jws_adversarial.rs; PBES2 iterations, decompressed and plaintext size:
+//! jwe_adversarial.rs; the per-line bound of `--lines`: jws_cli.rs.)
+
+use std::time::{Duration, Instant};
+
+use jose::RejectCode;
+use jose::cli::args::Serialization as JweSerialization;
+use jose::crypto::{KeySpec, generate};
+use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
+use jose::jose::decrypt::{self, DecryptOptions, decrypt};
+use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::jose::json::{self, MAX_DEPTH};
+use jose::jose::jwe::keymgmt::Unwrapper;
+use jose::jose::jwe::parse::MAX_RECIPIENTS;
+use jose::jose::jws::{Serialization, SignRequest, Signer, sign};
+use jose::jose::verify::{self, VerifyOptions, verify};
+use jose::keys::{Curve, Key, KeyMaterial, KeySet};
+use serde_json::{Map, Value, json};
+
+fn nested(depth: usize) -> Value {
+    (1..depth).fold(json!([]), |v, _| json!([v]))
+}
+
+#[test]
+fn json_nesting_is_accepted_up_to_the_bound_and_refused_beyond() {
+    let at = serde_json::to_vec(&nested(MAX_DEPTH)).expect("json");
+    let over = serde_json::to_vec(&nested(MAX_DEPTH + 1)).expect("json");
+    assert!(json::parse_value(&at).is_ok());
+    assert!(json::parse_value(&over).is_err());
+}
+
+fn es256_token(key: &KeyMaterial, protected: Map<String, Value>) -> String {
+    sign(&SignRequest {
+        payload: br#"{"sub":"x"}"#,
+        signers: vec![Signer {
+            alg: JwsAlg::ES256,
+            key,
+            protected,
+        }],
+        serialization: Serialization::Compact,
+        detached: false,
+        unencoded: false,
+    })
+    .expect("sign")
+}
+
+fn public(m: &KeyMaterial) -> Key {
+    Key::new(m.to_public().expect("public half"))
+}
+
+#[test]
+fn a_header_nested_past_the_bound_is_malformed_and_one_within_verifies() {
+    let k = generate(KeySpec::Ec(Curve::P256)).expect("key");
+    let set = KeySet::new(vec![public(&k)]);
+    // The header object is one level itself.
+    let header = |depth: usize| {
+        let mut h = Map::new();
+        h.insert("ext".into(), nested(depth - 1));
+        h
+    };
+    let ok = es256_token(&k, header(MAX_DEPTH));
+    verify(&ok, &set, &VerifyOptions::default()).expect("within the bound");
+    let deep = es256_token(&k, header(MAX_DEPTH + 1));
+    let r = verify(&deep, &set, &VerifyOptions::default()).expect_err("too deep");
+    assert_eq!(r.code, RejectCode::Malformed, "{r}");
+}
+
+/// A general JWE to `n` copies of one A128KW recipient.
+fn with_recipients(n: usize, kek: &KeyMaterial) -> String {
+    let mut opts = EncryptOptions::new(JweEnc::A128GCM);
+    opts.serialization = JweSerialization::General;
+    let t = encrypt(
+        b"hello".to_vec(),
+        &[RecipientSpec {
+            with: Unwrapper::Key(kek),
+            alg: JweAlg::A128KW,
+            kid: None,
+        }],
+        &opts,
+    )
+    .expect("encrypt");
+    let mut v: Value = serde_json::from_str(&t).expect("json");
+    let r = v["recipients"][0].clone();
+    v["recipients"] = Value::Array(vec![r; n]);
+    v.to_string()
+}
+
+#[test]
+fn jwe_recipients_are_bounded_before_any_work() {
+    let kek = generate(KeySpec::Oct { bytes: 16 }).expect("key");
+    let set = KeySet::new(vec![Key::new(kek.clone())]);
+    let opts = DecryptOptions::default();
+    let d =
+        decrypt(&with_recipients(MAX_RECIPIENTS, &kek), &set, None, &opts).expect("at the bound");
+    assert_eq!(d.plaintext, b"hello");
+    for n in [MAX_RECIPIENTS + 1, 100_000] {
+        let t = with_recipients(n, &kek);
+        let start = Instant::now();
+        let r = decrypt(&t, &set, None, &opts).expect_err("over the bound");
+        assert_eq!(r.code, RejectCode::Malformed, "{r}");
+        assert!(r.detail.contains("recipients"), "{r}");
+        assert!(start.elapsed() < Duration::from_secs(5), "{n} recipients");
+    }
+}
+
+/// `n` keys of one kind, none with a `kid`: every one is a candidate.
+fn many(n: usize, spec: impl Fn() -> KeySpec) -> Vec<KeyMaterial> {
+    (0..n).map(|_| generate(spec()).expect("key")).collect()
+}
+
+#[test]
+fn verify_tries_at_most_max_attempts_keys_per_token() {
+    let keys = many(verify::MAX_ATTEMPTS + 8, || KeySpec::Ec(Curve::P256));
+    let set = KeySet::new(keys.iter().map(public).collect());
+    let opts = VerifyOptions::default();
+    // The last key within the budget is reached; the first beyond it is not.
+    let within = es256_token(&keys[verify::MAX_ATTEMPTS - 1], Map::new());
+    let v = verify(&within, &set, &opts).expect("within the budget");
+    assert_eq!(v.key.index, verify::MAX_ATTEMPTS - 1);
+    let beyond = es256_token(&keys[verify::MAX_ATTEMPTS], Map::new());
+    let r = verify(&beyond, &set, &opts).expect_err("beyond the budget");
+    assert_eq!(r.code, RejectCode::BadSignature, "{r}");
+    // A kid makes the right key the only candidate, wherever it is.
+    let mut named: Vec<Key> = keys.iter().map(public).collect();
+    let last = named.len() - 1;
+    for (i, k) in named.iter_mut().enumerate() {
+        k.kid = Some(format!("k{i}"));
+    }
+    let mut h = Map::new();
+    h.insert("kid".into(), json!(format!("k{last}")));
+    let t = es256_token(&keys[last], h);
+    verify(&t, &KeySet::new(named), &opts).expect("found by kid");
+}
+
+#[test]
+fn the_budget_spans_every_signature_of_a_general_jws() {
+    let keys = many(8, || KeySpec::Ec(Curve::P256));
+    let set = KeySet::new(keys.iter().map(public).collect());
+    let stranger = generate(KeySpec::Ec(Curve::P256)).expect("key");
+    // Nine signatures by a stranger cost 8 attempts each (72 > 64), so a
+    // last, valid signature is never reached; with seven (56) it is.
+    let signers = |strangers: usize| {
+        let mut v: Vec<Signer<'_>> = (0..strangers)
+            .map(|_| Signer {
+                alg: JwsAlg::ES256,
+                key: &stranger,
+                protected: Map::new(),
+            })
+            .collect();
+        v.push(Signer {
+            alg: JwsAlg::ES256,
+            key: &keys[0],
+            protected: Map::new(),
+        });
+        v
+    };
+    let req = |signers| SignRequest {
+        payload: b"x",
+        signers,
+        serialization: Serialization::General,
+        detached: false,
+        unencoded: false,
+    };
+    let t = sign(&req(signers(9))).expect("sign");
+    let r = verify(&t, &set, &VerifyOptions::default()).expect_err("budget spent");
+    assert_eq!(r.code, RejectCode::BadSignature, "{r}");
+    let t = sign(&req(signers(7))).expect("sign");
+    let v = verify(&t, &set, &VerifyOptions::default()).expect("within budget");
+    assert_eq!(v.signature_index, 7);
+}
+
+#[test]
+fn decrypt_tries_at_most_max_attempts_keys_per_token() {
+    let keys = many(decrypt::MAX_ATTEMPTS + 8, || KeySpec::Oct { bytes: 16 });
+    let set = KeySet::new(keys.iter().cloned().map(Key::new).collect());
+    let token = |kek: &KeyMaterial| {
+        encrypt(
+            b"hello".to_vec(),
+            &[RecipientSpec {
+                with: Unwrapper::Key(kek),
+                alg: JweAlg::A128KW,
+                kid: None,
+            }],
+            &EncryptOptions::new(JweEnc::A128GCM),
+        )
+        .expect("encrypt")
+    };
+    let opts = DecryptOptions::default();
+    let within = token(&keys[decrypt::MAX_ATTEMPTS - 1]);
+    assert_eq!(
+        decrypt(&within, &set, None, &opts)
+            .expect("within")
+            .plaintext,
+        b"hello"
+    );
+    let beyond = token(&keys[decrypt::MAX_ATTEMPTS]);
+    let r = decrypt(&beyond, &set, None, &opts).expect_err("beyond the budget");
+    assert_eq!(r.code, RejectCode::DecryptFailed, "{r}");
+}
