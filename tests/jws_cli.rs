@@ -529,19 +529,22 @@ fn certificate_thumbprints_select_keys() {
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
 }
 
+/// The member names of a JSON object, in order.
+fn member_names(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
 #[test]
 fn json_report_has_exactly_the_contract_members() {
     let t = sign(&["-k", &k("ed25519.pkcs8.pem"), "--sub", "x", "--exp", "1h"]);
     let (code, r) = verify_json(&["-k", &k("ed25519.spki.pem"), &t]);
     assert_eq!(code, 0);
-    let keys: Vec<&str> = r
-        .as_object()
-        .expect("obj")
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
+        member_names(&r),
         ["valid", "header", "claims", "payload_b64", "key", "error"]
     );
     assert_eq!(r["valid"], true);
@@ -556,14 +559,8 @@ fn json_report_has_exactly_the_contract_members() {
     // A failure report: same members, valid false, the error's code and message.
     let (code, r) = verify_json(&["-k", &k("ed25519.spki.pem"), "--iss", "someone", &t]);
     assert_eq!(code, 1);
-    let keys: Vec<&str> = r
-        .as_object()
-        .expect("obj")
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
+        member_names(&r),
         ["valid", "header", "claims", "payload_b64", "key", "error"]
     );
     assert_eq!(r["valid"], false);
