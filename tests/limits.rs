@@ -3,7 +3,9 @@
 //! keys tried per token for both verify and decrypt. (Input size:
 //! conventions.rs and jws_adversarial.rs; signatures per JWS:
 //! jws_adversarial.rs; PBES2 iterations, decompressed and plaintext size:
-//! jwe_adversarial.rs; the per-line bound of `--lines`: jws_cli.rs.)
+//! jwe_adversarial.rs; the per-line input size of `--lines`: jws_cli.rs.)
+//! The total work of one `--lines` line is the product of these bounds, and
+//! each applies per line: the last two tests check that through the binary.
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +13,7 @@ use jose::RejectCode;
 use jose::cli::args::Serialization as JweSerialization;
 use jose::crypto::{KeySpec, generate};
 use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
+use jose::jose::b64;
 use jose::jose::decrypt::{self, DecryptOptions, decrypt};
 use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
 use jose::jose::json::{self, MAX_DEPTH};
@@ -18,7 +21,7 @@ use jose::jose::jwe::keymgmt::Unwrapper;
 use jose::jose::jwe::parse::MAX_RECIPIENTS;
 use jose::jose::jws::{Serialization, SignRequest, Signer, sign};
 use jose::jose::verify::{self, VerifyOptions, verify};
-use jose::keys::{Curve, Key, KeyMaterial, KeySet};
+use jose::keys::{Curve, Key, KeyMaterial, KeySet, jwk};
 use serde_json::{Map, Value, json};
 
 fn nested(depth: usize) -> Value {
@@ -200,4 +203,174 @@ fn decrypt_tries_at_most_max_attempts_keys_per_token() {
     let beyond = token(&keys[decrypt::MAX_ATTEMPTS]);
     let r = decrypt(&beyond, &set, None, &opts).expect_err("beyond the budget");
     assert_eq!(r.code, RejectCode::DecryptFailed, "{r}");
+}
+
+/// A JWKS file of the public halves (or, for oct, the keys) of `keys`.
+fn jwks_file(dir: &std::path::Path, name: &str, keys: &[KeyMaterial], oct: bool) -> String {
+    let set: Vec<Key> = if oct {
+        keys.iter().cloned().map(Key::new).collect()
+    } else {
+        keys.iter().map(public).collect()
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, jwk::set_to_value(&set, oct).to_string()).expect("write jwks");
+    path.display().to_string()
+}
+
+/// Runs `args` with `lines` on stdin under `/usr/bin/time -v` when it is
+/// there; returns the reports, the exit code and the peak RSS in KiB.
+fn run_lines(args: &[&str], lines: &[String]) -> (Vec<Value>, Option<i32>, Option<u64>) {
+    let timed = crate::util::require_tool("/usr/bin/time");
+    let mut c = if timed {
+        let mut c = std::process::Command::new("/usr/bin/time");
+        c.arg("-v").arg(env!("CARGO_BIN_EXE_jose"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jose"))
+    };
+    c.args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().expect("spawn");
+    let input = lines.join("\n");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+    });
+    let out = child.wait_with_output().expect("run");
+    writer.join().expect("writer");
+    let reports = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON report per line"))
+        .collect();
+    let rss = String::from_utf8_lossy(&out.stderr).lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("Maximum resident set size (kbytes): ")
+            .and_then(|v| v.trim().parse().ok())
+    });
+    (reports, out.status.code(), rss)
+}
+
+fn code_of(report: &Value) -> &str {
+    report["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The key budget is per line: a line that spends all of it does not eat
+/// into the next line's (a stream-wide budget would fail the later lines
+/// that need `MAX_ATTEMPTS` tries), and a line beyond it costs no more.
+#[test]
+fn verify_lines_budget_is_per_line() {
+    let keys = many(verify::MAX_ATTEMPTS + 8, || KeySpec::Ec(Curve::P256));
+    let dir = crate::util::tempdir();
+    let set = jwks_file(dir.path(), "keys.jwks", &keys, false);
+    let within = es256_token(&keys[verify::MAX_ATTEMPTS - 1], Map::new());
+    let beyond = es256_token(&keys[verify::MAX_ATTEMPTS], Map::new());
+    let lines: Vec<String> = [&within, &beyond, &within, &beyond, &within]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    let start = Instant::now();
+    let (reports, code, _) = run_lines(&["verify", "--lines", "-k", &set], &lines);
+    let codes: Vec<&str> = reports.iter().map(code_of).collect();
+    assert_eq!(
+        codes,
+        ["", "bad_signature", "", "bad_signature", ""],
+        "{reports:?}"
+    );
+    assert_eq!(reports[4]["valid"], true);
+    assert_eq!(code, Some(1));
+    // 5 lines of at most 64 ES256 checks each: well under a second of work.
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// Every bound of a decrypt applies to each line on its own: the key budget,
+/// PBES2 iterations and the decompressed size; a refused line is followed by
+/// lines that still decrypt, and memory stays bounded over the whole stream.
+#[test]
+fn decrypt_lines_bounds_are_per_line() {
+    let keys = many(decrypt::MAX_ATTEMPTS + 8, || KeySpec::Oct { bytes: 16 });
+    let dir = crate::util::tempdir();
+    let set = jwks_file(dir.path(), "keys.jwks", &keys, true);
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "pw").expect("write");
+    let token = |kek: &KeyMaterial, zip: bool, pt: Vec<u8>| {
+        let mut o = EncryptOptions::new(JweEnc::A128GCM);
+        o.zip = zip;
+        encrypt(
+            pt,
+            &[RecipientSpec {
+                with: Unwrapper::Key(kek),
+                alg: JweAlg::A128KW,
+                kid: None,
+            }],
+            &o,
+        )
+        .expect("encrypt")
+    };
+    let within = token(&keys[decrypt::MAX_ATTEMPTS - 1], false, b"hello".to_vec());
+    let beyond = token(&keys[decrypt::MAX_ATTEMPTS], false, b"hello".to_vec());
+    // 64 MiB of zeros deflate to about 64 KiB.
+    let bomb = token(&keys[0], true, vec![0u8; 64 << 20]);
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    let p2c = |n: u32| {
+        let h = format!(
+            r#"{{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAAAAAAAAAAAAA","p2c":{n}}}"#
+        );
+        format!(
+            "{}.{}.{}.{}.{}",
+            b64::encode(h),
+            b64::encode([1u8; 24]),
+            b64::encode([0u8; 12]),
+            b64::encode(b"abc"),
+            b64::encode([0u8; 16])
+        )
+    };
+    let lines = vec![
+        within.clone(),
+        beyond,
+        bomb,
+        p2c(2_000_000_000),
+        within.clone(),
+        within,
+    ];
+    let pw = pw.display().to_string();
+    let args = [
+        "decrypt",
+        "--lines",
+        "--max-size",
+        "1M",
+        "-k",
+        &set,
+        "--password-file",
+        &pw,
+    ];
+    let start = Instant::now();
+    let (reports, code, rss) = run_lines(&args, &lines);
+    let codes: Vec<&str> = reports.iter().map(code_of).collect();
+    assert_eq!(
+        codes,
+        ["", "decrypt_failed", "too_large", "too_large", "", ""],
+        "{reports:?}"
+    );
+    for i in [0, 4, 5] {
+        assert_eq!(reports[i]["plaintext"], "hello", "line {}", i + 1);
+    }
+    assert_eq!(code, Some(1));
+    // 2e9 PBKDF2 rounds would take hours; a 64 MiB plaintext, 64 MiB.
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    if crate::util::require_tool("/usr/bin/time") {
+        let kb = rss.expect("max RSS from /usr/bin/time -v");
+        assert!(kb < 48 * 1024, "peak RSS {kb} KiB");
+    }
 }

@@ -1,4 +1,9 @@
 //! Argument groups for every subcommand, and the groups they share.
+//!
+//! The structs below carry plain `//` comments, not doc comments: clap turns
+//! the doc of an `Args` struct into the `about` of the command it is used in,
+//! and subcommands are built lazily (`defer`), after their own about is set,
+//! so such a doc would replace it. `tests/sync_docs.rs` catches a slip.
 
 use std::path::PathBuf;
 
@@ -27,7 +32,7 @@ fn parse_jwe_enc(s: &str) -> Result<JweEnc, String> {
         .map_err(|e: crate::jose::alg::UnknownAlg| e.to_string())
 }
 
-/// Keys given with `-k/--key`.
+// Keys given with `-k/--key`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct KeySourceArgs {
     /// Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK,
@@ -36,7 +41,7 @@ pub struct KeySourceArgs {
     pub key: Vec<String>,
 }
 
-/// A symmetric secret for HMAC, AES key wrap or `dir`.
+// A symmetric secret for HMAC, AES key wrap or `dir`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SecretArgs {
     /// Read a symmetric secret from this file (raw bytes)
@@ -51,7 +56,7 @@ pub struct SecretArgs {
     pub secret: Option<String>,
 }
 
-/// A password for PBES2.
+// A password for PBES2.
 #[derive(Debug, Clone, Default, Args)]
 pub struct PasswordArgs {
     /// Read a PBES2 password from this file
@@ -62,7 +67,7 @@ pub struct PasswordArgs {
     pub password_env: Option<String>,
 }
 
-/// Where the primary result goes.
+// Where the primary result goes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct OutputArgs {
     /// Write the result to this file instead of standard output
@@ -73,7 +78,7 @@ pub struct OutputArgs {
     pub force: bool,
 }
 
-/// Bound on the size of a token or payload read.
+// Bound on the size of a token or payload read.
 #[derive(Debug, Clone, Args)]
 pub struct InputLimitArgs {
     /// Largest token or payload accepted, in bytes (K, M, G suffixes allowed)
@@ -140,7 +145,7 @@ pub enum Shell {
     Powershell,
 }
 
-/// `jose keygen`
+// `jose keygen`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose keygen -o app.key --pub app.pub\n  jose keygen --alg ES256 --format jwk\n  jose keygen --alg A256GCM -o dir.jwk"
@@ -174,7 +179,7 @@ pub struct KeygenArgs {
     pub public: Option<PathBuf>,
 }
 
-/// `jose cert`
+// `jose cert`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose cert --key app.key --cn my-app -o app.crt\n  jose cert --key ca.key --cn 'My CA' --ca -o ca.crt\n  jose cert --key leaf.key --ca-cert ca.crt --ca-key ca.key --san dns:example.com -o leaf.crt"
@@ -222,7 +227,7 @@ pub struct CertArgs {
     pub out: OutputArgs,
 }
 
-/// Claims built by `sign` (any of them makes the payload a JWT claims object).
+// Claims built by `sign` (any of them makes the payload a JWT claims object).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ClaimArgs {
     /// A claim; VALUE is JSON when it parses as JSON, else a string (repeatable)
@@ -268,7 +273,7 @@ impl ClaimArgs {
     }
 }
 
-/// `jose sign`
+// `jose sign`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose sign -k app.key --iss me --aud you --exp 1h\n  jose sign --secret-env HMAC_KEY payload.json\n  jose sign -k a.key -k b.key --serialization general doc.json"
@@ -313,7 +318,7 @@ pub struct SignArgs {
     pub out: OutputArgs,
 }
 
-/// Claim checks shared by `verify` and `decrypt --verify-key`.
+// Claim checks shared by `verify` and `decrypt --verify-key`.
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
     /// Required issuer (`iss`, exact)
@@ -345,7 +350,7 @@ pub struct PolicyArgs {
     pub crit: Vec<String>,
 }
 
-/// Remote key sources of `verify`.
+// Remote key sources of `verify`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RemoteArgs {
     /// OpenID Connect issuer: keys from its discovery document
@@ -368,7 +373,7 @@ pub struct RemoteArgs {
     pub timeout: u64,
 }
 
-/// `jose verify`
+// `jose verify`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose verify -k app.pub --iss me --aud you \"$TOKEN\"\n  jose verify --firebase my-project @id_token.txt\n  jose verify --oidc https://accounts.google.com --aud my-client \"$TOKEN\"\n  jose verify -k jwks.json --lines < tokens.txt"
@@ -409,7 +414,7 @@ pub struct VerifyArgs {
     pub out: OutputArgs,
 }
 
-/// `jose encrypt`
+// `jose encrypt`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose encrypt -k app.crt --alg RSA-OAEP --enc A256GCM id_token.txt\n  jose encrypt --password-env PW secret.bin -o secret.jwe"
@@ -457,7 +462,7 @@ pub struct EncryptArgs {
     pub out: OutputArgs,
 }
 
-/// `jose decrypt`
+// `jose decrypt`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose decrypt -k app.key @id_token.jwe\n  jose decrypt -k app.key --verify-key issuer.pub --iss https://issuer \"$JWE\""
@@ -507,7 +512,7 @@ pub struct DecryptArgs {
     pub out: OutputArgs,
 }
 
-/// `jose inspect`
+// `jose inspect`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose inspect \"$TOKEN\"\n  jose inspect @cert.pem --json\n  curl -s https://www.googleapis.com/oauth2/v3/certs | jose inspect"
@@ -526,7 +531,7 @@ pub struct InspectArgs {
     pub limit: InputLimitArgs,
 }
 
-/// `jose key`
+// `jose key`
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  jose key app.key --public --to jwk\n  jose key a.pem b.pem --to jwks -o jwks.json\n  jose key jwks.json --thumbprint"
@@ -557,7 +562,7 @@ pub struct KeyArgs {
     pub out: OutputArgs,
 }
 
-/// `jose completions`
+// `jose completions`
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell

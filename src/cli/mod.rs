@@ -36,7 +36,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Deferred: a run builds the arguments of the one subcommand it invokes, not
+// all nine (clap's construction of every subcommand was the largest part of
+// the start-up of one `verify`); help, man pages and completions build them all.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Generate a key (RSA, EC, OKP or symmetric)
     Keygen(KeygenArgs),

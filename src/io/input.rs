@@ -19,7 +19,14 @@ pub fn read_limited(r: &mut dyn Read, limit: usize) -> std::io::Result<Option<Ve
 pub fn read_file_limited(path: &Path, limit: usize) -> Result<Option<Vec<u8>>> {
     let mut f = std::fs::File::open(path)
         .map_err(|e| Error::local_with(format!("cannot open {}", path.display()), e))?;
-    read_limited(&mut f, limit)
+    // The size hint saves the doubling reads and copies of a large file.
+    let hint = f.metadata().map_or(0, |m| m.len()).min(limit as u64);
+    let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    let cap = (limit as u64).saturating_add(1);
+    (&mut f)
+        .take(cap)
+        .read_to_end(&mut buf)
+        .map(|_| if buf.len() > limit { None } else { Some(buf) })
         .map_err(|e| Error::local_with(format!("cannot read {}", path.display()), e))
 }
 
