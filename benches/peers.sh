@@ -5,13 +5,14 @@
 # `jwt`, Python jwcrypto and Node `jose` (driven by benches/peers/*, one
 # process per operation, like a CLI). Installs missing peers (apt-get,
 # cargo install into target/peers, tests/interop/setup.sh).
-# Usage: benches/peers.sh [RUNS]   (RUNS for the quick tasks, default 30;
-#        slow tasks use fewer).  Env: PEERS_SUBSET (tokens a non-batching or
+# Usage: benches/peers.sh [RUNS]   (RUNS per round for the quick tasks of
+#        the native tools, 5 rounds, default 100; the interpreters and slow
+#        tasks use fewer).  Env: PEERS_SUBSET (tokens a non-batching or
 #        slow peer verifies in the batch task, default 10000 for the library
 #        drivers; processes started by the CLI peers, default 200).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=${1:-30}
+runs=${1:-100}
 lib_subset=${PEERS_SUBSET:-10000}
 cli_subset=${PEERS_CLI_SUBSET:-200}
 batch=100000
@@ -74,10 +75,13 @@ EOF
 # (eval: hyperfine -N splits a command with shell quoting rules too.)
 check() { eval "$1" > /dev/null || { echo "peers.sh: fails: $1" >&2; exit 1; }; }
 
-# bench TASK RUNS WARMUP name cmd [name cmd]...  → TASK.json
+# bench TASK RUNS WARMUP name cmd [name cmd]...  → TASK.<round>.json, for
+# ROUNDS rounds (default 1). The commands of one task are timed one after the
+# other, so a load change between them would skew their ratio; several short
+# rounds interleave them, and the table pools every sample of every round.
 bench() {
   local task=$1 n=$2 w=$3; shift 3
-  local args=() i
+  local args=() i r
   for ((i = 1; i <= $#; i += 2)); do
     local name=${!i} j=$((i + 1))
     local cmd=${!j}
@@ -85,31 +89,45 @@ bench() {
     args+=(-n "$name" "$cmd")
   done
   echo "== $task" >&2
-  # hyperfine's outlier warnings would bury the table; its errors are shown.
-  hyperfine -N --style none --warmup "$w" --runs "$n" --export-json "$task.json" \
-    "${args[@]}" > /dev/null 2> "$task.err" || { cat "$task.err" >&2; exit 1; }
+  for ((r = 1; r <= ${ROUNDS:-1}; r++)); do
+    # hyperfine's outlier warnings would bury the table; its errors are shown.
+    hyperfine -N --style none --warmup "$w" --runs "$n" --export-json "$task.$r${SUFFIX:-}.json" \
+      "${args[@]}" > /dev/null 2> "$task.err" || { cat "$task.err" >&2; exit 1; }
+  done
 }
 
 py="$python jwcrypto_op.py"
 nd="$node node_op.mjs"
-bench floor "$runs" 5 floor ./empty
-bench verify_rs256 "$runs" 3 \
+# The one-operation tasks: the native tools (and the floor, so that each
+# task's jose/floor ratio comes from the same rounds) in $rounds rounds of
+# $runs; the interpreters, a hundred times slower to start, in one round of
+# $slow_runs (suffix .slow).
+rounds=5
+slow_runs=$(( runs < 20 ? runs : 20 ))
+ROUNDS=$rounds bench verify_rs256 "$runs" 3 \
+  floor ./empty \
   jose "$jose verify -q -k rsa.pub.jwk @rs256.jwt" \
   debian "$debian jws ver -i rs256.jwt -k rsa.pub.jwk" \
-  jwt "$jwt decode -A RS256 -S @rsa.pub.pem $tok" \
+  jwt "$jwt decode -A RS256 -S @rsa.pub.pem $tok"
+SUFFIX=.slow bench verify_rs256 "$slow_runs" 2 \
   jwcrypto "$py verify rsa.pub.jwk rs256.jwt" \
   node "$nd verify rsa.pub.jwk rs256.jwt"
-bench verify_es256 "$runs" 3 \
+ROUNDS=$rounds bench verify_es256 "$runs" 3 \
+  floor ./empty \
   jose "$jose verify -q -k ec.pub.jwk @es256.jwt" \
   debian "$debian jws ver -i es256.jwt -k ec.pub.jwk" \
-  jwt "$jwt decode -A ES256 -S @ec.pub.pem $(cat es256.jwt)" \
+  jwt "$jwt decode -A ES256 -S @ec.pub.pem $(cat es256.jwt)"
+SUFFIX=.slow bench verify_es256 "$slow_runs" 2 \
   jwcrypto "$py verify ec.pub.jwk es256.jwt" \
   node "$nd verify ec.pub.jwk es256.jwt"
-bench decrypt_oaep "$runs" 3 \
-  jose "$jose decrypt -k rsa.jwk @oaep.jwe" \
+ROUNDS=$rounds bench decrypt_oaep "$runs" 3 \
+  floor ./empty \
+  jose "$jose decrypt -k rsa.jwk @oaep.jwe"
+SUFFIX=.slow bench decrypt_oaep "$slow_runs" 2 \
   jwcrypto "$py decrypt rsa.jwk oaep.jwe" \
   node "$nd decrypt rsa.jwk oaep.jwe"
-bench decrypt_rsa15 "$runs" 3 \
+ROUNDS=$rounds bench decrypt_rsa15 "$runs" 3 \
+  floor ./empty \
   jose "$jose decrypt --alg RSA1_5 -k rsa.jwk @rsa15.jwe" \
   debian "$debian jwe dec -i rsa15.jwe -k rsa.jwk"
 slow=$(( runs < 10 ? runs : 10 ))
@@ -118,14 +136,16 @@ bench decrypt_16m "$slow" 1 \
   debian "$debian jwe dec -i big.jwe -k oct.jwk" \
   jwcrypto "$py decrypt oct.jwk big.jwe" \
   node "$nd decrypt oct.jwk big.jwe"
-bench keygen_rsa "$runs" 2 \
+bench keygen_rsa "$slow_runs" 2 \
   jose "$jose keygen --alg RS256 --format jwk" \
   debian "$debian jwk gen -i '{\"alg\":\"RS256\"}'" \
   jwcrypto "$py keygen rsa" \
   node "$nd keygen rsa"
-bench keygen_p256 "$runs" 3 \
+ROUNDS=$rounds bench keygen_p256 "$runs" 3 \
+  floor ./empty \
   jose "$jose keygen --alg ES256 --format jwk" \
-  debian "$debian jwk gen -i '{\"alg\":\"ES256\"}'" \
+  debian "$debian jwk gen -i '{\"alg\":\"ES256\"}'"
+SUFFIX=.slow bench keygen_p256 "$slow_runs" 2 \
   jwcrypto "$py keygen p256" \
   node "$nd keygen p256"
 bench batch 3 1 \
@@ -136,7 +156,7 @@ bench batch 3 1 \
   node "$nd verify-lines rsa.pub.jwk rs256-100k.txt $lib_subset"
 
 BATCH=$batch LIB=$lib_subset CLI=$cli_subset "$python" - <<'PY'
-import json, os
+import glob, json, os, statistics
 batch, lib, cli = (int(os.environ[k]) for k in ("BATCH", "LIB", "CLI"))
 # Peers that verified a subset are scaled linearly to the full batch.
 scale = {"debian": batch / cli, "jwt": batch / cli, "jwcrypto": batch / lib, "node": batch / lib}
@@ -153,16 +173,24 @@ tasks = [
 peers = ["debian", "jwt", "jwcrypto", "node"]
 def fmt(s):
     return f"{s * 1e3:.2f} ms" if s < 1 else f"{s:.2f} s"
-floor = json.load(open("floor.json"))["results"][0]["median"]
-print(f"start-up floor (`fn main() {{}}`, rustc -O): median {fmt(floor)}\n")
+def samples(key):
+    """Every timing of every round of a task, pooled per command."""
+    pooled = {}
+    for f in sorted(glob.glob(key + ".*.json")):
+        for x in json.load(open(f))["results"]:
+            pooled.setdefault(x["command"], []).extend(x["times"])
+    return {c: statistics.median(t) for c, t in pooled.items()}
+floors = [samples(k)["floor"] for k, _ in tasks if "floor" in samples(k)]
+print(f"start-up floor (`fn main() {{}}`, rustc -O): median {fmt(statistics.median(floors))} "
+      f"(per task {min(floors) * 1e3:.2f}–{max(floors) * 1e3:.2f} ms)\n")
 print("| task | jose | jose / floor | Debian jose (C) | jwt-cli | jwcrypto (Python) | jose (Node) |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
 for key, label in tasks:
-    r = {x["command"]: x["median"] for x in json.load(open(key + ".json"))["results"]}
+    r = samples(key)
     ours = r["jose"]
-    # The start-up ratio only means something for one small operation.
-    small = key not in ("decrypt_16m", "keygen_rsa", "batch")
-    cells = [label, f"**{fmt(ours)}**", f"{ours / floor:.1f}×" if small else "—"]
+    # The start-up ratio only means something for one small operation, and
+    # is taken against the floor of the same rounds.
+    cells = [label, f"**{fmt(ours)}**", f"{ours / r['floor']:.2f}×" if "floor" in r else "—"]
     for p in peers:
         if p not in r:
             cells.append("n/a")

@@ -88,7 +88,7 @@ pub fn report(
             "payload_b64": b64::encode(&v.payload),
             "key": {
                 "kid": v.key.kid,
-                "thumbprint": v.key.thumbprint.clone().or_else(|| thumbprints.get(v.key.index).cloned().flatten()),
+                "thumbprint": v.key.thumbprint().or_else(|| thumbprints.get(v.key.index).cloned().flatten()),
             },
             "error": Value::Null,
         }),
@@ -212,7 +212,7 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
         }
     }
     if args.json {
-        // verify_with filled in the thumbprint of the key that verified.
+        // verify_with kept the key that verified, for its thumbprint.
         let line = report(&token, &outcome, &[]).to_string();
         if !args.quiet {
             io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;

@@ -38,18 +38,18 @@ pub struct KeyUsed {
     pub kid: Option<String>,
     /// Its position in the [`KeySet`] verified against.
     pub index: usize,
-    /// Filled by [`verify_with`], which knows which set (maybe a refreshed
-    /// one) verified; `None` from [`verify`], whose batch callers take
-    /// [`thumbprints`] of their set once.
-    pub thumbprint: Option<String>,
+    /// The key itself, filled by [`verify_with`], which knows which set
+    /// (maybe a refreshed one) verified; `None` from [`verify`], whose batch
+    /// callers take [`thumbprints`] of their set once.
+    pub key: Option<Key>,
 }
 
 impl KeyUsed {
-    /// The RFC 7638 thumbprint of the key; `None` for symmetric keys, whose
-    /// thumbprint would be a hash of the secret itself. Batch callers use
-    /// [`thumbprints`] once instead.
-    pub fn thumbprint(&self, keys: &KeySet) -> Option<String> {
-        keys.keys.get(self.index).and_then(thumbprint_of)
+    /// The RFC 7638 thumbprint of the key, when [`verify_with`] kept it;
+    /// `None` for symmetric keys, whose thumbprint would be a hash of the
+    /// secret itself. Computed on demand: most callers never ask.
+    pub fn thumbprint(&self) -> Option<String> {
+        self.key.as_ref().and_then(thumbprint_of)
     }
 }
 
@@ -119,17 +119,17 @@ pub fn verify_with(
             if let Some(kid) = kid
                 && let Some(fresh) = provider.refresh_for_kid(&kid)?
             {
-                return with_thumbprint(verify(token, &fresh, opts), &fresh);
+                return with_key(verify(token, &fresh, opts), &fresh);
             }
             Err(r.into())
         }
-        other => with_thumbprint(other, &keys),
+        other => with_key(other, &keys),
     }
 }
 
-fn with_thumbprint(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
+fn with_key(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
     let mut v = r?;
-    v.key.thumbprint = v.key.thumbprint(keys);
+    v.key.key = keys.keys.get(v.key.index).cloned();
     Ok(v)
 }
 
@@ -367,7 +367,7 @@ pub fn verify_parsed(
         key: KeyUsed {
             kid: hit.key.kid.clone(),
             index: hit.key_index,
-            thumbprint: None,
+            key: None,
         },
         signature_index: hit.index,
         warnings,
