@@ -244,8 +244,7 @@ pub fn generate(spec: KeySpec) -> Result<KeyMaterial, KeyRejected> {
                     "RSA key size {bits} refused: use 2048, 3072 or 4096 (at least {RSA_MIN_GEN_BITS})"
                 )));
             }
-            let mut rng = rand_core::OsRng;
-            let key = rsa::RsaPrivateKey::new(&mut rng, bits)
+            let key = generate_rsa(bits)
                 .map_err(|e| KeyRejected(format!("RSA key generation failed: {e}")))?;
             let primes = key.primes();
             let (Some(dp), Some(dq), Some(qi), [p, q]) =
@@ -312,9 +311,113 @@ mod elliptic_curve_ext {
     pub use p256::elliptic_curve::sec1::ToEncodedPoint;
 }
 
+/// RSA key generation is a random search for primes whose time varies
+/// severalfold from one key to the next (2048 bits: 40 to 400 ms here). One
+/// search per core, racing, the first key kept, cuts the wait to the fastest
+/// of them; the others are stopped at their next random draw. Each search is
+/// the `rsa` crate's own, from its own system randomness.
+fn generate_rsa(bits: usize) -> rsa::Result<rsa::RsaPrivateKey> {
+    #[cfg(panic = "unwind")]
+    {
+        let racers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if racers > 1 {
+            return race::generate(bits, racers);
+        }
+    }
+    rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
+}
+
+#[cfg(panic = "unwind")]
+mod race {
+    use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+
+    use rand_core::{CryptoRng, OsRng, RngCore};
+
+    /// The system RNG, until the race is won: then the next draw unwinds
+    /// the losing search (without the panic hook, so nothing is printed).
+    pub(super) struct Until<'a>(pub(super) &'a AtomicBool);
+
+    /// The payload of that unwind.
+    pub(super) struct Lost;
+
+    impl Until<'_> {
+        fn check(&self) {
+            if self.0.load(Ordering::Relaxed) {
+                resume_unwind(Box::new(Lost));
+            }
+        }
+    }
+
+    impl RngCore for Until<'_> {
+        fn next_u32(&mut self) -> u32 {
+            self.check();
+            OsRng.next_u32()
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.check();
+            OsRng.next_u64()
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            self.check();
+            OsRng.fill_bytes(dest)
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+            self.check();
+            OsRng.try_fill_bytes(dest)
+        }
+    }
+
+    impl CryptoRng for Until<'_> {}
+
+    pub(super) fn generate(bits: usize, racers: usize) -> rsa::Result<rsa::RsaPrivateKey> {
+        let done = AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel();
+        std::thread::scope(|s| {
+            for _ in 0..racers {
+                let tx = tx.clone();
+                let done = &done;
+                s.spawn(move || {
+                    let r = catch_unwind(AssertUnwindSafe(|| {
+                        rsa::RsaPrivateKey::new(&mut Until(done), bits)
+                    }));
+                    // Err: this search lost (or the crate panicked: then
+                    // the others still answer, or the channel closes).
+                    if let Ok(key) = r {
+                        let _ = tx.send(key);
+                    }
+                });
+            }
+            drop(tx);
+            let first = rx.recv();
+            done.store(true, Ordering::Relaxed);
+            // The scope joins the losers, which stop at their next draw.
+            first.unwrap_or(Err(rsa::Error::Internal))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Racing searches give a valid key of the asked size, and a search
+    /// whose race is over stops at its next draw instead of running on.
+    #[cfg(panic = "unwind")]
+    #[test]
+    fn rsa_race() {
+        let key = race::generate(2048, 3).expect("key");
+        key.validate().expect("consistent key");
+        assert_eq!(key.n().bits(), 2048);
+        let over = std::sync::atomic::AtomicBool::new(true);
+        let start = std::time::Instant::now();
+        let lost = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rsa::RsaPrivateKey::new(&mut race::Until(&over), 4096)
+        }));
+        assert!(lost.is_err_and(|p| p.is::<race::Lost>()));
+        assert!(start.elapsed() < std::time::Duration::from_millis(100));
+    }
 
     /// 65537^a mod M, M the product of the ROCA primes, is exactly the shape
     /// of a vulnerable modulus's residues; one more is not.
