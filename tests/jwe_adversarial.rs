@@ -324,15 +324,7 @@ fn epk_off_the_curve_or_low_order_fails() {
 
 #[test]
 fn p2c_above_the_limit_is_refused_before_any_work() {
-    let h = br#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAAAAAAAAAAAAA","p2c":2000000000}"#;
-    let t = format!(
-        "{}.{}.{}.{}.{}",
-        b64::encode(h),
-        b64::encode([1u8; 24]),
-        b64::encode([0u8; 12]),
-        b64::encode(b"abc"),
-        b64::encode([0u8; 16])
-    );
+    let t = crate::util::pbes2_token(2_000_000_000);
     let dir = crate::util::tempdir();
     let pw = dir.path().join("pw");
     std::fs::write(&pw, "pw").expect("write");
@@ -351,15 +343,7 @@ fn p2c_above_the_limit_is_refused_before_any_work() {
         start.elapsed()
     );
     // And a lower --max-p2c applies too.
-    let h = br#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAAAAAAAAAAAAA","p2c":5000}"#;
-    let t = format!(
-        "{}.{}.{}.{}.{}",
-        b64::encode(h),
-        b64::encode([1u8; 24]),
-        b64::encode([0u8; 12]),
-        b64::encode(b"abc"),
-        b64::encode([0u8; 16])
-    );
+    let t = crate::util::pbes2_token(5_000);
     jose()
         .args(["decrypt", "--max-p2c", "4999", "--password-file"])
         .arg(&pw)

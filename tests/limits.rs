@@ -13,7 +13,6 @@ use jose::RejectCode;
 use jose::cli::args::Serialization as JweSerialization;
 use jose::crypto::{KeySpec, generate};
 use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
-use jose::jose::b64;
 use jose::jose::decrypt::{self, DecryptOptions, decrypt};
 use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
 use jose::jose::json::{self, MAX_DEPTH};
@@ -319,24 +318,11 @@ fn decrypt_lines_bounds_are_per_line() {
     // 64 MiB of zeros deflate to about 64 KiB.
     let bomb = token(&keys[0], true, vec![0u8; 64 << 20]);
     assert!(bomb.len() < 1 << 20, "{}", bomb.len());
-    let p2c = |n: u32| {
-        let h = format!(
-            r#"{{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAAAAAAAAAAAAA","p2c":{n}}}"#
-        );
-        format!(
-            "{}.{}.{}.{}.{}",
-            b64::encode(h),
-            b64::encode([1u8; 24]),
-            b64::encode([0u8; 12]),
-            b64::encode(b"abc"),
-            b64::encode([0u8; 16])
-        )
-    };
     let lines = vec![
         within.clone(),
         beyond,
         bomb,
-        p2c(2_000_000_000),
+        crate::util::pbes2_token(2_000_000_000),
         within.clone(),
         within,
     ];

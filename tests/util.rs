@@ -73,3 +73,20 @@ pub fn require_tool(tool: &str) -> bool {
     eprintln!("SKIPPED locally: {tool} is not installed");
     false
 }
+
+/// A compact PBES2-HS256+A128KW JWE with iteration count `p2c` and dummy
+/// parts: enough to reach the `p2c` bound, which comes before any work.
+pub fn pbes2_token(p2c: u64) -> String {
+    use jose::jose::b64;
+    let h = format!(
+        r#"{{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAAAAAAAAAAAAA","p2c":{p2c}}}"#
+    );
+    format!(
+        "{}.{}.{}.{}.{}",
+        b64::encode(h),
+        b64::encode([1u8; 24]),
+        b64::encode([0u8; 12]),
+        b64::encode(b"abc"),
+        b64::encode([0u8; 16])
+    )
+}
