@@ -631,6 +631,51 @@ fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
     assert_eq!(s.hits("/certs"), 2);
 }
 
+/// `--lines` refetches on a kid miss like one token does, once per run: the
+/// lines signed with a rotated-in key verify, an invented kid stays
+/// `no_matching_key`, and the whole stream costs one fetch.
+#[test]
+fn lines_refetch_once_on_a_kid_miss() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let args = ["--firebase", PROJECT, "--key", &url];
+    let old = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &args, &old).code, Some(0));
+    assert_eq!(s.hits("/certs"), 1);
+    s.route(
+        "/certs",
+        ok(certmap_with("rotated-kid"), Some("max-age=3600")),
+    );
+    let rotated = firebase_token(&id_iss(), &["--kid=rotated-kid"]);
+    let invented = firebase_token(&id_iss(), &["--kid=invented"]);
+    let input = [&old, &invented, &rotated, &invented, &rotated]
+        .map(|t| format!("{t}\n"))
+        .concat();
+    let out = jose()
+        .env("XDG_CACHE_HOME", cache.path())
+        .args(["verify", "--lines", &format!("--now={NOW}")])
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("run jose");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a JSON report");
+            v["error"]["code"].as_str().unwrap_or("ok").to_owned()
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        ["ok", "no_matching_key", "ok", "no_matching_key", "ok"],
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(s.hits("/certs"), 2, "one refetch for the whole stream");
+}
+
 #[test]
 fn a_corrupt_cache_file_is_ignored() {
     let s = firebase_server();

@@ -196,7 +196,7 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     let provider = provider(args, io)?;
     let keys = provider.keys()?;
     if args.lines {
-        return run_lines(args, io, &keys);
+        return run_lines(args, io, provider.as_ref(), keys);
     }
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
@@ -412,8 +412,51 @@ struct LineState {
 /// enough that output starts early and memory stays bounded.
 const LINES_BATCH: usize = 8192;
 
-fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
-    let mut opts = options(args, io, keys)?;
+/// One `--lines` line: its outcome and, unless `-q`, its report line.
+fn verify_line(
+    args: &VerifyArgs,
+    opts: &VerifyOptions,
+    keys: &KeySet,
+    prints: &[Option<String>],
+    tok: Option<&str>,
+) -> LineOutcome {
+    let limit = args.limit.max_input;
+    let outcome = match tok {
+        Some(t) => verify::verify(t, keys, opts),
+        None => Err(Rejection::new(
+            crate::error::RejectCode::TooLarge,
+            format!("the token is larger than the input limit of {limit} bytes (--max-input)"),
+        )),
+    };
+    let mut report_line = Vec::new();
+    if !args.quiet
+        && let Ok(mut l) = serde_json::to_vec(&report(tok.unwrap_or_default(), &outcome, prints))
+    {
+        l.push(b'\n');
+        report_line = l;
+    }
+    match outcome {
+        Ok(v) => LineOutcome {
+            report: report_line,
+            rejection: None,
+            warnings: v.warnings,
+        },
+        Err(r) => LineOutcome {
+            report: report_line,
+            rejection: Some(r),
+            warnings: Vec::new(),
+        },
+    }
+}
+
+fn run_lines(
+    args: &VerifyArgs,
+    io: &mut Io<'_>,
+    provider: &dyn KeyProvider,
+    keys: Arc<KeySet>,
+) -> Result<()> {
+    let mut keys = keys;
+    let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
     let threads = match args.threads {
         Some(n) => usize::from(n),
@@ -432,47 +475,53 @@ fn run_lines(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<()> {
     let mut rejected = 0usize;
     let mut first: Option<(usize, Rejection)> = None;
     let mut warned: Vec<String> = Vec::new();
-    let prints = verify::thumbprints(keys);
+    let mut prints = verify::thumbprints(&keys);
+    // As for one token, a kid the key set lacks asks a remote source for a
+    // fresh set (rotated keys), but once per run: a stream of invented kids
+    // costs at most one fetch (and the source rate-limits it across runs).
+    let mut refreshed = false;
     loop {
         let lines = next_lines(&mut src, io, &mut state, LINES_BATCH, limit)?;
         if lines.is_empty() {
             break;
         }
-        let render = |i: usize| -> LineOutcome {
-            let tok = lines.get(i).and_then(|(_, t)| t.as_deref());
-            let outcome = match tok {
-                Some(t) => verify::verify(t, keys, &opts),
-                None => Err(Rejection::new(
-                    crate::error::RejectCode::TooLarge,
-                    format!(
-                        "the token is larger than the input limit of {limit} bytes (--max-input)"
-                    ),
-                )),
-            };
-            let mut report_line = Vec::new();
-            if !args.quiet
-                && let Ok(mut l) =
-                    serde_json::to_vec(&report(tok.unwrap_or_default(), &outcome, &prints))
-            {
-                l.push(b'\n');
-                report_line = l;
-            }
-            match outcome {
-                Ok(v) => LineOutcome {
-                    report: report_line,
-                    rejection: None,
-                    warnings: v.warnings,
-                },
-                Err(r) => LineOutcome {
-                    report: report_line,
-                    rejection: Some(r),
-                    warnings: Vec::new(),
-                },
-            }
-        };
-        let results = par_map(lines.len(), threads, &render);
+        let tok = |i: usize| lines.get(i).and_then(|(_, t)| t.as_deref());
+        let mut results = par_map(lines.len(), threads, &|i| {
+            verify_line(args, &opts, &keys, &prints, tok(i))
+        });
         if results.len() != lines.len() {
             return Err(Error::local("internal error: a verifying thread failed"));
+        }
+        let missed = |r: &LineOutcome| {
+            r.rejection
+                .as_ref()
+                .is_some_and(|e| e.code == crate::error::RejectCode::NoMatchingKey)
+        };
+        if !refreshed
+            && let Some(kid) = (0..results.len())
+                .filter(|&i| missed(&results[i]))
+                .find_map(|i| tok(i).and_then(verify::token_kid))
+        {
+            refreshed = true;
+            // The lines before were already reported; a failed refetch
+            // leaves these lines rejected rather than the stream cut off.
+            let fresh = provider.refresh_for_kid(&kid).unwrap_or_else(|e| {
+                io.warn(format_args!("keys not refreshed for kid {kid:?}: {e:#}"));
+                None
+            });
+            if let Some(fresh) = fresh {
+                keys = fresh;
+                prints = verify::thumbprints(&keys);
+                let redo: Vec<usize> = (0..results.len())
+                    .filter(|&i| missed(&results[i]))
+                    .collect();
+                let again = par_map(redo.len(), threads, &|j| {
+                    verify_line(args, &opts, &keys, &prints, tok(redo[j]))
+                });
+                for (i, r) in redo.into_iter().zip(again) {
+                    results[i] = r;
+                }
+            }
         }
         let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
         for ((no, _), r) in lines.iter().zip(results) {

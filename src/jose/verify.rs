@@ -111,12 +111,7 @@ pub fn verify_with(
     let keys = provider.keys()?;
     match verify(token, &keys, opts) {
         Err(r) if r.code == RejectCode::NoMatchingKey => {
-            let kid = jws::parse(token).ok().and_then(|j| {
-                j.signatures
-                    .into_iter()
-                    .find_map(|s| kid_of(&s.header).map(str::to_owned))
-            });
-            if let Some(kid) = kid
+            if let Some(kid) = token_kid(token)
                 && let Some(fresh) = provider.refresh_for_kid(&kid)?
             {
                 return with_key(verify(token, &fresh, opts), &fresh);
@@ -125,6 +120,15 @@ pub fn verify_with(
         }
         other => with_key(other, &keys),
     }
+}
+
+/// The `kid` of the first signature of `token` that names one.
+pub fn token_kid(token: &str) -> Option<String> {
+    jws::parse(token).ok().and_then(|j| {
+        j.signatures
+            .into_iter()
+            .find_map(|s| kid_of(&s.header).map(str::to_owned))
+    })
 }
 
 fn with_key(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
