@@ -1,6 +1,8 @@
 //! Strict base64url without padding (RFC 7515 §2, Appendix C): no `=`, no
 //! characters outside the URL-safe alphabet, no non-canonical trailing bits.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
@@ -17,48 +19,58 @@ const STRICT: GeneralPurpose = GeneralPurpose::new(
 // non-zero trailing bits refused (its non-"forgiving" mode).
 const FAST: base64_simd::Base64 = base64_simd::URL_SAFE_NO_PAD;
 
-// Below this many bytes the scalar engine is used: the SIMD codec's first
-// call runs CPU feature detection, a dozen CPUID instructions, each a trap
-// to the hypervisor on a VM. That cost 60 µs, 5 % of a whole `jose verify`
-// process here, more than decoding 64 KiB with the scalar engine.
+// The SIMD codec's first call runs CPU feature detection, a dozen CPUID
+// instructions, each a trap to the hypervisor on a VM: 60 µs, 5 % of a whole
+// one-token `jose verify` process here. So a process starts on the scalar
+// engine and switches to SIMD once it shows bulk work: an input of 64 KiB or
+// more (where SIMD wins at once), or more calls than one token and its keys
+// make (where the per-call saving, about 1 µs a token, soon repays it).
 const SIMD_FROM: usize = 64 * 1024;
+const SCALAR_CALLS: u32 = 64;
+static CALLS: AtomicU32 = AtomicU32::new(0);
+
+fn simd(len: usize) -> bool {
+    len >= SIMD_FROM
+        || CALLS.load(Ordering::Relaxed) >= SCALAR_CALLS
+        || CALLS.fetch_add(1, Ordering::Relaxed) >= SCALAR_CALLS
+}
 
 pub fn encode(data: impl AsRef<[u8]>) -> String {
     let data = data.as_ref();
-    if data.len() < SIMD_FROM {
-        STRICT.encode(data)
-    } else {
+    if simd(data.len()) {
         FAST.encode_to_string(data)
+    } else {
+        STRICT.encode(data)
     }
 }
 
 pub fn encode_into(data: &[u8], out: &mut String) {
-    if data.len() < SIMD_FROM {
-        STRICT.encode_string(data, out)
-    } else {
+    if simd(data.len()) {
         FAST.encode_append(data, out)
+    } else {
+        STRICT.encode_string(data, out)
     }
 }
 
 /// Decode strict base64url; `None` on any deviation.
 pub fn decode(s: impl AsRef<[u8]>) -> Option<Vec<u8>> {
     let s = s.as_ref();
-    if s.len() < SIMD_FROM {
-        STRICT.decode(s).ok()
-    } else {
+    if simd(s.len()) {
         FAST.decode_to_vec(s).ok()
+    } else {
+        STRICT.decode(s).ok()
     }
 }
 
 /// Decode strict base64url in place; the decoded bytes are the first
 /// returned-count bytes of `buf`. Saves a copy of large ciphertexts.
 pub fn decode_in_place(buf: &mut [u8]) -> Option<usize> {
-    if buf.len() < SIMD_FROM {
+    if simd(buf.len()) {
+        FAST.decode_inplace(buf).ok().map(|d| d.len())
+    } else {
         let decoded = STRICT.decode(&*buf).ok()?;
         buf[..decoded.len()].copy_from_slice(&decoded);
         Some(decoded.len())
-    } else {
-        FAST.decode_inplace(buf).ok().map(|d| d.len())
     }
 }
 

@@ -95,11 +95,15 @@ impl<'de> Visitor<'de> for Strict {
         }
         let mut out = Map::new();
         while let Some(k) = map.next_key::<String>()? {
-            if out.contains_key(&k) {
-                return Err(de::Error::custom(format!("duplicate member {k:?}")));
+            // One hash of the name for both the duplicate check and the insert.
+            match out.entry(k) {
+                serde_json::map::Entry::Occupied(o) => {
+                    return Err(de::Error::custom(format!("duplicate member {:?}", o.key())));
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(Strict { depth })?);
+                }
             }
-            let v = map.next_value_seed(Strict { depth })?;
-            out.insert(k, v);
         }
         Ok(Value::Object(out))
     }
