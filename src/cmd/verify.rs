@@ -353,17 +353,23 @@ fn next_lines(
     let mut out = Vec::new();
     let mut chunk = vec![0u8; 1 << 16];
     while out.len() < max {
-        // Complete lines already buffered first.
-        if let Some(pos) = state.carry.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = state.carry.drain(..=pos).collect();
+        // Complete lines already buffered first. They are consumed by moving
+        // `start`, not by shifting the buffer: a shift per line cost as much
+        // as the JSON parse of the token.
+        let pending = state.carry.get(state.start..).unwrap_or_default();
+        if let Some(rel) = pending.iter().position(|b| *b == b'\n') {
+            let line = &pending[..rel];
+            state.start += rel + 1;
             state.line_no += 1;
-            if std::mem::take(&mut state.overlong) || line.len() > limit.saturating_add(1) {
+            if std::mem::take(&mut state.overlong) || line.len() > limit {
                 out.push((state.line_no, None));
             } else {
-                push_line(&mut out, state.line_no, &line[..line.len() - 1]);
+                push_line(&mut out, state.line_no, line);
             }
             continue;
         }
+        state.carry.drain(..state.start);
+        state.start = 0;
         if state.eof {
             if !state.carry.is_empty() || state.overlong {
                 state.line_no += 1;
@@ -403,6 +409,8 @@ fn push_line(out: &mut Vec<Line>, no: usize, line: &[u8]) {
 #[derive(Default)]
 struct LineState {
     carry: Vec<u8>,
+    /// Where the unread part of `carry` begins.
+    start: usize,
     line_no: usize,
     overlong: bool,
     eof: bool,
