@@ -199,7 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'jose' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time to check against instead of the clock')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Largest accepted age (now − iat), e.g. 1h')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'A `crit` header parameter this caller understands (repeatable)')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --lines: verifying threads (default: every core)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --lines: decrypting threads (default: every core)')
             [CompletionResult]::new('--max-input', '--max-input', [CompletionResultType]::ParameterName, 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the result to this file instead of standard output')

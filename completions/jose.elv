@@ -190,7 +190,7 @@ set edit:completion:arg-completer[jose] = {|@words|
             cand --now 'The time to check against instead of the clock'
             cand --max-age 'Largest accepted age (now − iat), e.g. 1h'
             cand --crit 'A `crit` header parameter this caller understands (repeatable)'
-            cand --threads 'With --lines: verifying threads (default: every core)'
+            cand --threads 'With --lines: decrypting threads (default: every core)'
             cand --max-input 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)'
             cand -o 'Write the result to this file instead of standard output'
             cand --output 'Write the result to this file instead of standard output'

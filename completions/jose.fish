@@ -173,7 +173,7 @@ complete -c jose -n "__fish_jose_using_subcommand decrypt" -l leeway -d 'Clock s
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l now -d 'The time to check against instead of the clock' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-age -d 'Largest accepted age (now − iat), e.g. 1h' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l crit -d 'A `crit` header parameter this caller understands (repeatable)' -r
-complete -c jose -n "__fish_jose_using_subcommand decrypt" -l threads -d 'With --lines: verifying threads (default: every core)' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l threads -d 'With --lines: decrypting threads (default: every core)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-input -d 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l lines -d 'Every input line is a token; one JSON report per line (implies --json)'

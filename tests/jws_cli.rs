@@ -1045,3 +1045,66 @@ fn lines_limit_applies_per_line_not_to_the_whole_stream() {
         assert!(err.contains("1 of 54") && err.contains("line 51"), "{err}");
     }
 }
+
+#[test]
+fn lines_keep_input_order_across_batches_and_threads() {
+    // 20,000 lines span three batches of 8,192; the report file is written
+    // once, whole, after the last one.
+    let dir = tempdir();
+    let s = secret_file(&dir);
+    let s = s.to_str().expect("p");
+    let good = sign(&["--secret-file", s, "--sub", "x"]);
+    let bad = format!("{}A", good.trim_end());
+    let mut input = String::new();
+    let mut want = Vec::new();
+    for i in 0..20_000 {
+        let ok = i % 997 != 500;
+        input.push_str(if ok { &good } else { &bad });
+        input.push('\n');
+        want.push(ok);
+        if i % 1000 == 0 {
+            input.push('\n');
+        }
+    }
+    let first_bad = input.lines().position(|l| l == bad).expect("a bad line") + 1;
+    let tokens = dir.path().join("tokens.txt");
+    std::fs::write(&tokens, &input).expect("w");
+    for threads in ["1", "3"] {
+        let report = dir.path().join(format!("reports-{threads}.jsonl"));
+        let out = jose()
+            .args([
+                "verify",
+                "--lines",
+                "--threads",
+                threads,
+                "--secret-file",
+                s,
+            ])
+            .arg(format!("@{}", tokens.display()))
+            .arg("-o")
+            .arg(&report)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        let got: Vec<bool> = std::fs::read_to_string(&report)
+            .expect("report file")
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("json line")["valid"]
+                    .as_bool()
+                    .expect("valid")
+            })
+            .collect();
+        assert_eq!(got.len(), want.len(), "threads {threads}");
+        assert!(got == want, "threads {threads}: reports out of order");
+        let rejected = want.iter().filter(|ok| !**ok).count();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "{rejected} of 20000 tokens rejected; the first on line {first_bad} "
+            )),
+            "{err}"
+        );
+    }
+}

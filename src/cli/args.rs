@@ -500,7 +500,7 @@ pub struct DecryptArgs {
     /// Every input line is a token; one JSON report per line (implies --json)
     #[arg(long)]
     pub lines: bool,
-    /// With --lines: verifying threads (default: every core)
+    /// With --lines: decrypting threads (default: every core)
     #[arg(long, value_name = "N", requires = "lines", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Print a JSON report instead of the plaintext

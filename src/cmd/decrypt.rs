@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::lines::{self, Lines, Sink, Tally};
 use crate::cli::DecryptArgs;
 use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
@@ -69,29 +70,7 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     let pw = password.as_deref().map(|p| p.as_slice());
 
     if args.lines {
-        let raw = io::input::read_token_bytes(io, args.token.as_deref(), args.limit.max_input)?;
-        let text = String::from_utf8_lossy(&raw);
-        let tokens: Vec<String> = text
-            .lines()
-            .map(io::input::normalize_token)
-            .filter(|t| !t.is_empty())
-            .collect();
-        let threads = args.threads.map(usize::from);
-        let reports = parallel_reports(&tokens, &keys, pw, &opts, nested, threads);
-        let mut out = String::new();
-        let mut first_err = None;
-        for (token, r) in tokens.iter().zip(&reports) {
-            out.push_str(&report(token, r).to_string());
-            out.push('\n');
-            if let (Err(e), None) = (r, &first_err) {
-                first_err = Some(e.clone());
-            }
-        }
-        io::emit(io, &args.out, out.as_bytes(), Emit::Line, false)?;
-        return match first_err {
-            Some(e) => Err(Error::Rejected(e)),
-            None => Ok(()),
-        };
+        return run_lines(args, io, &keys, pw, &opts, nested);
     }
 
     let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
@@ -106,38 +85,45 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true)
 }
 
-/// Decrypt many tokens on all cores, results in input order.
-fn parallel_reports(
-    tokens: &[String],
+/// `--lines`: one JSON report per token, checked on every core.
+fn run_lines(
+    args: &DecryptArgs,
+    io: &mut Io<'_>,
     keys: &KeySet,
     pw: Option<&[u8]>,
     opts: &DecryptOptions,
     nested: Option<&(KeySet, VerifyOptions)>,
-    threads: Option<usize>,
-) -> Vec<std::result::Result<Decrypted, Rejection>> {
-    let workers = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 64);
-    let chunk = tokens.len().div_ceil(workers).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = tokens
-            .chunks(chunk)
-            .map(|c| {
-                s.spawn(move || {
-                    c.iter()
-                        .map(|t| decrypt_one(t, keys, pw, opts, nested))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err(crate::jose::jwe::keymgmt::failed()); chunk])
-            })
-            .collect()
-    })
+) -> Result<()> {
+    let threads = lines::threads(args.threads);
+    let limit = args.limit.max_input;
+    let mut input = Lines::open(args.token.as_deref(), limit)?;
+    let mut sink = Sink::new(&args.out, false);
+    let mut tally = Tally::default();
+    let mut batch = input.next_batch(io)?;
+    while !batch.is_empty() {
+        let one = |i: usize| -> (Vec<u8>, Option<Rejection>) {
+            let token = batch.get(i).and_then(|l| l.token.as_deref());
+            let r = match token {
+                Some(t) => decrypt_one(t, keys, pw, opts, nested),
+                None => Err(lines::too_large(limit)),
+            };
+            let mut line = report(token.unwrap_or_default(), &r)
+                .to_string()
+                .into_bytes();
+            line.push(b'\n');
+            (line, r.err())
+        };
+        let (results, next) = lines::par_map(batch.len(), threads, &one, || input.next_batch(io))?;
+        let mut out = Vec::with_capacity(results.iter().map(|(l, _)| l.len()).sum());
+        for (line, (report, rejection)) in batch.iter().zip(results) {
+            tally.add(line.no, rejection.as_ref());
+            out.extend_from_slice(&report);
+        }
+        sink.write(io, &out)?;
+        batch = next?;
+    }
+    sink.finish(io)?;
+    tally.finish()
 }
 
 /// The inner JWS's checks: verify's policy flags and `--verify-alg`.

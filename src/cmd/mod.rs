@@ -8,6 +8,7 @@ pub mod encrypt;
 pub mod inspect;
 pub mod key;
 pub mod keygen;
+mod lines;
 pub mod sign;
 pub mod verify;
 

@@ -1,9 +1,8 @@
 //! `jose verify`: one token, or `--lines` of them verified in parallel.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use serde_json::{Value, json};
 
+use super::lines::{self, Lines, Sink, Tally};
 use crate::cli::{PolicyArgs, VerifyArgs};
 use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
@@ -233,70 +232,6 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     Ok(())
 }
 
-/// `f(0..n)` on `threads` threads, results in index order. Small batches
-/// from a shared counter keep uneven work (RSA next to HMAC) spread evenly.
-fn par_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
-    let threads = threads.clamp(1, n.max(1));
-    if threads == 1 {
-        return (0..n).map(f).collect();
-    }
-    const BATCH: usize = 64;
-    let next = AtomicUsize::new(0);
-    let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let start = next.fetch_add(BATCH, Ordering::Relaxed);
-                        if start >= n {
-                            break;
-                        }
-                        for i in start..(start + BATCH).min(n) {
-                            mine.push((i, f(i)));
-                        }
-                    }
-                    mine
-                })
-            })
-            .collect();
-        // A worker can only panic on a bug; its share is then missing and
-        // the caller's length check below turns that into an error line.
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut all: Vec<(usize, T)> = parts.into_iter().flatten().collect();
-    all.sort_unstable_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, t)| t).collect()
-}
-
-/// Verify many tokens on `threads` threads; results come back in input order.
-pub fn verify_many(
-    tokens: &[String],
-    keys: &KeySet,
-    opts: &VerifyOptions,
-    threads: usize,
-) -> Vec<std::result::Result<Verified, Rejection>> {
-    let out = par_map(tokens.len(), threads, &|i| match tokens.get(i) {
-        Some(t) => verify::verify(t, keys, opts),
-        None => Err(Rejection::malformed("internal error: no such token")),
-    });
-    if out.len() == tokens.len() {
-        out
-    } else {
-        tokens
-            .iter()
-            .map(|_| {
-                Err(Rejection::malformed(
-                    "internal error: a verifying thread failed",
-                ))
-            })
-            .collect()
-    }
-}
-
 /// What one `--lines` worker hands back: the rendered report (empty with
 /// `-q`), the rejection if any, and warnings.
 struct LineOutcome {
@@ -304,121 +239,6 @@ struct LineOutcome {
     rejection: Option<Rejection>,
     warnings: Vec<String>,
 }
-
-/// Where `--lines` reads from: standard input, a file, or the literal
-/// argument, consumed in chunks so the input as a whole is unbounded.
-enum LineSource {
-    Stdin,
-    File(std::fs::File),
-    Literal(std::io::Cursor<Vec<u8>>),
-}
-
-impl LineSource {
-    fn open(arg: Option<&str>) -> Result<LineSource> {
-        Ok(match arg {
-            None | Some("-") => LineSource::Stdin,
-            Some(a) if a.starts_with('@') => {
-                let path = a.get(1..).unwrap_or_default();
-                LineSource::File(std::fs::File::open(path).map_err(|e| {
-                    Error::local_with(format!("cannot read the tokens from {path}"), e)
-                })?)
-            }
-            Some(a) => LineSource::Literal(std::io::Cursor::new(a.as_bytes().to_vec())),
-        })
-    }
-
-    fn read(&mut self, io: &mut Io<'_>, buf: &mut [u8]) -> Result<usize> {
-        use std::io::Read;
-        let r = match self {
-            LineSource::Stdin => io.stdin_stream("the tokens")?.read(buf),
-            LineSource::File(f) => f.read(buf),
-            LineSource::Literal(c) => c.read(buf),
-        };
-        r.map_err(|e| Error::local_with("cannot read the tokens", e))
-    }
-}
-
-/// One input line: its number and its token, or `None` when it was longer
-/// than the input limit.
-type Line = (usize, Option<String>);
-
-/// Read up to `max` non-blank lines. Lines longer than `limit` are not kept.
-fn next_lines(
-    src: &mut LineSource,
-    io: &mut Io<'_>,
-    state: &mut LineState,
-    max: usize,
-    limit: usize,
-) -> Result<Vec<Line>> {
-    let mut out = Vec::new();
-    let mut chunk = vec![0u8; 1 << 16];
-    while out.len() < max {
-        // Complete lines already buffered first. They are consumed by moving
-        // `start`, not by shifting the buffer: a shift per line cost as much
-        // as the JSON parse of the token.
-        let pending = state.carry.get(state.start..).unwrap_or_default();
-        if let Some(rel) = pending.iter().position(|b| *b == b'\n') {
-            let line = &pending[..rel];
-            state.start += rel + 1;
-            state.line_no += 1;
-            if std::mem::take(&mut state.overlong) || line.len() > limit {
-                out.push((state.line_no, None));
-            } else {
-                push_line(&mut out, state.line_no, line);
-            }
-            continue;
-        }
-        state.carry.drain(..state.start);
-        state.start = 0;
-        if state.eof {
-            if !state.carry.is_empty() || state.overlong {
-                state.line_no += 1;
-                let line = std::mem::take(&mut state.carry);
-                if std::mem::take(&mut state.overlong) || line.len() > limit {
-                    out.push((state.line_no, None));
-                } else {
-                    push_line(&mut out, state.line_no, &line);
-                }
-            }
-            break;
-        }
-        let n = src.read(io, &mut chunk)?;
-        if n == 0 {
-            state.eof = true;
-            continue;
-        }
-        state
-            .carry
-            .extend_from_slice(chunk.get(..n).unwrap_or_default());
-        // A line that outgrows the limit is dropped up to its newline.
-        if !state.carry.contains(&b'\n') && state.carry.len() > limit {
-            state.carry.clear();
-            state.overlong = true;
-        }
-    }
-    Ok(out)
-}
-
-fn push_line(out: &mut Vec<Line>, no: usize, line: &[u8]) {
-    let text = String::from_utf8_lossy(line);
-    if !text.trim().is_empty() {
-        out.push((no, Some(io::input::normalize_token(&text))));
-    }
-}
-
-#[derive(Default)]
-struct LineState {
-    carry: Vec<u8>,
-    /// Where the unread part of `carry` begins.
-    start: usize,
-    line_no: usize,
-    overlong: bool,
-    eof: bool,
-}
-
-/// Tokens verified per batch: enough to keep every thread busy, small
-/// enough that output starts early and memory stays bounded.
-const LINES_BATCH: usize = 8192;
 
 /// One `--lines` line: its outcome and, unless `-q`, its report line.
 fn verify_line(
@@ -428,13 +248,9 @@ fn verify_line(
     prints: &[Option<String>],
     tok: Option<&str>,
 ) -> LineOutcome {
-    let limit = args.limit.max_input;
     let outcome = match tok {
         Some(t) => verify::verify(t, keys, opts),
-        None => Err(Rejection::new(
-            crate::error::RejectCode::TooLarge,
-            format!("the token is larger than the input limit of {limit} bytes (--max-input)"),
-        )),
+        None => Err(lines::too_large(args.limit.max_input)),
     };
     let mut report_line = Vec::new();
     if !args.quiet
@@ -466,40 +282,25 @@ fn run_lines(
     let mut keys = keys;
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
-    let threads = match args.threads {
-        Some(n) => usize::from(n),
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let limit = args.limit.max_input;
-    let mut src = LineSource::open(args.token.as_deref())?;
-    let mut state = LineState::default();
-    let to_file = args
-        .out
-        .output
-        .as_ref()
-        .is_some_and(|p| p.as_os_str() != "-");
-    let mut file_buf = Vec::new();
-    let mut total = 0usize;
-    let mut rejected = 0usize;
-    let mut first: Option<(usize, Rejection)> = None;
+    let threads = lines::threads(args.threads);
+    let mut input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
+    let mut sink = Sink::new(&args.out, args.quiet);
+    let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
     let mut prints = verify::thumbprints(&keys);
     // As for one token, a kid the key set lacks asks a remote source for a
     // fresh set (rotated keys), but once per run: a stream of invented kids
     // costs at most one fetch (and the source rate-limits it across runs).
     let mut refreshed = false;
-    loop {
-        let lines = next_lines(&mut src, io, &mut state, LINES_BATCH, limit)?;
-        if lines.is_empty() {
-            break;
-        }
-        let tok = |i: usize| lines.get(i).and_then(|(_, t)| t.as_deref());
-        let mut results = par_map(lines.len(), threads, &|i| {
-            verify_line(args, &opts, &keys, &prints, tok(i))
-        });
-        if results.len() != lines.len() {
-            return Err(Error::local("internal error: a verifying thread failed"));
-        }
+    let mut batch = input.next_batch(io)?;
+    while !batch.is_empty() {
+        let tok = |i: usize| batch.get(i).and_then(|l| l.token.as_deref());
+        let (mut results, next) = lines::par_map(
+            batch.len(),
+            threads,
+            &|i| verify_line(args, &opts, &keys, &prints, tok(i)),
+            || input.next_batch(io),
+        )?;
         let missed = |r: &LineOutcome| {
             r.rejection
                 .as_ref()
@@ -523,53 +324,34 @@ fn run_lines(
                 let redo: Vec<usize> = (0..results.len())
                     .filter(|&i| missed(&results[i]))
                     .collect();
-                let again = par_map(redo.len(), threads, &|j| {
-                    verify_line(args, &opts, &keys, &prints, tok(redo[j]))
-                });
+                let (again, ()) = lines::par_map(
+                    redo.len(),
+                    threads,
+                    &|j| verify_line(args, &opts, &keys, &prints, tok(redo[j])),
+                    || (),
+                )?;
                 for (i, r) in redo.into_iter().zip(again) {
                     results[i] = r;
                 }
             }
         }
         let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
-        for ((no, _), r) in lines.iter().zip(results) {
+        for (line, r) in batch.iter().zip(results) {
             for w in r.warnings {
                 if !warned.contains(&w) {
                     warned.push(w);
                 }
             }
-            if let Some(e) = r.rejection {
-                rejected += 1;
-                if first.is_none() {
-                    first = Some((*no, e));
-                }
-            }
+            tally.add(line.no, r.rejection.as_ref());
             out.extend_from_slice(&r.report);
         }
-        total += lines.len();
-        if args.quiet {
-            continue;
-        }
-        if to_file {
-            file_buf.extend_from_slice(&out);
-        } else {
-            io::emit(io, &args.out, &out, Emit::Binary, false)?;
-        }
+        sink.write(io, &out)?;
+        // A read error surfaces after the lines read before it are reported.
+        batch = next?;
     }
     for w in warned {
         io.warn(w);
     }
-    if to_file && !args.quiet {
-        io::emit(io, &args.out, &file_buf, Emit::Binary, false)?;
-    }
-    match first {
-        None => Ok(()),
-        Some((i, e)) => Err(Error::Rejected(Rejection::new(
-            e.code,
-            format!(
-                "{rejected} of {total} tokens rejected; the first on line {i} ({}: {})",
-                e.code, e.detail
-            ),
-        ))),
-    }
+    sink.finish(io)?;
+    tally.finish()
 }
