@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{data, jose, stdout_of, tempdir};
+use crate::util::{data, jose, json_lines, stdout_of, tempdir};
 
 fn k(name: &str) -> String {
     data(&format!("keys/{name}")).display().to_string()
@@ -916,14 +916,9 @@ fn lines_reports_every_token_in_order_and_exit_reflects_all() {
             .output()
             .expect("run");
         assert_eq!(out.status.code(), Some(1));
-        let text = String::from_utf8(out.stdout).expect("utf8");
-        let got: Vec<bool> = text
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).expect("json line")["valid"]
-                    .as_bool()
-                    .expect("valid")
-            })
+        let got: Vec<bool> = json_lines(&out.stdout)
+            .iter()
+            .map(|r| r["valid"].as_bool().expect("valid"))
             .collect();
         assert_eq!(got, want, "threads {threads}");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -996,57 +991,6 @@ fn output_file_gets_the_token_and_is_not_overwritten() {
 }
 
 #[test]
-fn lines_limit_applies_per_line_not_to_the_whole_stream() {
-    let good = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "x"]);
-    assert!(good.len() < 400);
-    // 50 tokens: far more than --max-input in total, each one below it.
-    let mut input = format!("{good}\n").repeat(50);
-    // One line over the limit, in the middle, then more good ones.
-    input.push_str(&"A".repeat(5000));
-    input.push('\n');
-    input.push_str(&format!("{good}\n").repeat(3));
-    let dir = tempdir();
-    let f = dir.path().join("tokens.txt");
-    std::fs::write(&f, &input).expect("w");
-    for src in [None, Some(format!("@{}", f.display()))] {
-        let mut c = jose();
-        c.args([
-            "verify",
-            "--lines",
-            "--max-input",
-            "1K",
-            "-k",
-            &k("ec-p256.spki.pem"),
-        ]);
-        match &src {
-            Some(a) => {
-                c.arg(a);
-            }
-            None => {
-                c.write_stdin(input.clone());
-            }
-        }
-        let out = c.output().expect("run");
-        assert_eq!(out.status.code(), Some(1));
-        let reports: Vec<Value> = String::from_utf8(out.stdout)
-            .expect("utf8")
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("json"))
-            .collect();
-        assert_eq!(reports.len(), 54, "{src:?}");
-        for (i, r) in reports.iter().enumerate() {
-            if i == 50 {
-                assert_eq!(code_of(r), "too_large", "{r}");
-            } else {
-                assert_eq!(r["valid"], true, "line {}: {r}", i + 1);
-            }
-        }
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("1 of 54") && err.contains("line 51"), "{err}");
-    }
-}
-
-#[test]
 fn lines_keep_input_order_across_batches_and_threads() {
     // 20,000 lines span three batches of 8,192; the report file is written
     // once, whole, after the last one.
@@ -1087,14 +1031,9 @@ fn lines_keep_input_order_across_batches_and_threads() {
             .expect("run");
         assert_eq!(out.status.code(), Some(1));
         assert!(out.stdout.is_empty());
-        let got: Vec<bool> = std::fs::read_to_string(&report)
-            .expect("report file")
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).expect("json line")["valid"]
-                    .as_bool()
-                    .expect("valid")
-            })
+        let got: Vec<bool> = json_lines(&std::fs::read(&report).expect("report file"))
+            .iter()
+            .map(|r| r["valid"].as_bool().expect("valid"))
             .collect();
         assert_eq!(got.len(), want.len(), "threads {threads}");
         assert!(got == want, "threads {threads}: reports out of order");

@@ -240,11 +240,7 @@ fn run_lines(args: &[&str], lines: &[String]) -> (Vec<Value>, Option<i32>, Optio
     });
     let out = child.wait_with_output().expect("run");
     writer.join().expect("writer");
-    let reports = String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON report per line"))
-        .collect();
+    let reports = crate::util::json_lines(&out.stdout);
     let rss = String::from_utf8_lossy(&out.stderr).lines().find_map(|l| {
         l.trim()
             .strip_prefix("Maximum resident set size (kbytes): ")
@@ -358,5 +354,60 @@ fn decrypt_lines_bounds_are_per_line() {
     if crate::util::require_tool("/usr/bin/time") {
         let kb = rss.expect("max RSS from /usr/bin/time -v");
         assert!(kb < 48 * 1024, "peak RSS {kb} KiB");
+    }
+}
+
+#[test]
+fn lines_hold_each_line_not_the_stream_to_max_input() {
+    // 53 tokens: far more than --max-input in total, each one below it, and
+    // one overlong line in the middle that is one too_large report.
+    let dir = crate::util::tempdir();
+    let key = crate::util::data("jwe/oct128.jwk").display().to_string();
+    let ec = crate::util::data("keys/ec-p256.pkcs8.pem")
+        .display()
+        .to_string();
+    let run = |args: &[&str]| {
+        let mut c = crate::util::jose();
+        c.args(args).write_stdin("hello");
+        crate::util::stdout_of(c).trim_end().to_owned()
+    };
+    let cases = [
+        (
+            "verify",
+            run(&["sign", "-k", &ec, "--sub", "x"]),
+            crate::util::data("keys/ec-p256.spki.pem")
+                .display()
+                .to_string(),
+        ),
+        ("decrypt", run(&["encrypt", "-k", &key]), key.clone()),
+    ];
+    for (cmd, good, key) in cases {
+        assert!(good.len() < 400, "{cmd}");
+        let mut input = format!("{good}\n").repeat(50);
+        input.push_str(&"A".repeat(5000));
+        input.push_str(&format!("\n\n{good}").repeat(3));
+        let f = dir.path().join(format!("{cmd}.txt"));
+        std::fs::write(&f, &input).expect("write");
+        for src in [None, Some(format!("@{}", f.display()))] {
+            let mut c = crate::util::jose();
+            c.args([cmd, "--lines", "--max-input", "1K", "-k", &key]);
+            match &src {
+                Some(a) => c.arg(a),
+                None => c.write_stdin(input.clone()),
+            };
+            let out = c.output().expect("run");
+            assert_eq!(out.status.code(), Some(1), "{cmd} {src:?}");
+            let reports = crate::util::json_lines(&out.stdout);
+            assert_eq!(reports.len(), 54, "{cmd} {src:?}");
+            for (i, r) in reports.iter().enumerate() {
+                let want = if i == 50 { "too_large" } else { "" };
+                assert_eq!(code_of(r), want, "{cmd} line {}: {r}", i + 1);
+            }
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("1 of 54 tokens rejected; the first on line 51 "),
+                "{cmd}: {err}"
+            );
+        }
     }
 }

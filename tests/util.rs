@@ -52,6 +52,14 @@ pub fn stdout_of(mut c: Command) -> String {
     String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 
+/// `--lines` output: one JSON report per line.
+pub fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON report per line"))
+        .collect()
+}
+
 /// Whether an external tool is on PATH.
 pub fn have(tool: &str) -> bool {
     std::process::Command::new("sh")

@@ -99,7 +99,7 @@ pub fn normalize_token(text: &str) -> String {
         t = t[7..].trim_start();
     }
     if !t.starts_with('{')
-        && t.contains(['?', '#'])
+        && (t.contains('?') || t.contains('#'))
         && let Some(v) = token_from_url(t)
     {
         return v;
