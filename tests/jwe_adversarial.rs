@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use jose::RejectCode;
-use jose::cli::Serialization;
+use jose::jose::Serialization;
 use jose::jose::alg::{JweAlg, JweEnc};
 use jose::jose::b64;
 use jose::jose::decrypt::{DecryptOptions, decrypt};

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use jose::cli::Serialization;
+use jose::jose::Serialization;
 use jose::jose::alg::{JweAlg, JweEnc};
 use jose::jose::b64;
 use jose::jose::decrypt::{DecryptOptions, decrypt};

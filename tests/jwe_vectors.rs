@@ -2,7 +2,7 @@
 //! Appendix C, RFC 7520 §5 and §6, RFC 8037 A.6, and Wycheproof.
 
 use jose::RejectCode;
-use jose::cli::Serialization;
+use jose::jose::Serialization;
 use jose::jose::alg::{JweAlg, JweEnc};
 use jose::jose::b64;
 use jose::jose::decrypt::{DecryptOptions, decrypt};

@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use jose::RejectCode;
-use jose::cli::args::Serialization as JweSerialization;
 use jose::crypto::{KeySpec, generate};
+use jose::jose::Serialization as JweSerialization;
 use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
 use jose::jose::decrypt::{self, DecryptOptions, decrypt};
 use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};

@@ -9,7 +9,6 @@
 
 use std::sync::OnceLock;
 
-use jose::cli::args::Serialization as JweSerialization;
 use jose::crypto::{KeySpec, generate};
 use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
 use jose::jose::decrypt::{DecryptOptions, decrypt};
@@ -157,11 +156,7 @@ fn jwe_token(
     // Few iterations: the property is about the construction, and PBKDF2
     // in a debug build would dominate the run.
     opts.p2c = 1000;
-    opts.serialization = match serialization {
-        Serialization::Compact => JweSerialization::Compact,
-        Serialization::Flattened => JweSerialization::Flattened,
-        Serialization::General => JweSerialization::General,
-    };
+    opts.serialization = serialization;
     encrypt(
         plaintext.to_vec(),
         &[RecipientSpec {

@@ -130,6 +130,16 @@ pub enum Serialization {
     General,
 }
 
+impl From<Serialization> for crate::jose::Serialization {
+    fn from(s: Serialization) -> Self {
+        match s {
+            Serialization::Compact => Self::Compact,
+            Serialization::Flattened => Self::Flattened,
+            Serialization::General => Self::General,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Zip {
     #[value(name = "DEF")]

@@ -130,7 +130,7 @@ pub fn run(args: &EncryptArgs, io: &mut Io<'_>) -> Result<()> {
     let mut opts = EncryptOptions::new(args.enc);
     opts.zip = args.zip.is_some();
     opts.p2c = args.p2c;
-    opts.serialization = args.serialization;
+    opts.serialization = args.serialization.into();
     if let Some(t) = &args.typ {
         opts.header.insert("typ".into(), t.clone().into());
     }

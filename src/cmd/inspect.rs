@@ -10,7 +10,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::cli::InspectArgs;
 use crate::error::{Error, RejectCode, Result};
 use crate::io::{Emit, Io};
-use crate::jose::peek::{self, JwePeek, JwsPeek, Object, Peeked, Serialization};
+use crate::jose::Serialization;
+use crate::jose::jwe::Jwe;
+use crate::jose::peek::{self, JwsPeek, Object, Peeked};
 use crate::jose::{b64, json as strict_json};
 use crate::keys::cert_info::{self, CertInfo};
 use crate::keys::{Key, KeyMaterial};
@@ -20,7 +22,7 @@ const BANNER: &str = "NOT VERIFIED: decoded only";
 /// What the input turned out to be.
 enum Inspected {
     Token(Peeked),
-    Jwk(Key),
+    Jwk(Box<Key>),
     Jwks(Vec<Key>),
     Keys(Vec<Key>),
     Certs(Vec<CertInfo>),
@@ -98,7 +100,7 @@ fn classify_json(t: &str) -> Result<Inspected> {
     let v = Value::Object(o);
     if v.get("kty").is_some() {
         return crate::keys::jwk::from_value(&v)
-            .map(Inspected::Jwk)
+            .map(|k| Inspected::Jwk(Box::new(k)))
             .map_err(as_malformed);
     }
     if v.get("keys").is_some() {
@@ -294,15 +296,18 @@ fn jws_json(p: &JwsPeek, o: &mut Map<String, Value>) {
     }
 }
 
-fn jwe_json(p: &JwePeek, o: &mut Map<String, Value>) {
+/// The decoded length of the JSON serializations' `aad`: the parse checked
+/// it is strict, unpadded base64url, whose every 4 characters carry 3 bytes.
+fn aad_len(p: &Jwe) -> Option<usize> {
+    p.aad_b64.as_ref().map(|a| a.len() * 3 / 4)
+}
+
+fn jwe_json(p: &Jwe, o: &mut Map<String, Value>) {
     o.insert("serialization".into(), p.serialization.as_str().into());
-    o.insert(
-        "header".into(),
-        Value::Object(p.protected.clone().unwrap_or_default()),
-    );
+    o.insert("header".into(), Value::Object(p.protected.clone()));
     if p.serialization != Serialization::Compact {
         o.insert("unprotected".into(), opt_obj(&p.unprotected));
-        let heads: Vec<Value> = p.recipients.iter().map(|(h, _)| opt_obj(h)).collect();
+        let heads: Vec<Value> = p.recipients.iter().map(|r| opt_obj(&r.header)).collect();
         o.insert("recipient_headers".into(), heads.into());
     }
     o.insert("recipients".into(), p.recipients.len().into());
@@ -311,14 +316,14 @@ fn jwe_json(p: &JwePeek, o: &mut Map<String, Value>) {
         "encrypted_key".into(),
         p.recipients
             .iter()
-            .map(|(_, l)| *l)
+            .map(|r| r.encrypted_key.len())
             .collect::<Vec<_>>()
             .into(),
     );
-    sizes.insert("iv".into(), p.iv_len.into());
-    sizes.insert("ciphertext".into(), p.ciphertext_len.into());
-    sizes.insert("tag".into(), p.tag_len.into());
-    sizes.insert("aad".into(), p.aad_len.map_or(Value::Null, Value::from));
+    sizes.insert("iv".into(), p.iv.len().into());
+    sizes.insert("ciphertext".into(), p.ciphertext.len().into());
+    sizes.insert("tag".into(), p.tag.len().into());
+    sizes.insert("aad".into(), aad_len(p).map_or(Value::Null, Value::from));
     o.insert("sizes".into(), Value::Object(sizes));
     o.insert("encrypted".into(), true.into());
 }
@@ -512,7 +517,7 @@ fn jws_human(p: &JwsPeek, now: i64, out: &mut String) {
     }
 }
 
-fn jwe_human(p: &JwePeek, out: &mut String) {
+fn jwe_human(p: &Jwe, out: &mut String) {
     let _ = writeln!(
         out,
         "JWE ({} serialization, {} recipient{})",
@@ -521,26 +526,30 @@ fn jwe_human(p: &JwePeek, out: &mut String) {
         if p.recipients.len() == 1 { "" } else { "s" }
     );
     let _ = writeln!(out, "Protected header:");
-    out.push_str(&pretty(&opt_obj(&p.protected)));
+    out.push_str(&pretty(&Value::Object(p.protected.clone())));
     if let Some(u) = &p.unprotected {
         let _ = writeln!(out, "Shared unprotected header:");
         out.push_str(&pretty(&Value::Object(u.clone())));
     }
-    for (i, (h, _)) in p.recipients.iter().enumerate() {
-        if let Some(h) = h {
+    for (i, r) in p.recipients.iter().enumerate() {
+        if let Some(h) = &r.header {
             let _ = writeln!(out, "Recipient {} header:", i + 1);
             out.push_str(&pretty(&Value::Object(h.clone())));
         }
     }
-    let keys: Vec<String> = p.recipients.iter().map(|(_, l)| l.to_string()).collect();
+    let keys: Vec<String> = p
+        .recipients
+        .iter()
+        .map(|r| r.encrypted_key.len().to_string())
+        .collect();
     let _ = writeln!(
         out,
         "Sizes (bytes): encrypted key {}, IV {}, ciphertext {}, tag {}{}",
         keys.join("/"),
-        p.iv_len,
-        p.ciphertext_len,
-        p.tag_len,
-        p.aad_len.map(|a| format!(", AAD {a}")).unwrap_or_default()
+        p.iv.len(),
+        p.ciphertext.len(),
+        p.tag.len(),
+        aad_len(p).map(|a| format!(", AAD {a}")).unwrap_or_default()
     );
     let _ = writeln!(
         out,

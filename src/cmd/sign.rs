@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::cli::{ClaimArgs, Serialization as SerArg, SignArgs};
+use crate::cli::{ClaimArgs, SignArgs};
 use crate::error::{Error, Result};
 use crate::io::{self, Emit, Io};
 use crate::jose::alg::{JwsAlg, KeyAlg};
@@ -155,11 +155,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
             "no signing key: give --key or --secret-file/--secret-env",
         ));
     }
-    let serialization = match args.serialization {
-        SerArg::Compact => Serialization::Compact,
-        SerArg::Flattened => Serialization::Flattened,
-        SerArg::General => Serialization::General,
-    };
+    let serialization = Serialization::from(args.serialization);
     if keys.len() > 1 && serialization != Serialization::General {
         return Err(Error::usage(format!(
             "{} keys were given: signing with several keys needs --serialization general",

@@ -3,9 +3,9 @@
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::cli::Serialization;
 use crate::crypto;
 use crate::error::{Error, Result};
+use crate::jose::Serialization;
 use crate::jose::alg::{JweAlg, JweEnc};
 use crate::jose::b64;
 use crate::jose::jwe::build::{self, Parts};

@@ -5,27 +5,11 @@
 
 use serde_json::{Map, Value};
 
-use super::{b64, json};
+use super::jwe::{self, Jwe};
+use super::{Serialization, b64, json};
 use crate::error::Rejection;
 
 pub type Object = Map<String, Value>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Serialization {
-    Compact,
-    Flattened,
-    General,
-}
-
-impl Serialization {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Serialization::Compact => "compact",
-            Serialization::Flattened => "flattened",
-            Serialization::General => "general",
-        }
-    }
-}
 
 /// One signature's headers.
 #[derive(Debug, Clone, Default)]
@@ -44,22 +28,11 @@ pub struct JwsPeek {
 }
 
 #[derive(Debug, Clone)]
-pub struct JwePeek {
-    pub serialization: Serialization,
-    pub protected: Option<Object>,
-    pub unprotected: Option<Object>,
-    /// Per-recipient unprotected header, and encrypted key length.
-    pub recipients: Vec<(Option<Object>, usize)>,
-    pub iv_len: usize,
-    pub ciphertext_len: usize,
-    pub tag_len: usize,
-    pub aad_len: Option<usize>,
-}
-
-#[derive(Debug, Clone)]
 pub enum Peeked {
     Jws(JwsPeek),
-    Jwe(JwePeek),
+    /// A JWE has no lenient reading to offer: its parse is structural only
+    /// (header rules are checked at decryption), so inspect shows the parse.
+    Jwe(Box<Jwe>),
 }
 
 fn bad(msg: impl Into<String>) -> Rejection {
@@ -106,19 +79,7 @@ pub fn compact(token: &str) -> Result<Peeked, Rejection> {
                 payload,
             }))
         }
-        [h, k, iv, c, t] => {
-            let protected = header("protected header", h)?;
-            Ok(Peeked::Jwe(JwePeek {
-                serialization: Serialization::Compact,
-                protected: Some(protected),
-                unprotected: None,
-                recipients: vec![(None, decode("encrypted key", k)?.len())],
-                iv_len: decode("initialization vector", iv)?.len(),
-                ciphertext_len: decode("ciphertext", c)?.len(),
-                tag_len: decode("authentication tag", t)?.len(),
-                aad_len: None,
-            }))
-        }
+        [_, _, _, _, _] => jwe::parse(token).map(|j| Peeked::Jwe(Box::new(j))),
         _ => Err(bad(format!(
             "a compact token has 3 (JWS) or 5 (JWE) dot-separated parts, this has {}",
             parts.len()
@@ -142,12 +103,6 @@ fn opt_obj(o: &Object, name: &str) -> Result<Option<Object>, Rejection> {
     }
 }
 
-fn opt_len(o: &Object, name: &str, what: &str) -> Result<Option<usize>, Rejection> {
-    opt_str(o, name)?
-        .map(|s| decode(what, s).map(|v| v.len()))
-        .transpose()
-}
-
 /// Whether a JSON object is a JWS or JWE JSON serialization.
 pub fn is_json_token(o: &Object) -> bool {
     o.contains_key("ciphertext")
@@ -159,7 +114,7 @@ pub fn is_json_token(o: &Object) -> bool {
 /// A JWS or JWE in the flattened or general JSON serialization.
 pub fn json(o: &Object) -> Result<Peeked, Rejection> {
     if o.contains_key("ciphertext") {
-        return json_jwe(o);
+        return jwe::parse::from_object(o).map(|j| Peeked::Jwe(Box::new(j)));
     }
     let sig = |s: &Object| -> Result<SigHeaders, Rejection> {
         let protected = opt_str(s, "protected")?
@@ -216,61 +171,6 @@ pub fn json(o: &Object) -> Result<Peeked, Rejection> {
         serialization,
         signatures,
         payload,
-    }))
-}
-
-fn json_jwe(o: &Object) -> Result<Peeked, Rejection> {
-    let protected = opt_str(o, "protected")?
-        .map(|p| header("protected header", p))
-        .transpose()?;
-    let unprotected = opt_obj(o, "unprotected")?;
-    let (serialization, recipients) = match o.get("recipients") {
-        Some(Value::Array(list)) => {
-            if o.contains_key("header") || o.contains_key("encrypted_key") {
-                return Err(bad(
-                    "a general JWE has \"recipients\" and no top-level recipient members",
-                ));
-            }
-            if list.is_empty() {
-                return Err(bad("\"recipients\" is empty"));
-            }
-            let r = list
-                .iter()
-                .map(|v| {
-                    let r = v
-                        .as_object()
-                        .ok_or_else(|| bad("each entry of \"recipients\" must be an object"))?;
-                    Ok((
-                        opt_obj(r, "header")?,
-                        opt_len(r, "encrypted_key", "encrypted key")?.unwrap_or(0),
-                    ))
-                })
-                .collect::<Result<Vec<_>, Rejection>>()?;
-            (Serialization::General, r)
-        }
-        Some(_) => return Err(bad("\"recipients\" must be an array")),
-        None => (
-            Serialization::Flattened,
-            vec![(
-                opt_obj(o, "header")?,
-                opt_len(o, "encrypted_key", "encrypted key")?.unwrap_or(0),
-            )],
-        ),
-    };
-    if protected.is_none() && unprotected.is_none() && recipients.iter().any(|(h, _)| h.is_none()) {
-        return Err(bad(
-            "a JWE recipient has no header at all (no \"alg\" anywhere)",
-        ));
-    }
-    Ok(Peeked::Jwe(JwePeek {
-        serialization,
-        protected,
-        unprotected,
-        recipients,
-        iv_len: opt_len(o, "iv", "initialization vector")?.unwrap_or(0),
-        ciphertext_len: opt_len(o, "ciphertext", "ciphertext")?.unwrap_or(0),
-        tag_len: opt_len(o, "tag", "authentication tag")?.unwrap_or(0),
-        aad_len: opt_len(o, "aad", "additional authenticated data")?,
     }))
 }
 

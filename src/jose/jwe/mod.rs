@@ -24,6 +24,7 @@ pub struct Recipient {
 /// A parsed JWE, whatever its serialization.
 #[derive(Debug, Clone)]
 pub struct Jwe {
+    pub serialization: crate::jose::Serialization,
     /// The protected header exactly as transmitted (it is part of the AAD).
     pub protected_b64: String,
     pub protected: Header,

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::{Header, Jwe, Recipient};
 use crate::error::Rejection;
+use crate::jose::Serialization;
 use crate::jose::{b64, json};
 
 /// Most recipients one general JWE may name: bounds the work of one token.
@@ -81,6 +82,7 @@ fn parse_compact(t: &str, decode_ct: bool) -> Result<(Jwe, &str), Rejection> {
     let protected = header_from_b64(p)?;
     Ok((
         Jwe {
+            serialization: Serialization::Compact,
             protected_b64: p.to_owned(),
             protected,
             unprotected: None,
@@ -136,14 +138,20 @@ fn recipient(o: &serde_json::Map<String, Value>) -> Result<Recipient, Rejection>
 
 fn parse_json(t: &str) -> Result<Jwe, Rejection> {
     let o = json::parse_object(t.as_bytes()).map_err(|e| bad(format!("JWE JSON: {e}")))?;
+    from_object(&o)
+}
+
+/// A JWE in the flattened or general JSON serialization, already read as a
+/// JSON object.
+pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection> {
     if o.contains_key("payload") || o.contains_key("signatures") || o.contains_key("signature") {
         return Err(bad("this is a JWS, not a JWE: use `jose verify`"));
     }
-    let (protected_b64, protected) = match opt_str(&o, "protected")? {
+    let (protected_b64, protected) = match opt_str(o, "protected")? {
         Some(p) => (p.to_owned(), header_from_b64(p)?),
         None => (String::new(), Header::new()),
     };
-    let recipients = match o.get("recipients") {
+    let (serialization, recipients) = match o.get("recipients") {
         Some(Value::Array(rs)) => {
             if o.contains_key("header") || o.contains_key("encrypted_key") {
                 return Err(bad(
@@ -156,32 +164,43 @@ fn parse_json(t: &str) -> Result<Jwe, Rejection> {
                     rs.len()
                 )));
             }
-            rs.iter()
+            let rs = rs
+                .iter()
                 .map(|r| match r {
                     Value::Object(r) => recipient(r),
                     _ => Err(bad("every recipient must be a JSON object")),
                 })
-                .collect::<Result<Vec<_>, _>>()?
+                .collect::<Result<Vec<_>, _>>()?;
+            (Serialization::General, rs)
         }
         Some(_) => return Err(bad("\"recipients\" must be an array")),
-        None => vec![recipient(&o)?],
+        None => (Serialization::Flattened, vec![recipient(o)?]),
     };
+    let unprotected = opt_obj(o, "unprotected")?;
+    if protected.is_empty()
+        && unprotected.is_none()
+        && recipients.iter().any(|r| r.header.is_none())
+    {
+        return Err(bad(
+            "a JWE recipient has no header at all (no \"alg\" anywhere)",
+        ));
+    }
     let need = |k: &str| -> Result<Vec<u8>, Rejection> {
-        match opt_str(&o, k)? {
+        match opt_str(o, k)? {
             Some(s) => decode(s, k),
             None => Err(bad(format!("JWE JSON lacks {k:?}"))),
         }
     };
-    let iv = match opt_str(&o, "iv")? {
+    let iv = match opt_str(o, "iv")? {
         Some(s) => decode(s, "iv")?,
         None => Vec::new(),
     };
-    let tag = match opt_str(&o, "tag")? {
+    let tag = match opt_str(o, "tag")? {
         Some(s) => decode(s, "tag")?,
         None => Vec::new(),
     };
     let ciphertext = need("ciphertext")?;
-    let aad_b64 = match opt_str(&o, "aad")? {
+    let aad_b64 = match opt_str(o, "aad")? {
         Some(s) => {
             decode(s, "aad")?;
             Some(s.to_owned())
@@ -189,9 +208,10 @@ fn parse_json(t: &str) -> Result<Jwe, Rejection> {
         None => None,
     };
     Ok(Jwe {
+        serialization,
         protected_b64,
         protected,
-        unprotected: opt_obj(&o, "unprotected")?,
+        unprotected,
         recipients,
         iv,
         ciphertext,

@@ -13,13 +13,7 @@ use crate::jose::alg::JwsAlg;
 pub use build::{SignRequest, Signer, sign};
 pub use parse::parse;
 
-/// Which serialization a JWS came in or goes out as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Serialization {
-    Compact,
-    Flattened,
-    General,
-}
+pub use crate::jose::Serialization;
 
 /// One signature of a JWS with its headers.
 #[derive(Debug, Clone)]
