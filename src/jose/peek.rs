@@ -1,7 +1,14 @@
 //! Looking inside a JWS or JWE without verifying or decrypting it, for
 //! `inspect`. Every serialization (compact, flattened JSON, general JSON) is
-//! read with the same strictness as verification: strict base64url, JSON
+//! read with the same syntax rules as verification: strict base64url, JSON
 //! headers that are objects without duplicate members.
+//!
+//! A JWE is read by `jwe::parse` itself: that parse is structural only.
+//! A JWS gets its own reading because `jws::parse` also applies the rules
+//! verification needs (a non-empty signature, `b64` and `crit` placement,
+//! disjoint headers), and a token that breaks them is exactly the one an
+//! operator wants to look inside; `inspect` shows it and `verify` says why
+//! it fails.
 
 use serde_json::{Map, Value};
 
