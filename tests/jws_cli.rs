@@ -1047,3 +1047,31 @@ fn lines_keep_input_order_across_batches_and_threads() {
         );
     }
 }
+
+#[test]
+fn lines_refuse_an_existing_output_file_and_leave_it_alone() {
+    let dir = tempdir();
+    let o = dir.path().join("reports.jsonl");
+    std::fs::write(&o, "keep me\n").expect("w");
+    let good = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "x"]);
+    for cmd in [["verify", "-k"], ["decrypt", "-k"]] {
+        let key = if cmd[0] == "verify" {
+            k("ec-p256.spki.pem")
+        } else {
+            data("jwe/oct128.jwk").display().to_string()
+        };
+        let out = jose()
+            .args(cmd)
+            .arg(&key)
+            .args(["--lines", "-o"])
+            .arg(&o)
+            .write_stdin(format!("{good}\n"))
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read_to_string(&o).expect("r"), "keep me\n");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+}

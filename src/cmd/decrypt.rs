@@ -97,7 +97,7 @@ fn run_lines(
     let threads = lines::threads(args.threads);
     let limit = args.limit.max_input;
     let mut input = Lines::open(args.token.as_deref(), limit)?;
-    let mut sink = Sink::new(&args.out, false);
+    let mut sink = Sink::new(&args.out, false)?;
     let mut tally = Tally::default();
     let mut batch = input.next_batch(io)?;
     while !batch.is_empty() {
@@ -122,7 +122,7 @@ fn run_lines(
         sink.write(io, &out)?;
         batch = next?;
     }
-    sink.finish(io)?;
+    sink.finish()?;
     tally.finish()
 }
 

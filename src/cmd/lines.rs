@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cli::OutputArgs;
 use crate::error::{Error, RejectCode, Rejection, Result};
-use crate::io::{self, Emit, Io};
+use crate::io::{self, AtomicFile, Emit, Io};
 
 /// Lines per batch: enough to keep every thread busy, few enough that the
 /// first reports come out early.
@@ -260,40 +260,36 @@ impl Tally {
     }
 }
 
-/// Where the reports go: standard output batch by batch, or `-o FILE`
-/// written once at the end (a file is replaced whole, never appended to).
+/// Where the reports go, batch by batch: standard output, or `-o FILE`
+/// streamed to a temporary file that replaces FILE only when the stream
+/// is done (an existing FILE is refused before any work, as everywhere).
 pub struct Sink<'a> {
     out: &'a OutputArgs,
     quiet: bool,
-    file: Option<Vec<u8>>,
+    file: Option<AtomicFile>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(out: &'a OutputArgs, quiet: bool) -> Sink<'a> {
-        let to_file = out.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
-        Sink {
-            out,
-            quiet,
-            file: to_file.then(Vec::new),
-        }
+    pub fn new(out: &'a OutputArgs, quiet: bool) -> Result<Sink<'a>> {
+        let file = match &out.output {
+            Some(p) if p.as_os_str() != "-" && !quiet => {
+                Some(AtomicFile::create(p, false, out.force)?)
+            }
+            _ => None,
+        };
+        Ok(Sink { out, quiet, file })
     }
 
     pub fn write(&mut self, io: &mut Io<'_>, reports: &[u8]) -> Result<()> {
         match (&mut self.file, self.quiet) {
             (_, true) => Ok(()),
-            (Some(buf), false) => {
-                buf.extend_from_slice(reports);
-                Ok(())
-            }
+            (Some(f), false) => f.write(reports),
             (None, false) => io::emit(io, self.out, reports, Emit::Binary, false),
         }
     }
 
-    pub fn finish(self, io: &mut Io<'_>) -> Result<()> {
-        match self.file {
-            Some(buf) if !self.quiet => io::emit(io, self.out, &buf, Emit::Binary, false),
-            _ => Ok(()),
-        }
+    pub fn finish(self) -> Result<()> {
+        self.file.map_or(Ok(()), AtomicFile::commit)
     }
 }
 

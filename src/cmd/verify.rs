@@ -284,7 +284,7 @@ fn run_lines(
     apply_presets(args, &mut opts);
     let threads = lines::threads(args.threads);
     let mut input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
-    let mut sink = Sink::new(&args.out, args.quiet);
+    let mut sink = Sink::new(&args.out, args.quiet)?;
     let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
     let mut prints = verify::thumbprints(&keys);
@@ -352,6 +352,6 @@ fn run_lines(
     for w in warned {
         io.warn(w);
     }
-    sink.finish(io)?;
+    sink.finish()?;
     tally.finish()
 }

@@ -70,58 +70,115 @@ fn temp_path(dest: &Path) -> PathBuf {
 /// then a hard link (which fails if `path` exists, so no check-then-write
 /// race) or, with `force`, a rename over it. Secrets get mode 0600.
 pub fn write_file(path: &Path, data: &[u8], secret: bool, force: bool) -> Result<()> {
-    // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is
-    // written in place: renaming over it would replace the device itself,
-    // and writing to it destroys no data, so `--force` is not needed.
-    if let Ok(meta) = fs::metadata(path)
-        && !meta.is_file()
-        && !meta.is_dir()
-    {
-        return OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(data))
-            .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e));
-    }
-    if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(exists(path));
-    }
-    let tmp = temp_path(path);
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(if secret { 0o600 } else { 0o644 });
-    }
-    let result = (|| {
-        let mut f = opts
+    let mut f = AtomicFile::create(path, secret, force)?;
+    f.write(data)?;
+    f.commit()
+}
+
+/// A file written in pieces and put in place whole by [`AtomicFile::commit`],
+/// with the rules of [`write_file`]; dropped uncommitted, it leaves nothing
+/// behind. `--lines` streams its reports through one, so memory does not
+/// grow with the stream and a failed run leaves no half-written file.
+pub struct AtomicFile {
+    file: fs::File,
+    path: PathBuf,
+    /// The temporary file, or `None` when `path` is a device written in place.
+    tmp: Option<PathBuf>,
+    force: bool,
+}
+
+impl AtomicFile {
+    /// Refuses an existing `path` (without `force`) now, before any work
+    /// is done for it.
+    pub fn create(path: &Path, secret: bool, force: bool) -> Result<AtomicFile> {
+        // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe)
+        // is written in place: renaming over it would replace the device
+        // itself, and writing to it destroys no data, so `--force` is not
+        // needed.
+        if let Ok(meta) = fs::metadata(path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e))?;
+            return Ok(AtomicFile {
+                file,
+                path: path.to_owned(),
+                tmp: None,
+                force,
+            });
+        }
+        if !force && fs::symlink_metadata(path).is_ok() {
+            return Err(exists(path));
+        }
+        let tmp = temp_path(path);
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if secret { 0o600 } else { 0o644 });
+        }
+        let file = opts
             .open(&tmp)
             .map_err(|e| Error::local_with(format!("cannot create {}", tmp.display()), e))?;
-        f.write_all(data)
-            .and_then(|_| f.sync_all())
-            .map_err(|e| Error::local_with(format!("cannot write {}", tmp.display()), e))?;
-        drop(f);
-        if force {
-            fs::rename(&tmp, path)
-                .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e))
-        } else {
-            match fs::hard_link(&tmp, path) {
-                Ok(()) => {
-                    let _ = fs::remove_file(&tmp);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
-                // File systems without hard links: the check above is all we have.
-                Err(_) => fs::rename(&tmp, path)
-                    .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e)),
-            }
-        }
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        Ok(AtomicFile {
+            file,
+            path: path.to_owned(),
+            tmp: Some(tmp),
+            force,
+        })
     }
-    result
+
+    pub fn write(&mut self, data: &[u8]) -> Result<()> {
+        self.file.write_all(data).map_err(|e| {
+            let shown = self.tmp.as_deref().unwrap_or(&self.path);
+            Error::local_with(format!("cannot write {}", shown.display()), e)
+        })
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(());
+        };
+        let result = self.put_in_place(&tmp);
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn put_in_place(&self, tmp: &Path) -> Result<()> {
+        let path = &self.path;
+        self.file
+            .sync_all()
+            .map_err(|e| Error::local_with(format!("cannot write {}", tmp.display()), e))?;
+        if self.force {
+            return fs::rename(tmp, path)
+                .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e));
+        }
+        match fs::hard_link(tmp, path) {
+            Ok(()) => {
+                let _ = fs::remove_file(tmp);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
+            // File systems without hard links: the check in `create` is all
+            // we have.
+            Err(_) => fs::rename(tmp, path)
+                .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e)),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = fs::remove_file(tmp);
+        }
+    }
 }
 
 fn exists(path: &Path) -> Error {
@@ -129,4 +186,40 @@ fn exists(path: &Path) -> Error {
         "{} already exists: not overwritten (use --force to replace it)",
         path.display()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn atomic_file_appears_whole_on_commit_and_not_at_all_without() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("out.jsonl");
+        let mut f = AtomicFile::create(&path, false, false).expect("create");
+        f.write(b"one\n").expect("write");
+        assert!(!path.exists(), "visible before commit");
+        f.write(b"two\n").expect("write");
+        f.commit().expect("commit");
+        assert_eq!(fs::read(&path).expect("read"), b"one\ntwo\n");
+        assert_eq!(names(dir.path()), ["out.jsonl"]);
+
+        // Existing: refused at create, before any work.
+        assert!(AtomicFile::create(&path, false, false).is_err());
+        // Dropped uncommitted (a failed run): no trace, the old file kept.
+        let mut f = AtomicFile::create(&path, false, true).expect("create");
+        f.write(b"partial").expect("write");
+        drop(f);
+        assert_eq!(names(dir.path()), ["out.jsonl"]);
+        assert_eq!(fs::read(&path).expect("read"), b"one\ntwo\n");
+    }
 }
