@@ -47,6 +47,7 @@ keys="$root/tests/data/keys"
 "$jose" key "$keys/rsa2048.pkcs8.pem" --to jwk -o rsa.jwk
 "$jose" key "$keys/rsa2048.pkcs8.pem" --public --to jwk -o rsa.pub.jwk
 "$jose" key "$keys/ec-p256.pkcs8.pem" --public --to jwk -o ec.pub.jwk
+"$jose" key "$keys/ec-p256.pkcs8.pem" --to jwk -o ec.jwk
 cp "$keys/rsa2048.spki.pem" rsa.pub.pem
 cp "$keys/ec-p256.spki.pem" ec.pub.pem
 "$jose" keygen --alg A256KW -o oct.jwk
@@ -59,6 +60,8 @@ claims=(--iss https://issuer.example --aud bench-app --sub user-1234567890
 printf '{"sub":"user-1234567890","email":"someone@example.com","name":"Some One"}' > claims.json
 "$jose" encrypt -k rsa.pub.jwk --alg RSA-OAEP --enc A256GCM claims.json | tr -d '\n' > oaep.jwe
 "$jose" encrypt -k rsa.pub.jwk --alg RSA1_5 --enc A256GCM claims.json 2>/dev/null | tr -d '\n' > rsa15.jwe
+"$jose" encrypt -k ec.pub.jwk --alg ECDH-ES --enc A256GCM claims.json | tr -d '\n' > ecdh.jwe
+"$jose" encrypt -k oct.jwk --alg A256KW --enc A256GCM claims.json | tr -d '\n' > kw.jwe
 head -c 16777216 /dev/urandom > big.bin
 "$jose" encrypt -k oct.jwk --alg A256KW --enc A256GCM big.bin | tr -d '\n' > big.jwe
 tok=$(cat rs256.jwt)
@@ -130,6 +133,20 @@ ROUNDS=$rounds bench decrypt_rsa15 "$runs" 3 \
   floor ./empty \
   jose "$jose decrypt --alg RSA1_5 -k rsa.jwk @rsa15.jwe" \
   debian "$debian jwe dec -i rsa15.jwe -k rsa.jwk"
+ROUNDS=$rounds bench decrypt_ecdh "$runs" 3 \
+  floor ./empty \
+  jose "$jose decrypt -k ec.jwk @ecdh.jwe" \
+  debian "$debian jwe dec -i ecdh.jwe -k ec.jwk"
+SUFFIX=.slow bench decrypt_ecdh "$slow_runs" 2 \
+  jwcrypto "$py decrypt ec.jwk ecdh.jwe" \
+  node "$nd decrypt ec.jwk ecdh.jwe"
+ROUNDS=$rounds bench decrypt_kw "$runs" 3 \
+  floor ./empty \
+  jose "$jose decrypt -k oct.jwk @kw.jwe" \
+  debian "$debian jwe dec -i kw.jwe -k oct.jwk"
+SUFFIX=.slow bench decrypt_kw "$slow_runs" 2 \
+  jwcrypto "$py decrypt oct.jwk kw.jwe" \
+  node "$nd decrypt oct.jwk kw.jwe"
 slow=$(( runs < 10 ? runs : 10 ))
 bench decrypt_16m "$slow" 1 \
   jose "$jose decrypt -k oct.jwk @big.jwe" \
@@ -165,6 +182,8 @@ tasks = [
     ("verify_es256", "verify one ES256 token"),
     ("decrypt_oaep", "decrypt one RSA-OAEP + A256GCM token"),
     ("decrypt_rsa15", "decrypt one RSA1_5 + A256GCM token (Debian: no RSA-OAEP)"),
+    ("decrypt_ecdh", "decrypt one ECDH-ES (P-256) + A256GCM token"),
+    ("decrypt_kw", "decrypt one A256KW + A256GCM token"),
     ("decrypt_16m", "decrypt a 16 MiB A256KW + A256GCM JWE"),
     ("keygen_rsa", "keygen RSA 2048 (JWK)"),
     ("keygen_p256", "keygen P-256 (JWK)"),
