@@ -133,20 +133,20 @@ ROUNDS=$rounds bench decrypt_rsa15 "$runs" 3 \
   floor ./empty \
   jose "$jose decrypt --alg RSA1_5 -k rsa.jwk @rsa15.jwe" \
   debian "$debian jwe dec -i rsa15.jwe -k rsa.jwk"
-ROUNDS=$rounds bench decrypt_ecdh "$runs" 3 \
-  floor ./empty \
-  jose "$jose decrypt -k ec.jwk @ecdh.jwe" \
-  debian "$debian jwe dec -i ecdh.jwe -k ec.jwk"
-SUFFIX=.slow bench decrypt_ecdh "$slow_runs" 2 \
-  jwcrypto "$py decrypt ec.jwk ecdh.jwe" \
-  node "$nd decrypt ec.jwk ecdh.jwe"
-ROUNDS=$rounds bench decrypt_kw "$runs" 3 \
-  floor ./empty \
-  jose "$jose decrypt -k oct.jwk @kw.jwe" \
-  debian "$debian jwe dec -i kw.jwe -k oct.jwk"
-SUFFIX=.slow bench decrypt_kw "$slow_runs" 2 \
-  jwcrypto "$py decrypt oct.jwk kw.jwe" \
-  node "$nd decrypt oct.jwk kw.jwe"
+# A small-token decrypt every tool can do: the native ones in rounds with
+# the floor, the interpreters in one slow round.
+decrypt_all() {
+  local task=$1 key=$2 token=$3
+  ROUNDS=$rounds bench "$task" "$runs" 3 \
+    floor ./empty \
+    jose "$jose decrypt -k $key @$token" \
+    debian "$debian jwe dec -i $token -k $key"
+  SUFFIX=.slow bench "$task" "$slow_runs" 2 \
+    jwcrypto "$py decrypt $key $token" \
+    node "$nd decrypt $key $token"
+}
+decrypt_all decrypt_ecdh ec.jwk ecdh.jwe
+decrypt_all decrypt_kw oct.jwk kw.jwe
 slow=$(( runs < 10 ? runs : 10 ))
 bench decrypt_16m "$slow" 1 \
   jose "$jose decrypt -k oct.jwk @big.jwe" \

@@ -9,7 +9,15 @@ use crate::error::{Error, RejectCode, Result};
 
 /// Read at most `limit` bytes; `Ok(None)` when there is more.
 pub fn read_limited(r: &mut dyn Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    let mut buf = Vec::new();
+    read_limited_into(r, limit, Vec::new())
+}
+
+/// [`read_limited`] into `buf`, whose capacity may be sized beforehand.
+fn read_limited_into(
+    r: &mut dyn Read,
+    limit: usize,
+    mut buf: Vec<u8>,
+) -> std::io::Result<Option<Vec<u8>>> {
     let cap = (limit as u64).saturating_add(1);
     r.take(cap).read_to_end(&mut buf)?;
     Ok(if buf.len() > limit { None } else { Some(buf) })
@@ -21,12 +29,8 @@ pub fn read_file_limited(path: &Path, limit: usize) -> Result<Option<Vec<u8>>> {
         .map_err(|e| Error::local_with(format!("cannot open {}", path.display()), e))?;
     // The size hint saves the doubling reads and copies of a large file.
     let hint = f.metadata().map_or(0, |m| m.len()).min(limit as u64);
-    let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
-    let cap = (limit as u64).saturating_add(1);
-    (&mut f)
-        .take(cap)
-        .read_to_end(&mut buf)
-        .map(|_| if buf.len() > limit { None } else { Some(buf) })
+    let buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    read_limited_into(&mut f, limit, buf)
         .map_err(|e| Error::local_with(format!("cannot read {}", path.display()), e))
 }
 
