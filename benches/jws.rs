@@ -286,8 +286,55 @@ fn write_fixtures() {
     std::fs::write(dir.join("rs256.pub.jwk"), public.to_string()).expect("write");
 }
 
+/// `JOSE_BENCH_RING_RATE=MS`: only ring's bare rate on the `--lines`
+/// fixture token (the RS256 one `write_fixtures` writes), counted for MS
+/// milliseconds on one thread and then on every core. `benches/lines.sh`
+/// interleaves it with whole `jose verify --lines` processes, so that both
+/// rates come from the same minutes of a machine whose speed drifts.
+fn ring_rate() -> bool {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+    let Some(ms) = std::env::var("JOSE_BENCH_RING_RATE")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return false;
+    };
+    let key = fixture_key("rsa2048.pkcs8.pem");
+    let t = token(JwsAlg::RS256, &key.material);
+    let (input, sig) = t.rsplit_once('.').expect("token");
+    let sig = b64::decode(sig).expect("sig");
+    let public = key.to_public().expect("public");
+    let check = bare(JwsAlg::RS256, &public.material);
+    assert!(check(input.as_bytes(), &sig));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for threads in [1, cores] {
+        let done = AtomicU64::new(0);
+        let start = Instant::now();
+        let stop = start + Duration::from_millis(ms);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    while Instant::now() < stop {
+                        for _ in 0..16 {
+                            black_box(check(black_box(input.as_bytes()), black_box(&sig)));
+                        }
+                        done.fetch_add(16, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        let rate = done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64();
+        println!("RING-RATE {threads} {rate:.0}");
+    }
+    true
+}
+
 fn all(c: &mut Criterion) {
     write_fixtures();
+    if ring_rate() {
+        return;
+    }
     bench(c);
 }
 

@@ -1,5 +1,7 @@
 //! `jose decrypt`: JWE + keys → plaintext, or a JSON report per token.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use super::lines::{self, Lines, Sink, Tally};
@@ -94,34 +96,40 @@ fn run_lines(
     opts: &DecryptOptions,
     nested: Option<&(KeySet, VerifyOptions)>,
 ) -> Result<()> {
-    let threads = lines::threads(args.threads);
     let limit = args.limit.max_input;
     let mut input = Lines::open(args.token.as_deref(), limit)?;
     let mut sink = Sink::new(&args.out, false)?;
     let mut tally = Tally::default();
-    let mut batch = input.next_batch(io)?;
-    while !batch.is_empty() {
-        let one = |i: usize| -> (Vec<u8>, Option<Rejection>) {
-            let token = batch.get(i).and_then(|l| l.token.as_deref());
-            let r = match token {
-                Some(t) => decrypt_one(t, keys, pw, opts, nested),
-                None => Err(lines::too_large(limit)),
+    lines::with_pool(lines::threads(args.threads), |pool| {
+        let mut batch = Arc::new(input.next_batch(io)?);
+        while !batch.is_empty() {
+            let b = batch.clone();
+            let one = move |i: usize| -> (Vec<u8>, Option<Rejection>) {
+                let token = b.token(i);
+                let r = match token {
+                    Some(t) => decrypt_one(t, keys, pw, opts, nested),
+                    None => Err(lines::too_large(limit)),
+                };
+                let mut line = report(token.unwrap_or_default(), &r)
+                    .to_string()
+                    .into_bytes();
+                line.push(b'\n');
+                (line, r.err())
             };
-            let mut line = report(token.unwrap_or_default(), &r)
-                .to_string()
-                .into_bytes();
-            line.push(b'\n');
-            (line, r.err())
-        };
-        let (results, next) = lines::par_map(batch.len(), threads, &one, || input.next_batch(io))?;
-        let mut out = Vec::with_capacity(results.iter().map(|(l, _)| l.len()).sum());
-        for (line, (report, rejection)) in batch.iter().zip(results) {
-            tally.add(line.no, rejection.as_ref());
-            out.extend_from_slice(&report);
+            let (results, next) = pool.map(batch.len(), Arc::new(one), || input.next_batch(io))?;
+            let mut out = Vec::with_capacity(results.iter().map(|(l, _)| l.len()).sum());
+            for (i, (report, rejection)) in results.into_iter().enumerate() {
+                tally.add(batch.line_no(i), rejection.as_ref());
+                out.extend_from_slice(&report);
+            }
+            sink.write(io, &out)?;
+            let done = std::mem::replace(&mut batch, Arc::new(next?));
+            if let Ok(done) = Arc::try_unwrap(done) {
+                input.recycle(done);
+            }
         }
-        sink.write(io, &out)?;
-        batch = next?;
-    }
+        Ok::<_, Error>(())
+    })?;
     sink.finish()?;
     tally.finish()
 }

@@ -6,7 +6,9 @@
 //! batches (the one being checked and the next, read meanwhile) however long
 //! the stream is.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use crate::cli::OutputArgs;
 use crate::error::{Error, RejectCode, Rejection, Result};
@@ -15,19 +17,78 @@ use crate::io::{self, AtomicFile, Emit, Io};
 /// Lines per batch: enough to keep every thread busy, few enough that the
 /// first reports come out early.
 const BATCH_LINES: usize = 8192;
+/// Lines in the first batch, which is read before any thread can start:
+/// batches then double up to `BATCH_LINES`, so the threads wait for 1,024
+/// lines (under a millisecond) rather than 8,192.
+const FIRST_BATCH_LINES: usize = 1024;
 /// Token bytes per batch; a batch always takes at least one line.
 const BATCH_BYTES: usize = 16 << 20;
 /// Tokens a thread claims at a time: small, so the threads finish a batch
-/// together even when RSA and HMAC tokens are mixed.
-const CHUNK: usize = 16;
+/// within a few tokens of each other (at 16, the last RSA chunk left a core
+/// idle for 0.3 ms per batch); one atomic add per 4 tokens costs nothing.
+const CHUNK: usize = 4;
 /// More threads than this only adds scheduling.
 const MAX_THREADS: usize = 256;
 
-/// One non-blank input line: its number, and its token or `None` when the
-/// line was longer than the input limit.
-pub struct Line {
-    pub no: usize,
-    pub token: Option<String>,
+/// Bytes asked of the source per read: large, so a batch is a few reads.
+const READ: usize = 1 << 20;
+
+/// One non-blank input line: its number, and where its token is in the
+/// batch's text (`None` when the line was longer than the input limit).
+struct Line {
+    no: usize,
+    token: Option<std::ops::Range<usize>>,
+}
+
+/// Lines read together: their tokens, normalized, side by side in one
+/// string, so a line costs no allocation of its own.
+#[derive(Default)]
+pub struct Batch {
+    text: String,
+    lines: Vec<Line>,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Line `i`'s number in the input.
+    pub fn line_no(&self, i: usize) -> usize {
+        self.lines.get(i).map_or(0, |l| l.no)
+    }
+
+    /// Line `i`'s token; `None` when the line was over the input limit.
+    pub fn token(&self, i: usize) -> Option<&str> {
+        let r = self.lines.get(i)?.token.clone()?;
+        self.text.get(r)
+    }
+
+    fn push(&mut self, no: usize, line: &[u8], limit: usize, overlong: &mut bool) {
+        if std::mem::take(overlong) || line.len() > limit {
+            self.lines.push(Line { no, token: None });
+            return;
+        }
+        // `from_utf8` has an ASCII fast path that the lossy decoder lacks;
+        // tokens are ASCII, so the lossy one only runs for garbage lines.
+        let text = match std::str::from_utf8(line) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(line),
+        };
+        let token = io::input::normalize_token(&text);
+        if !token.is_empty() {
+            let start = self.text.len();
+            self.text.push_str(&token);
+            self.lines.push(Line {
+                no,
+                token: Some(start..self.text.len()),
+            });
+        }
+    }
 }
 
 /// Where the lines come from: standard input, `@FILE`, or the literal
@@ -43,16 +104,21 @@ pub struct Lines {
     limit: usize,
     /// Token bytes per batch (`BATCH_BYTES`; smaller in tests).
     budget: usize,
-    /// Bytes read but not yet split into lines, from `start` on: lines are
-    /// consumed by moving `start`, since shifting the buffer per line cost as
-    /// much as parsing the token's JSON.
-    carry: Vec<u8>,
+    /// Lines in the next batch: `FIRST_BATCH_LINES`, doubling to `BATCH_LINES`.
+    max_lines: usize,
+    /// Bytes are read straight into `buf`; `buf[start..filled]` is what has
+    /// not been split into lines yet. Its capacity is kept initialized so a
+    /// read needs no zeroing; it grows only for a line longer than it.
+    buf: Vec<u8>,
     start: usize,
-    chunk: Vec<u8>,
+    filled: usize,
     line_no: usize,
     /// The current line has already outgrown the limit and is being skipped.
     overlong: bool,
     eof: bool,
+    /// A checked batch handed back for its memory: the next batch fills it
+    /// instead of touching fresh pages.
+    spare: Option<Batch>,
 }
 
 impl Lines {
@@ -71,90 +137,85 @@ impl Lines {
             src,
             limit,
             budget: BATCH_BYTES,
-            carry: Vec::new(),
+            max_lines: FIRST_BATCH_LINES,
+            buf: Vec::new(),
             start: 0,
-            chunk: vec![0u8; 1 << 16],
+            filled: 0,
             line_no: 0,
             overlong: false,
             eof: false,
+            spare: None,
         })
     }
 
-    fn read(&mut self, io: &mut Io<'_>) -> Result<usize> {
+    /// Take back a batch that has been checked and reported, for its memory.
+    pub fn recycle(&mut self, batch: Batch) {
+        self.spare = Some(batch);
+    }
+
+    /// Read more after `filled`, first moving the unsplit rest to the front
+    /// (at most one partial line) and growing the buffer if a line fills it.
+    fn fill(&mut self, io: &mut Io<'_>) -> Result<usize> {
         use std::io::Read;
-        let buf = &mut self.chunk;
+        self.buf.copy_within(self.start..self.filled, 0);
+        self.filled -= self.start;
+        self.start = 0;
+        if self.buf.len() - self.filled < READ {
+            self.buf.resize(self.filled + READ, 0);
+        }
+        let buf = self.buf.get_mut(self.filled..).unwrap_or_default();
         let r = match &mut self.src {
             Source::Stdin => io.stdin_stream("the tokens")?.read(buf),
             Source::File(f) => f.read(buf),
             Source::Literal(c) => c.read(buf),
         };
-        r.map_err(|e| Error::local_with("cannot read the tokens", e))
+        let n = r.map_err(|e| Error::local_with("cannot read the tokens", e))?;
+        self.filled += n;
+        Ok(n)
     }
 
     /// The next batch of non-blank lines; empty at the end of the input.
-    pub fn next_batch(&mut self, io: &mut Io<'_>) -> Result<Vec<Line>> {
-        let mut out = Vec::new();
-        let mut bytes = 0usize;
-        while out.len() < BATCH_LINES && bytes < self.budget {
-            let pending = self.carry.get(self.start..).unwrap_or_default();
-            if let Some(rel) = pending.iter().position(|b| *b == b'\n') {
-                let end = self.start + rel;
-                let start = std::mem::replace(&mut self.start, end + 1);
+    pub fn next_batch(&mut self, io: &mut Io<'_>) -> Result<Batch> {
+        let mut out = match self.spare.take() {
+            Some(mut b) => {
+                b.text.clear();
+                b.lines.clear();
+                b
+            }
+            None => Batch {
+                text: String::with_capacity(self.budget.min(BATCH_LINES * 1024)),
+                lines: Vec::with_capacity(BATCH_LINES),
+            },
+        };
+        let max_lines = self.max_lines;
+        self.max_lines = (max_lines * 2).min(BATCH_LINES);
+        while out.lines.len() < max_lines && out.text.len() < self.budget {
+            let pending = self.buf.get(self.start..self.filled).unwrap_or_default();
+            if let Some(rel) = memchr::memchr(b'\n', pending) {
                 self.line_no += 1;
-                let line = self.carry.get(start..end).unwrap_or_default();
-                bytes += line.len();
-                push_line(&mut out, self.line_no, line, self.limit, &mut self.overlong);
+                let line = pending.get(..rel).unwrap_or_default();
+                out.push(self.line_no, line, self.limit, &mut self.overlong);
+                self.start += rel + 1;
                 continue;
             }
-            self.carry.drain(..self.start);
-            self.start = 0;
             if self.eof {
-                if !self.carry.is_empty() || self.overlong {
+                if !pending.is_empty() || self.overlong {
                     self.line_no += 1;
-                    let line = std::mem::take(&mut self.carry);
-                    push_line(
-                        &mut out,
-                        self.line_no,
-                        &line,
-                        self.limit,
-                        &mut self.overlong,
-                    );
+                    out.push(self.line_no, pending, self.limit, &mut self.overlong);
                 }
+                self.start = self.filled;
                 break;
             }
-            let n = self.read(io)?;
-            if n == 0 {
-                self.eof = true;
-                continue;
-            }
-            self.carry
-                .extend_from_slice(self.chunk.get(..n).unwrap_or_default());
             // A line that outgrows the limit is dropped up to its newline.
-            if !self.carry.contains(&b'\n') && self.carry.len() > self.limit {
-                self.carry.clear();
+            if pending.len() > self.limit {
+                self.start = self.filled;
                 self.overlong = true;
+            }
+            if self.fill(io)? == 0 {
+                self.eof = true;
             }
         }
         Ok(out)
-    }
-}
-
-fn push_line(out: &mut Vec<Line>, no: usize, line: &[u8], limit: usize, overlong: &mut bool) {
-    if std::mem::take(overlong) || line.len() > limit {
-        out.push(Line { no, token: None });
-        return;
-    }
-    // `from_utf8` has an ASCII fast path that the lossy decoder lacks;
-    // tokens are ASCII, so the lossy one only runs for garbage lines.
-    let text = match std::str::from_utf8(line) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(line),
-    };
-    if !text.trim().is_empty() {
-        out.push(Line {
-            no,
-            token: Some(io::input::normalize_token(&text)),
-        });
     }
 }
 
@@ -175,54 +236,132 @@ pub fn threads(arg: Option<u16>) -> usize {
     .clamp(1, MAX_THREADS)
 }
 
-/// `f(0..n)` on `threads` threads, results in index order, while `meanwhile`
-/// runs on the calling thread: the next batch is read while this one is
-/// checked, so no core waits for the input.
-pub fn par_map<T: Send, U>(
+/// The work of one batch: the result for line `i`. It owns (through `Arc`s)
+/// the batch and keys it reads, so it can be handed to the pool's threads.
+pub type Job<'env, T> = Arc<dyn Fn(usize) -> T + Send + Sync + 'env>;
+
+/// One batch as the threads see it: the job, the line count and the
+/// shared counter they claim chunks from.
+struct Task<'env, T> {
+    f: Job<'env, T>,
     n: usize,
+    next: Arc<AtomicUsize>,
+}
+
+impl<T> Task<'_, T> {
+    /// Claim chunks of the lines until none are left; the results with
+    /// their line indices, in increasing order.
+    fn run(&self) -> Vec<(usize, T)> {
+        let mut mine = Vec::new();
+        loop {
+            let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= self.n {
+                return mine;
+            }
+            for i in start..(start + CHUNK).min(self.n) {
+                mine.push((i, (self.f)(i)));
+            }
+        }
+    }
+}
+
+/// The checking threads of a stream: the calling thread and `threads - 1`
+/// helpers that live as long as the stream. The calling thread reads the
+/// next batch and then checks lines with the helpers, so there are never
+/// more busy threads than `--threads`. (Helpers spawned per batch, next to
+/// a reader of their own, cost 3-7 % of two cores: with three threads on
+/// two cores the scheduler left one core idle for milliseconds at a time.)
+pub struct Pool<'env, T> {
+    tasks: Vec<Sender<Task<'env, T>>>,
+    done: Receiver<Vec<(usize, T)>>,
+}
+
+/// Run `body` with a pool of `threads` checking threads, counting the
+/// calling one. The helpers end with `body`.
+pub fn with_pool<'env, T: Send + 'env, R>(
     threads: usize,
-    f: &(dyn Fn(usize) -> T + Sync),
-    meanwhile: impl FnOnce() -> U,
-) -> Result<(Vec<T>, U)> {
-    let threads = threads.clamp(1, n.max(1));
-    if threads == 1 {
-        let results = (0..n).map(f).collect();
-        return Ok((results, meanwhile()));
+    body: impl FnOnce(&Pool<'env, T>) -> R,
+) -> R {
+    std::thread::scope(|s| {
+        let (done_tx, done) = mpsc::channel();
+        let helpers = threads.saturating_sub(1);
+        let mut tasks = Vec::with_capacity(helpers);
+        for _ in 0..helpers {
+            let (tx, rx) = mpsc::channel();
+            let done_tx = done_tx.clone();
+            s.spawn(move || help(&rx, &done_tx));
+            tasks.push(tx);
+        }
+        let pool = Pool { tasks, done };
+        body(&pool)
+        // `pool` drops here: the task channels close and the helpers end.
+    })
+}
+
+/// A panic is a bug; the lines of the thread that panicked are then
+/// missing and `map` reports it, instead of a helper never answering.
+fn run_guarded<T>(task: &Task<'_, T>) -> Vec<(usize, T)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task.run())).unwrap_or_default()
+}
+
+/// A helper thread: run each task it is sent and hand the results back.
+fn help<T>(tasks: &Receiver<Task<'_, T>>, done: &Sender<Vec<(usize, T)>>) {
+    for task in tasks {
+        let mine = run_guarded(&task);
+        // The job lets go of its batch before the caller hears back.
+        drop(task);
+        if done.send(mine).is_err() {
+            return;
+        }
     }
-    let next = AtomicUsize::new(0);
-    let (parts, other) = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= n {
-                            break;
-                        }
-                        for i in start..(start + CHUNK).min(n) {
-                            mine.push((i, f(i)));
-                        }
-                    }
-                    mine
-                })
-            })
-            .collect();
+}
+
+impl<'env, T> Pool<'env, T> {
+    /// `f(0..n)` on the pool's threads, results in index order. The calling
+    /// thread first runs `meanwhile` (reading the next batch, while the
+    /// helpers check this one) and then checks lines too. When this
+    /// returns, no thread holds `f` any more.
+    pub fn map<U>(
+        &self,
+        n: usize,
+        f: Job<'env, T>,
+        meanwhile: impl FnOnce() -> U,
+    ) -> Result<(Vec<T>, U)> {
+        let task = Task {
+            f,
+            n,
+            next: Arc::new(AtomicUsize::new(0)),
+        };
+        let mut sent = 0;
+        for tx in &self.tasks {
+            let copy = Task {
+                f: task.f.clone(),
+                n,
+                next: task.next.clone(),
+            };
+            if tx.send(copy).is_ok() {
+                sent += 1;
+            }
+        }
         let other = meanwhile();
-        // A worker can only panic on a bug; its share is then missing and
-        // the length check below reports it.
-        let parts: Vec<Vec<(usize, T)>> = handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect();
-        (parts, other)
-    });
-    let mut all: Vec<(usize, T)> = parts.into_iter().flatten().collect();
-    if all.len() != n {
-        return Err(Error::local("internal error: a checking thread failed"));
+        let own = run_guarded(&task);
+        drop(task);
+        let mut parts = vec![own];
+        for _ in 0..sent {
+            let Ok(part) = self.done.recv() else { break };
+            parts.push(part);
+        }
+        // Each result goes to its slot: no sort of the batch.
+        let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(n).collect();
+        for (i, t) in parts.into_iter().flatten() {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(t);
+            }
+        }
+        let all: Option<Vec<T>> = slots.into_iter().collect();
+        let all = all.ok_or_else(|| Error::local("internal error: a checking thread failed"))?;
+        Ok((all, other))
     }
-    all.sort_unstable_by_key(|(i, _)| *i);
-    Ok((all.into_iter().map(|(_, t)| t).collect(), other))
 }
 
 /// How many lines were checked and rejected, and the first rejection.
@@ -310,8 +449,8 @@ mod tests {
                 return all;
             }
             all.push(
-                b.iter()
-                    .map(|l| (l.no, l.token.as_ref().map(String::len)))
+                (0..b.len())
+                    .map(|i| (b.line_no(i), b.token(i).map(str::len)))
                     .collect(),
             );
         }
@@ -330,19 +469,20 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_stops_at_its_line_count_and_numbers_run_on() {
-        let input = "t\n\n".repeat(BATCH_LINES + 5);
+    fn batches_grow_to_their_line_count_and_numbers_run_on() {
+        let lines = 1024 + 2048 + 4096 + 2 * BATCH_LINES + 5;
+        let input = "t\n\n".repeat(lines);
         let got = batches(input.as_bytes(), 100, BATCH_BYTES);
         let sizes: Vec<usize> = got.iter().map(Vec::len).collect();
-        assert_eq!(sizes, [BATCH_LINES, 5]);
+        assert_eq!(sizes, [1024, 2048, 4096, BATCH_LINES, BATCH_LINES, 5]);
         // Blank lines are skipped but counted.
-        assert_eq!(got[1][0].0, 2 * BATCH_LINES + 1);
+        assert_eq!(got[5][0].0, 2 * (lines - 5) + 1);
     }
 
     #[test]
     fn overlong_lines_are_kept_as_numbered_rejections() {
-        // Longer than the 64 KiB read chunk, so it is dropped while read.
-        let long = "B".repeat(200_000);
+        // Longer than one read, so it is dropped while read.
+        let long = "B".repeat(READ * 2 + 7);
         let input = format!("ok\n{long}\nok\n{long}");
         let got = batches(input.as_bytes(), 1000, BATCH_BYTES);
         assert_eq!(
@@ -352,13 +492,40 @@ mod tests {
     }
 
     #[test]
-    fn par_map_keeps_order_and_runs_meanwhile() {
+    fn the_pool_keeps_order_runs_meanwhile_and_lets_go_of_the_job() {
         for threads in [1, 2, 7] {
-            let (v, m) = par_map(1000, threads, &|i| i * 2, || "read").expect("map");
-            assert_eq!(m, "read");
-            assert!(v.iter().enumerate().all(|(i, x)| *x == i * 2), "{threads}");
+            with_pool(threads, |pool| {
+                for round in 0..3 {
+                    let data = Arc::new(vec![round; 1000]);
+                    let d = data.clone();
+                    let (v, m) = pool
+                        .map(1000, Arc::new(move |i| d[i] + i * 2), || "read")
+                        .expect("map");
+                    assert_eq!(m, "read");
+                    assert!(v.iter().enumerate().all(|(i, x)| *x == round + i * 2));
+                    assert_eq!(Arc::strong_count(&data), 1, "{threads} threads");
+                }
+                let (v, ()) = pool.map(0, Arc::new(|i| i), || ()).expect("empty");
+                assert!(v.is_empty());
+            });
         }
-        let (v, ()) = par_map(0, 4, &|i| i, || ()).expect("empty");
-        assert!(v.is_empty());
+    }
+
+    #[test]
+    fn a_panicking_job_is_an_error_not_a_hang() {
+        with_pool(2, |pool| {
+            let r = pool.map(
+                100,
+                Arc::new(|i| {
+                    assert!(i != 57, "a bug");
+                    i
+                }),
+                || (),
+            );
+            assert!(r.is_err());
+            // The pool still works after it.
+            let (v, ()) = pool.map(10, Arc::new(|i| i), || ()).expect("map");
+            assert_eq!(v, (0..10).collect::<Vec<_>>());
+        });
     }
 }

@@ -1,8 +1,10 @@
 //! `jose verify`: one token, or `--lines` of them verified in parallel.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
-use super::lines::{self, Lines, Sink, Tally};
+use super::lines::{self, Batch, Job, Lines, Sink, Tally};
 use crate::cli::{PolicyArgs, VerifyArgs};
 use crate::error::{Error, Rejection, Result};
 use crate::io::{self, Emit, Io};
@@ -10,7 +12,6 @@ use crate::jose::b64;
 use crate::jose::jws;
 use crate::jose::policy::Policy;
 use crate::jose::verify::{self, Verified, VerifyOptions};
-use std::sync::Arc;
 
 use crate::jose::presets::{self, FirebaseKind};
 use crate::jose::verify::{KeyProvider, StaticKeys};
@@ -282,73 +283,89 @@ fn run_lines(
     let mut keys = keys;
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
-    let threads = lines::threads(args.threads);
+    let opts = &opts;
     let mut input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
     let mut sink = Sink::new(&args.out, args.quiet)?;
     let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
-    let mut prints = verify::thumbprints(&keys);
+    let mut prints = Arc::new(verify::thumbprints(&keys));
     // As for one token, a kid the key set lacks asks a remote source for a
     // fresh set (rotated keys), but once per run: a stream of invented kids
     // costs at most one fetch (and the source rate-limits it across runs).
     let mut refreshed = false;
-    let mut batch = input.next_batch(io)?;
-    while !batch.is_empty() {
-        let tok = |i: usize| batch.get(i).and_then(|l| l.token.as_deref());
-        let (mut results, next) = lines::par_map(
-            batch.len(),
-            threads,
-            &|i| verify_line(args, &opts, &keys, &prints, tok(i)),
-            || input.next_batch(io),
-        )?;
-        let missed = |r: &LineOutcome| {
-            r.rejection
-                .as_ref()
-                .is_some_and(|e| e.code == crate::error::RejectCode::NoMatchingKey)
-        };
-        if !refreshed
-            && let Some(kid) = (0..results.len())
-                .filter(|&i| missed(&results[i]))
-                .find_map(|i| tok(i).and_then(verify::token_kid))
-        {
-            refreshed = true;
-            // The lines before were already reported; a failed refetch
-            // leaves these lines rejected rather than the stream cut off.
-            let fresh = provider.refresh_for_kid(&kid).unwrap_or_else(|e| {
-                io.warn(format_args!("keys not refreshed for kid {kid:?}: {e:#}"));
-                None
-            });
-            if let Some(fresh) = fresh {
-                keys = fresh;
-                prints = verify::thumbprints(&keys);
-                let redo: Vec<usize> = (0..results.len())
+    // The job that checks line `j` of `batch` with these keys, or with
+    // `only`, line `only[j]`.
+    let job = |batch: &Arc<Batch>,
+               keys: &Arc<KeySet>,
+               prints: &Arc<Vec<Option<String>>>,
+               only: Option<Arc<Vec<usize>>>|
+     -> Job<'_, LineOutcome> {
+        let (b, k, p) = (batch.clone(), keys.clone(), prints.clone());
+        Arc::new(move |j| {
+            let i = only.as_ref().and_then(|o| o.get(j).copied()).unwrap_or(j);
+            verify_line(args, opts, &k, &p, b.token(i))
+        })
+    };
+    lines::with_pool(lines::threads(args.threads), |pool| {
+        let mut batch = Arc::new(input.next_batch(io)?);
+        while !batch.is_empty() {
+            let (mut results, next) =
+                pool.map(batch.len(), job(&batch, &keys, &prints, None), || {
+                    input.next_batch(io)
+                })?;
+            let missed = |r: &LineOutcome| {
+                r.rejection
+                    .as_ref()
+                    .is_some_and(|e| e.code == crate::error::RejectCode::NoMatchingKey)
+            };
+            if !refreshed
+                && let Some(kid) = (0..results.len())
                     .filter(|&i| missed(&results[i]))
-                    .collect();
-                let (again, ()) = lines::par_map(
-                    redo.len(),
-                    threads,
-                    &|j| verify_line(args, &opts, &keys, &prints, tok(redo[j])),
-                    || (),
-                )?;
-                for (i, r) in redo.into_iter().zip(again) {
-                    results[i] = r;
+                    .find_map(|i| batch.token(i).and_then(verify::token_kid))
+            {
+                refreshed = true;
+                // The lines before were already reported; a failed refetch
+                // leaves these lines rejected rather than the stream cut off.
+                let fresh = provider.refresh_for_kid(&kid).unwrap_or_else(|e| {
+                    io.warn(format_args!("keys not refreshed for kid {kid:?}: {e:#}"));
+                    None
+                });
+                if let Some(fresh) = fresh {
+                    keys = fresh;
+                    prints = Arc::new(verify::thumbprints(&keys));
+                    let redo: Vec<usize> = (0..results.len())
+                        .filter(|&i| missed(&results[i]))
+                        .collect();
+                    let redo = Arc::new(redo);
+                    let (again, ()) = pool.map(
+                        redo.len(),
+                        job(&batch, &keys, &prints, Some(redo.clone())),
+                        || (),
+                    )?;
+                    for (&i, r) in redo.iter().zip(again) {
+                        results[i] = r;
+                    }
                 }
             }
-        }
-        let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
-        for (line, r) in batch.iter().zip(results) {
-            for w in r.warnings {
-                if !warned.contains(&w) {
-                    warned.push(w);
+            let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
+            for (i, r) in results.into_iter().enumerate() {
+                for w in r.warnings {
+                    if !warned.contains(&w) {
+                        warned.push(w);
+                    }
                 }
+                tally.add(batch.line_no(i), r.rejection.as_ref());
+                out.extend_from_slice(&r.report);
             }
-            tally.add(line.no, r.rejection.as_ref());
-            out.extend_from_slice(&r.report);
+            sink.write(io, &out)?;
+            // A read error surfaces after the lines read before it are reported.
+            let done = std::mem::replace(&mut batch, Arc::new(next?));
+            if let Ok(done) = Arc::try_unwrap(done) {
+                input.recycle(done);
+            }
         }
-        sink.write(io, &out)?;
-        // A read error surfaces after the lines read before it are reported.
-        batch = next?;
-    }
+        Ok::<_, Error>(())
+    })?;
     for w in warned {
         io.warn(w);
     }

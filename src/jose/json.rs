@@ -93,7 +93,9 @@ impl<'de> Visitor<'de> for Strict {
                 "JSON nested deeper than {MAX_DEPTH}"
             )));
         }
-        let mut out = Map::new();
+        // JOSE headers and ID-token claims mostly fit in 8 members: one
+        // allocation instead of growing (and rehashing) from empty.
+        let mut out = Map::with_capacity(8);
         while let Some(k) = map.next_key::<String>()? {
             // One hash of the name for both the duplicate check and the insert.
             match out.entry(k) {

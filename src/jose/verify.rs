@@ -174,13 +174,19 @@ pub fn key_serves(k: &Key, alg: JwsAlg) -> bool {
         }
 }
 
-/// The default allow-list: every JWS algorithm some given key can verify.
-pub fn default_algs(keys: &KeySet) -> Vec<JwsAlg> {
-    JwsAlg::ALL
-        .iter()
-        .copied()
-        .filter(|a| keys.keys.iter().any(|k| key_serves(k, *a)))
-        .collect()
+/// Whether `alg` is allowed: on the caller's list, or, without one, an
+/// algorithm some given key can verify (the default allow-list).
+fn alg_allowed(alg: JwsAlg, keys: &KeySet, opts: &VerifyOptions) -> Result<(), Rejection> {
+    let detail = match &opts.algs {
+        Some(algs) if algs.contains(&alg) => return Ok(()),
+        None if keys.keys.iter().any(|k| key_serves(k, alg)) => return Ok(()),
+        Some(algs) => format!(
+            "alg {alg} is not in the allow-list ({})",
+            algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+        ),
+        None => format!("alg {alg}: none of the given keys can verify it"),
+    };
+    Err(Rejection::new(RejectCode::AlgNotAllowed, detail))
 }
 
 fn b64_member(h: &Map<String, Value>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
@@ -218,7 +224,6 @@ fn check_signature(
     s: &JwsSignature,
     payload_segment: &[u8],
     keys: &KeySet,
-    algs: &[JwsAlg],
     opts: &VerifyOptions,
     budget: &mut usize,
 ) -> Result<(JwsAlg, usize), Rejection> {
@@ -226,17 +231,8 @@ fn check_signature(
     let found = |k: &Key| keys.keys.iter().position(|x| std::ptr::eq(x, k));
     let alg = s.alg.clone()?;
     let unprotected = None;
-    header::check_crit(&s.protected, unprotected, &opts.crit)?;
-    if !algs.contains(&alg) {
-        let detail = match &opts.algs {
-            Some(_) => format!(
-                "alg {alg} is not in the allow-list ({})",
-                algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
-            ),
-            None => format!("alg {alg}: none of the given keys can verify it"),
-        };
-        return Err(Rejection::new(RejectCode::AlgNotAllowed, detail));
-    }
+    header::check_crit(s.protected(), unprotected, &opts.crit)?;
+    alg_allowed(alg, keys, opts)?;
     let kid = match s.header.get("kid") {
         None => None,
         Some(Value::String(k)) => Some(k.as_str()),
@@ -306,19 +302,11 @@ pub fn verify_parsed(
     opts: &VerifyOptions,
 ) -> Result<Verified, Rejection> {
     let segment = jws.signing_payload(opts.detached_payload.as_deref())?;
-    let default;
-    let algs: &[JwsAlg] = match &opts.algs {
-        Some(a) => a,
-        None => {
-            default = default_algs(keys);
-            &default
-        }
-    };
     let mut best: Option<Rejection> = None;
     let mut hit: Option<Hit<'_>> = None;
     let mut budget = MAX_ATTEMPTS;
     for (index, s) in jws.signatures.iter().enumerate() {
-        match check_signature(s, &segment, keys, algs, opts, &mut budget) {
+        match check_signature(s, &segment, keys, opts, &mut budget) {
             Ok((alg, key_index)) => {
                 let Some(key) = keys.keys.get(key_index) else {
                     continue;

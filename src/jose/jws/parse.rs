@@ -31,18 +31,15 @@ fn decode_header(seg: &str) -> Result<Map<String, Value>, Rejection> {
 }
 
 fn parse_compact(token: &str) -> Result<Jws, Rejection> {
-    let parts: Vec<&str> = token.split('.').collect();
-    match parts.len() {
-        3 => {}
-        5 => return Err(Rejection::malformed(JWE_HINT)),
-        n => {
-            return Err(Rejection::malformed(format!(
-                "a compact JWS has 3 dot-separated parts, this has {n}"
-            )));
-        }
+    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    let (Some(d1), Some(d2)) = (dots.next(), dots.next()) else {
+        return Err(wrong_part_count(token));
+    };
+    if dots.next().is_some() {
+        return Err(wrong_part_count(token));
     }
-    let (h, p, s) = match parts.as_slice() {
-        [h, p, s] => (*h, *p, *s),
+    let (h, p, s) = match (token.get(..d1), token.get(d1 + 1..d2), token.get(d2 + 1..)) {
+        (Some(h), Some(p), Some(s)) => (h, p, s),
         _ => return Err(Rejection::malformed("a compact JWS has 3 parts")),
     };
     if h.is_empty() {
@@ -67,12 +64,22 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
         b64: b64_flag,
         signatures: vec![JwsSignature {
             protected_b64: h.to_owned(),
-            header: protected.clone(),
-            protected,
+            header: protected,
+            protected_only: None,
             alg,
             signature,
         }],
     })
+}
+
+/// Not three parts: a JWE's five get a pointer to `decrypt`.
+fn wrong_part_count(token: &str) -> Rejection {
+    match memchr::memchr_iter(b'.', token.as_bytes()).count() + 1 {
+        5 => Rejection::malformed(JWE_HINT),
+        n => Rejection::malformed(format!(
+            "a compact JWS has 3 dot-separated parts, this has {n}"
+        )),
+    }
 }
 
 /// Decode a payload segment once: strict base64url, or the raw bytes when
@@ -114,8 +121,13 @@ fn parse_signature(obj: &Map<String, Value>) -> Result<(JwsSignature, bool), Rej
     if protected.is_empty() && unprotected.is_none_or(|u| u.is_empty()) {
         return Err(Rejection::malformed("a signature has no header"));
     }
-    let merged = header::merge(&protected, unprotected)?;
-    let b64_flag = header::b64(&protected, unprotected)?;
+    // Without an unprotected header the merged header is the protected one:
+    // kept once, not cloned.
+    let (merged, protected_only) = match unprotected {
+        Some(u) if !u.is_empty() => (header::merge(&protected, Some(u))?, Some(protected)),
+        _ => (protected, None),
+    };
+    let b64_flag = header::b64(protected_only.as_ref().unwrap_or(&merged), unprotected)?;
     // `crit` must be protected: checked here so the rule holds whatever the
     // caller later allows.
     if unprotected.is_some_and(|u| u.contains_key("crit")) {
@@ -131,8 +143,8 @@ fn parse_signature(obj: &Map<String, Value>) -> Result<(JwsSignature, bool), Rej
     Ok((
         JwsSignature {
             protected_b64: protected_b64.to_owned(),
-            protected,
             header: merged,
+            protected_only,
             alg,
             signature,
         },
