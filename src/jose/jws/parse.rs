@@ -31,7 +31,11 @@ fn decode_header(seg: &str) -> Result<Map<String, Value>, Rejection> {
 }
 
 fn parse_compact(token: &str) -> Result<Jws, Rejection> {
-    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    // The portable memchr: the dispatching one asks the CPU for AVX2 on
+    // first use, and CPUID traps to the hypervisor on the VMs this runs on
+    // (5 % of a one-token process).
+    let dot = memchr::arch::all::memchr::One::new(b'.');
+    let mut dots = dot.iter(token.as_bytes());
     let (Some(d1), Some(d2)) = (dots.next(), dots.next()) else {
         return Err(wrong_part_count(token));
     };
@@ -74,7 +78,7 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
 
 /// Not three parts: a JWE's five get a pointer to `decrypt`.
 fn wrong_part_count(token: &str) -> Rejection {
-    match memchr::memchr_iter(b'.', token.as_bytes()).count() + 1 {
+    match memchr::arch::all::memchr::One::new(b'.').count(token.as_bytes()) + 1 {
         5 => Rejection::malformed(JWE_HINT),
         n => Rejection::malformed(format!(
             "a compact JWS has 3 dot-separated parts, this has {n}"
