@@ -187,13 +187,13 @@ impl Lines {
                 lines: Vec::with_capacity(BATCH_LINES),
             },
         };
-        // Portable (no CPU detection, see `normalize_token`).
-        let newline = memchr::arch::all::memchr::One::new(b'\n');
         let max_lines = self.max_lines;
         self.max_lines = (max_lines * 2).min(BATCH_LINES);
         while out.lines.len() < max_lines && out.text.len() < self.budget {
             let pending = self.buf.get(self.start..self.filled).unwrap_or_default();
-            if let Some(rel) = newline.find(pending) {
+            // The dispatching memchr (AVX2 here): its one CPU detection is
+            // paid once per stream, unlike in the one-token path.
+            if let Some(rel) = memchr::memchr(b'\n', pending) {
                 self.line_no += 1;
                 let line = pending.get(..rel).unwrap_or_default();
                 out.push(self.line_no, line, self.limit, &mut self.overlong);
