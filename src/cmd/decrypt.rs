@@ -123,10 +123,7 @@ fn run_lines(
                 out.extend_from_slice(&report);
             }
             sink.write(io, &out)?;
-            let done = std::mem::replace(&mut batch, Arc::new(next?));
-            if let Ok(done) = Arc::try_unwrap(done) {
-                input.recycle(done);
-            }
+            input.advance(&mut batch, next)?;
         }
         Ok::<_, Error>(())
     })?;

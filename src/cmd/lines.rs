@@ -148,9 +148,17 @@ impl Lines {
         })
     }
 
-    /// Take back a batch that has been checked and reported, for its memory.
-    pub fn recycle(&mut self, batch: Batch) {
-        self.spare = Some(batch);
+    /// Move on to the batch read meanwhile, keeping the memory of the one
+    /// just reported for the batch after. A read error surfaces here, after
+    /// the lines read before it were reported.
+    pub fn advance(&mut self, batch: &mut Arc<Batch>, next: Result<Batch>) -> Result<()> {
+        let done = std::mem::replace(batch, Arc::new(next?));
+        // The jobs have let go of it by now (`Pool::map`); if not, it is
+        // simply dropped.
+        if let Ok(done) = Arc::try_unwrap(done) {
+            self.spare = Some(done);
+        }
+        Ok(())
     }
 
     /// Read more after `filled`, first moving the unsplit rest to the front

@@ -358,11 +358,7 @@ fn run_lines(
                 out.extend_from_slice(&r.report);
             }
             sink.write(io, &out)?;
-            // A read error surfaces after the lines read before it are reported.
-            let done = std::mem::replace(&mut batch, Arc::new(next?));
-            if let Ok(done) = Arc::try_unwrap(done) {
-                input.recycle(done);
-            }
+            input.advance(&mut batch, next)?;
         }
         Ok::<_, Error>(())
     })?;
