@@ -42,7 +42,6 @@ struct Line {
 
 /// Lines read together: their tokens, normalized, side by side in one
 /// string, so a line costs no allocation of its own.
-#[derive(Default)]
 pub struct Batch {
     text: String,
     lines: Vec<Line>,
@@ -190,6 +189,7 @@ impl Lines {
                 b.lines.clear();
                 b
             }
+            // Room for a full batch of ID-token-sized (1 KiB) lines.
             None => Batch {
                 text: String::with_capacity(self.budget.min(BATCH_LINES * 1024)),
                 lines: Vec::with_capacity(BATCH_LINES),
@@ -256,6 +256,17 @@ struct Task<'env, T> {
     f: Job<'env, T>,
     n: usize,
     next: Arc<AtomicUsize>,
+}
+
+// By hand: a derive would ask `T: Clone`, and only the `Arc`s are copied.
+impl<T> Clone for Task<'_, T> {
+    fn clone(&self) -> Self {
+        Task {
+            f: self.f.clone(),
+            n: self.n,
+            next: self.next.clone(),
+        }
+    }
 }
 
 impl<T> Task<'_, T> {
@@ -344,12 +355,7 @@ impl<'env, T> Pool<'env, T> {
         };
         let mut sent = 0;
         for tx in &self.tasks {
-            let copy = Task {
-                f: task.f.clone(),
-                n,
-                next: task.next.clone(),
-            };
-            if tx.send(copy).is_ok() {
+            if tx.send(task.clone()).is_ok() {
                 sent += 1;
             }
         }

@@ -98,6 +98,7 @@ pub fn read_source(io: &mut Io<'_>, source: &str) -> Result<Vec<u8>> {
 /// Strip surrounding white space and a leading `Bearer ` (any case), and
 /// take the token out of a URL whose query or fragment carries
 /// `access_token=`, `id_token=` or `token=`.
+///
 /// Borrows from `text` unless the token had to be taken out of a URL.
 pub fn normalize_token(text: &str) -> Cow<'_, str> {
     let mut t = text.trim();

@@ -31,9 +31,7 @@ fn decode_header(seg: &str) -> Result<Map<String, Value>, Rejection> {
 }
 
 fn parse_compact(token: &str) -> Result<Jws, Rejection> {
-    // The portable memchr: the dispatching one asks the CPU for AVX2 on
-    // first use, and CPUID traps to the hypervisor on the VMs this runs on
-    // (5 % of a one-token process).
+    // The portable memchr, for the reason given in `normalize_token`.
     let dot = memchr::arch::all::memchr::One::new(b'.');
     let mut dots = dot.iter(token.as_bytes());
     let (Some(d1), Some(d2)) = (dots.next(), dots.next()) else {
