@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-7}
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 # JOSE_BIN: another build to measure (an A/B of a change).
-jose=${JOSE_BIN:-"$root/target/$(rustc -vV | sed -n "s/^host: //p")/release/jose"}
+jose=${JOSE_BIN:-"$root/target/release/jose"}
 bench=$(cargo bench --quiet --manifest-path "$root/Cargo.toml" --bench jws --no-run \
   --message-format=json | grep '"kind":\["bench"\]' \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')

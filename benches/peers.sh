@@ -23,7 +23,7 @@ jwt="$root/target/peers/bin/jwt"
 [ -x "$jwt" ] || cargo install --locked --quiet jwt-cli --root "$root/target/peers"
 bash "$root/tests/interop/setup.sh"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-jose="$root/target/$(rustc -vV | sed -n "s/^host: //p")/release/jose"
+jose="$root/target/release/jose"
 debian=/usr/bin/jose
 # The real interpreters, not pyenv's shell shims (which would add their own start-up).
 python=$(python3 -c 'import sys; print(sys.executable)')

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-50}
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-jose="$root/target/$(rustc -vV | sed -n "s/^host: //p")/release/jose"
+jose="$root/target/release/jose"
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Writes the seed corpora (corpus/<target>/seed-*) from the fixtures in
 # tests/data with the jose binary given as $1 (default: the debug build,
-# target/<host-tuple>/debug/jose).
+# target/debug/jose).
 # Seeds are valid inputs for the fixed key set of harness.rs; regression
 # inputs found by fuzzing are committed beside them as crash-*.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-jose=${1:-$root/target/$(rustc -vV | sed -n "s/^host: //p")/debug/jose}
+jose=${1:-$root/target/debug/jose}
 k=$root/tests/data/keys
 j=$root/tests/data/jwe
 c=$here/corpus
