@@ -83,6 +83,7 @@ fn options() -> VerifyOptions {
         },
         crit: Vec::new(),
         detached_payload: None,
+        compact_only: false,
     }
 }
 

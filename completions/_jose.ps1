@@ -117,7 +117,7 @@ Register-ArgumentCompleter -Native -CommandName 'jose' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read a symmetric secret from this file (raw bytes)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read a symmetric secret from this environment variable (raw bytes)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A symmetric secret on the command line, for quick tests only: argv is visible to other users')
-            [CompletionResult]::new('--oidc', '--oidc', [CompletionResultType]::ParameterName, 'OpenID Connect issuer: keys from its discovery document')
+            [CompletionResult]::new('--oidc', '--oidc', [CompletionResultType]::ParameterName, 'OpenID Connect issuer: keys from its discovery document (needs --aud)')
             [CompletionResult]::new('--firebase', '--firebase', [CompletionResultType]::ParameterName, 'Firebase project id: verify a Firebase ID token with Google''s keys')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Total time allowed for one fetch, in seconds')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)')

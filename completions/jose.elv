@@ -110,7 +110,7 @@ set edit:completion:arg-completer[jose] = {|@words|
             cand --secret-file 'Read a symmetric secret from this file (raw bytes)'
             cand --secret-env 'Read a symmetric secret from this environment variable (raw bytes)'
             cand --secret 'A symmetric secret on the command line, for quick tests only: argv is visible to other users'
-            cand --oidc 'OpenID Connect issuer: keys from its discovery document'
+            cand --oidc 'OpenID Connect issuer: keys from its discovery document (needs --aud)'
             cand --firebase 'Firebase project id: verify a Firebase ID token with Google''s keys'
             cand --timeout 'Total time allowed for one fetch, in seconds'
             cand --alg 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)'

@@ -104,7 +104,7 @@ complete -c jose -n "__fish_jose_using_subcommand verify" -s k -l key -d 'Key so
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
-complete -c jose -n "__fish_jose_using_subcommand verify" -l oidc -d 'OpenID Connect issuer: keys from its discovery document' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l oidc -d 'OpenID Connect issuer: keys from its discovery document (needs --aud)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l firebase -d 'Firebase project id: verify a Firebase ID token with Google\'s keys' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l timeout -d 'Total time allowed for one fetch, in seconds' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l alg -d 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)' -r

@@ -24,8 +24,10 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let code = e.exit_code();
-            // anyhow renders the whole cause chain on one line with {:#}.
-            eprintln!("jose: error: {:#}", anyhow::Error::new(e));
+            // anyhow renders the whole cause chain on one line with {:#};
+            // a key id or claim quoted in it must keep it one line, inert.
+            let line = format!("{:#}", anyhow::Error::new(e));
+            eprintln!("jose: error: {}", jose::io::escape_controls(&line, &[]));
             ExitCode::from(code as u8)
         }
     }

@@ -103,6 +103,21 @@ fn token_sources_literal_stdin_at_file_bearer_and_urls() {
                 .arg(url),
         );
     }
+    // Only a text that starts with a scheme is a URL: a verdict never
+    // applies to a token found somewhere inside other text.
+    for text in [
+        format!("garbage?token={t}"),
+        format!("see https://hub.example/?token={t}"),
+        format!("/callback#id_token={t}"),
+    ] {
+        jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .arg(&text)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("malformed"));
+    }
 }
 
 #[test]
@@ -295,7 +310,7 @@ fn every_rejection_is_one_line_with_its_code() {
 }
 
 #[test]
-fn output_to_a_device_or_fifo_writes_in_place() {
+fn output_to_a_character_device_writes_in_place() {
     use std::os::unix::fs::FileTypeExt;
     let dir = tempdir();
     let (t, secret) = hs256(dir.path(), b"{\"a\":1}");
@@ -314,18 +329,66 @@ fn output_to_a_device_or_fifo_writes_in_place() {
             "/dev/null must stay a device"
         );
     }
+}
+
+/// A FIFO, a socket or a symlink someone planted where `-o` points is
+/// never written without `--force`: whoever reads the pipe would get the
+/// secret, and with no reader the command would hang.
+#[test]
+fn an_existing_fifo_socket_or_symlink_is_never_written_without_force() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempdir();
+    let (t, secret) = hs256(dir.path(), b"{\"a\":1}");
     let fifo = dir.path().join("pipe");
     let ok = std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
         .map(|s| s.success());
     assert!(matches!(ok, Ok(true)), "mkfifo");
+    let to_fifo = dir.path().join("to-pipe");
+    std::os::unix::fs::symlink(&fifo, &to_fifo).expect("symlink");
+    let dangling = dir.path().join("dangling");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
+    let sock = dir.path().join("sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).expect("bind socket");
+    let key = dir.path().join("k.jwk");
+    for target in [&fifo, &to_fifo, &dangling, &sock] {
+        // keygen writes a private key; decrypt-like secrets are the same rule.
+        let out = jose()
+            .args(["keygen", "--alg", "HS256", "-o"])
+            .arg(target)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{}", target.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--force"), "{err}");
+        let out = jose()
+            .args(["verify", "--secret-file"])
+            .arg(&secret)
+            .arg("-o")
+            .arg(target)
+            .arg(&t)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{}", target.display());
+    }
+    assert!(!key.exists());
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .expect("stat")
+            .file_type()
+            .is_symlink(),
+        "the dangling symlink is left alone"
+    );
+    // Asked for by name with --force, a pipe is written into, not replaced.
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(fifo).expect("read fifo"))
     };
     jose()
-        .args(["verify", "--secret-file"])
+        .args(["verify", "--force", "--secret-file"])
         .arg(&secret)
         .arg("-o")
         .arg(&fifo)
@@ -339,4 +402,102 @@ fn output_to_a_device_or_fifo_writes_in_place() {
             .file_type()
             .is_fifo()
     );
+}
+
+/// Plaintexts are secrets in every output mode: `--json` and `--lines`
+/// reports carry them too.
+#[test]
+fn plaintext_files_are_0600_in_every_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let jwk = dir.path().join("k.jwk");
+    jose()
+        .args(["keygen", "--alg", "A256KW", "-o"])
+        .arg(&jwk)
+        .assert()
+        .success();
+    let pt = dir.path().join("pt.txt");
+    std::fs::write(&pt, b"secret plaintext").expect("write");
+    let mut enc = jose();
+    enc.args(["encrypt", "-k"]).arg(&jwk).arg(&pt);
+    let jwe = stdout_of(enc);
+    let lines = dir.path().join("tokens.txt");
+    std::fs::write(&lines, &jwe).expect("write");
+    let modes: [(&str, &[&str]); 3] = [
+        ("plain.out", &[]),
+        ("json.out", &["--json"]),
+        ("lines.out", &["--lines"]),
+    ];
+    for (name, flags) in modes {
+        let out = dir.path().join(name);
+        let mut c = jose();
+        c.args(["decrypt", "-k"])
+            .arg(&jwk)
+            .args(flags)
+            .arg("-o")
+            .arg(&out);
+        if flags.contains(&"--lines") {
+            c.arg(format!("@{}", lines.display()));
+        } else {
+            c.arg(jwe.trim());
+        }
+        c.assert().success();
+        let body = std::fs::read_to_string(&out).expect("read");
+        assert!(body.contains("secret plaintext"), "{name}: {body}");
+        let mode = std::fs::metadata(&out).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name} written {mode:o}");
+    }
+}
+
+/// Text from the input never reaches the terminal raw: a key id or a
+/// certificate name holding ESC, BEL, DEL, a C1 CSI or a line break is
+/// shown escaped, in the human form, in `--json`, and in error lines.
+#[test]
+fn control_characters_from_the_input_are_escaped() {
+    let kid = "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{7f}\nforged line";
+    let jwk = serde_json::json!({"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0","kid":kid});
+    let text = jwk.to_string();
+    for json in [false, true] {
+        let mut c = jose();
+        c.arg("inspect").arg(&text);
+        if json {
+            c.arg("--json");
+        }
+        let out = stdout_of(c);
+        assert!(
+            !out.chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "raw control character in {out:?}"
+        );
+        assert!(!out.contains("\nforged line"), "{out}");
+        if json {
+            let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+            assert_eq!(v["keys"][0]["kid"], kid, "the JSON value is unchanged");
+        }
+    }
+    // An unknown kid quoted in an error line stays one inert line.
+    let dir = tempdir();
+    let secret = dir.path().join("s");
+    std::fs::write(&secret, b"0123456789abcdef0123456789abcdef").expect("write");
+    let mut sign = jose();
+    sign.args(["sign", "--kid", kid, "--secret-file"])
+        .arg(&secret)
+        .args(["--sub", "a"]);
+    let t = stdout_of(sign);
+    let key = dir.path().join("k.jwk");
+    std::fs::write(
+        &key,
+        r#"{"kty":"oct","kid":"other","k":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}"#,
+    )
+    .expect("write");
+    let out = jose()
+        .args(["verify", "-k"])
+        .arg(&key)
+        .arg(t.trim())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -486,8 +486,8 @@ fn oidc_discovery_with_a_mismatched_issuer_is_exit_3() {
     let s = oidc_server(Some("https://impostor.example"));
     let cache = tempdir();
     let issuer = s.url("");
-    let t = oidc_token(&issuer, &[]);
-    let r = verify(cache.path(), &["--oidc", &issuer], &t);
+    let t = oidc_token(&issuer, &["--aud", "client-1"]);
+    let r = verify(cache.path(), &["--oidc", &issuer, "--aud", "client-1"], &t);
     assert_eq!(r.code, Some(3), "{}", r.stderr);
     assert!(r.stderr.contains("impostor.example"), "{}", r.stderr);
     assert_eq!(s.hits("/jwks"), 0);

@@ -363,7 +363,7 @@ pub struct PolicyArgs {
 // Remote key sources of `verify`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RemoteArgs {
-    /// OpenID Connect issuer: keys from its discovery document
+    /// OpenID Connect issuer: keys from its discovery document (needs --aud)
     #[arg(long, value_name = "ISSUER", conflicts_with = "firebase")]
     pub oidc: Option<String>,
     /// Firebase project id: verify a Firebase ID token with Google's keys

@@ -79,7 +79,8 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     if args.json {
         let result = decrypt_one(&token, &keys, pw, &opts, nested);
         let line = report(&token, &result).to_string();
-        io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
+        // The report holds the plaintext.
+        io::emit(io, &args.out, line.as_bytes(), Emit::Line, true)?;
         return result.map(|_| ()).map_err(Error::Rejected);
     }
     // The token's own buffer becomes the plaintext's: one copy of a large JWE.
@@ -98,7 +99,7 @@ fn run_lines(
 ) -> Result<()> {
     let limit = args.limit.max_input;
     let mut input = Lines::open(args.token.as_deref(), limit)?;
-    let mut sink = Sink::new(&args.out, false)?;
+    let mut sink = Sink::new(&args.out, false, true)?;
     let mut tally = Tally::default();
     lines::with_pool(lines::threads(args.threads), |pool| {
         let mut batch = Arc::new(input.next_batch(io)?);
@@ -142,6 +143,7 @@ fn verify_options(args: &DecryptArgs) -> VerifyOptions {
         policy: super::verify::policy(&args.policy),
         crit: args.policy.crit.clone(),
         detached_payload: None,
+        compact_only: false,
     }
 }
 

@@ -35,12 +35,16 @@ pub fn run(args: &InspectArgs, io: &mut Io<'_>) -> Result<()> {
     let raw = crate::io::input::read_token_bytes(io, args.input.as_deref(), args.limit.max_input)?;
     let item = classify(&raw)?;
     let out = if args.json {
-        let mut s = serde_json::to_string(&to_json(&item))
+        let s = serde_json::to_string(&to_json(&item))
             .map_err(|e| Error::local_with("cannot write JSON", e))?;
+        let mut s = crate::io::escape_json_controls(s);
         s.push('\n');
         s
     } else {
-        human(&item, now)
+        // Fields are escaped whole where they are written (a line break in
+        // a certificate name must not forge a line); this pass catches the
+        // rest, keeping the layout's own line breaks and tabs.
+        crate::io::escape_controls(&human(&item, now), &['\n', '\t']).into_owned()
     };
     crate::io::emit(io, &Default::default(), out.as_bytes(), Emit::Line, false)
 }
@@ -572,7 +576,8 @@ fn key_human(i: usize, k: &Key, out: &mut String) {
         }
     );
     let field = |out: &mut String, name: &str, v: Option<String>| {
-        let _ = writeln!(out, "  {name:<11} {}", v.unwrap_or_else(|| "-".into()));
+        let v = v.unwrap_or_else(|| "-".into());
+        let _ = writeln!(out, "  {name:<11} {}", crate::io::escape_controls(&v, &[]));
     };
     field(out, "kid:", k.kid.clone());
     field(out, "alg:", k.alg.as_ref().map(|a| a.to_string()));
@@ -593,7 +598,7 @@ fn key_human(i: usize, k: &Key, out: &mut String) {
 
 fn cert_human(c: &CertInfo, now: i64, out: &mut String) {
     let row = |out: &mut String, name: &str, v: &str| {
-        let _ = writeln!(out, "  {name:<12} {v}");
+        let _ = writeln!(out, "  {name:<12} {}", crate::io::escape_controls(v, &[]));
     };
     row(out, "subject:", &c.subject);
     row(out, "issuer:", &c.issuer);
@@ -682,7 +687,7 @@ fn human(item: &Inspected, now: i64) -> String {
                 if entries.len() == 1 { "" } else { "s" }
             );
             for (kid, c) in entries {
-                let _ = writeln!(out, "kid {kid}");
+                let _ = writeln!(out, "kid {}", crate::io::escape_controls(kid, &[]));
                 cert_human(c, now, &mut out);
             }
         }

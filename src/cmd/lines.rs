@@ -421,25 +421,32 @@ impl Tally {
 pub struct Sink<'a> {
     out: &'a OutputArgs,
     quiet: bool,
+    /// Reports that carry plaintexts are written as secrets (0600).
+    secret: bool,
     file: Option<AtomicFile>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(out: &'a OutputArgs, quiet: bool) -> Result<Sink<'a>> {
+    pub fn new(out: &'a OutputArgs, quiet: bool, secret: bool) -> Result<Sink<'a>> {
         let file = match &out.output {
             Some(p) if p.as_os_str() != "-" && !quiet => {
-                Some(AtomicFile::create(p, false, out.force)?)
+                Some(AtomicFile::create(p, secret, out.force)?)
             }
             _ => None,
         };
-        Ok(Sink { out, quiet, file })
+        Ok(Sink {
+            out,
+            quiet,
+            secret,
+            file,
+        })
     }
 
     pub fn write(&mut self, io: &mut Io<'_>, reports: &[u8]) -> Result<()> {
         match (&mut self.file, self.quiet) {
             (_, true) => Ok(()),
             (Some(f), false) => f.write(reports),
-            (None, false) => io::emit(io, self.out, reports, Emit::Binary, false),
+            (None, false) => io::emit(io, self.out, reports, Emit::Binary, self.secret),
         }
     }
 

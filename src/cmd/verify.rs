@@ -70,6 +70,7 @@ fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOp
         policy: policy(&args.policy),
         crit: args.policy.crit.clone(),
         detached_payload,
+        compact_only: false,
     })
 }
 
@@ -152,10 +153,13 @@ fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvider>> 
     let r = &args.remote;
     let ropts = RemoteOptions::new(r.timeout, r.no_cache, r.offline);
     let mut urls = urls;
-    if let Some(issuer) = &r.oidc {
+    // A --key given with a preset replaces the preset's key source: a saved
+    // key set works offline, and nothing is fetched.
+    if let Some(issuer) = &r.oidc
+        && args.keys.key.is_empty()
+    {
         urls.push(remote::discover_jwks_uri(issuer, &ropts)?);
     }
-    // A --key given with --firebase replaces Google's key source.
     if r.firebase.is_some() && args.keys.key.is_empty() {
         urls.push(firebase_kind(args).keys_url().to_owned());
     }
@@ -193,6 +197,12 @@ fn apply_presets(args: &VerifyArgs, opts: &mut VerifyOptions) {
 }
 
 pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
+    if args.remote.oidc.is_some() && args.policy.aud.is_empty() {
+        // Without it any client's ID token from that issuer would pass.
+        return Err(Error::usage(
+            "--oidc needs --aud CLIENT_ID: an ID token is meant for one client (OIDC Core §3.1.3.7)",
+        ));
+    }
     let provider = provider(args, io)?;
     let keys = provider.keys()?;
     if args.lines {
@@ -285,7 +295,7 @@ fn run_lines(
     apply_presets(args, &mut opts);
     let opts = &opts;
     let mut input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
-    let mut sink = Sink::new(&args.out, args.quiet)?;
+    let mut sink = Sink::new(&args.out, args.quiet, false)?;
     let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
     let mut prints = Arc::new(verify::thumbprints(&keys));

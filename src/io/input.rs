@@ -97,7 +97,9 @@ pub fn read_source(io: &mut Io<'_>, source: &str) -> Result<Vec<u8>> {
 
 /// Strip surrounding white space and a leading `Bearer ` (any case), and
 /// take the token out of a URL whose query or fragment carries
-/// `access_token=`, `id_token=` or `token=`.
+/// `access_token=`, `id_token=` or `token=`. A text is a URL only when it
+/// starts with a scheme: a verdict must never apply to a substring of some
+/// other text that merely contains `?token=`.
 ///
 /// Borrows from `text` unless the token had to be taken out of a URL.
 pub fn normalize_token(text: &str) -> Cow<'_, str> {
@@ -108,7 +110,7 @@ pub fn normalize_token(text: &str) -> Cow<'_, str> {
     // One word-at-a-time pass (this runs for every `--lines` token), with
     // the portable memchr: the dispatching one would ask the CPU for AVX2,
     // and CPUID traps to the hypervisor on VMs (5 % of a one-token process).
-    if !t.starts_with('{')
+    if starts_with_scheme(t)
         && memchr::arch::all::memchr::Two::new(b'?', b'#')
             .find(t.as_bytes())
             .is_some()
@@ -117,6 +119,21 @@ pub fn normalize_token(text: &str) -> Cow<'_, str> {
         return Cow::Owned(v);
     }
     Cow::Borrowed(t)
+}
+
+/// RFC 3986's `scheme ":"` at the start: `https:`, `wss:`, an app's
+/// `com.example.app:` (RFC 8252 redirects have a single slash). Neither a
+/// compact token (base64url and dots) nor a JSON text can start this way.
+fn starts_with_scheme(t: &str) -> bool {
+    let b = t.as_bytes();
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
+        return false;
+    };
+    colon > 0
+        && b[0].is_ascii_alphabetic()
+        && b[1..colon]
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
 }
 
 fn token_from_url(url: &str) -> Option<String> {
@@ -189,5 +206,24 @@ mod tests {
         );
         assert_eq!(normalize_token("wss://h/x?token=a%2Eb.c"), "a.b.c");
         assert_eq!(normalize_token("{\"a\":\"?\"}"), "{\"a\":\"?\"}");
+        assert_eq!(
+            normalize_token("com.example.app:/cb?id_token=h.p.s"),
+            "h.p.s"
+        );
+    }
+
+    #[test]
+    fn a_url_only_when_the_text_starts_with_a_scheme() {
+        // A token, or other text, that merely contains `?token=` is left
+        // whole: the verdict is on the whole input or nothing.
+        for t in [
+            "a.b.c?token=x.y.z",
+            "see https://x.example/?token=x.y.z",
+            "/path/cb?id_token=x.y.z",
+            "1http://x/?token=x.y.z",
+            ":x?token=x.y.z",
+        ] {
+            assert_eq!(normalize_token(t), t);
+        }
     }
 }

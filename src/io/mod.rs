@@ -4,7 +4,7 @@ pub mod input;
 pub mod output;
 
 pub use input::{read_payload, read_source, read_token};
-pub use output::{AtomicFile, Emit, emit, write_file};
+pub use output::{AtomicFile, Emit, emit, escape_controls, escape_json_controls, write_file};
 
 use std::io::{Read, Write};
 

@@ -1,7 +1,9 @@
 //! Writing the primary result: standard output, or a file written atomically
-//! (temp file, then link/rename), 0600 for secrets, never overwriting an
-//! existing file without `--force`.
+//! (temp file, then link/rename), 0600 for secrets, never writing to an
+//! existing path without `--force` (a character device excepted).
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,44 @@ pub fn emit(
     }
 }
 
+/// `text` with every terminal control character (C0, DEL, C1) but those in
+/// `keep` written as a `\u{..}` escape: text taken from an input (a
+/// certificate name, a key id) must not move the cursor, retitle the
+/// window or forge a line of our output.
+pub fn escape_controls<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
+    let bad = |c: char| c.is_control() && !keep.contains(&c);
+    if !text.contains(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A compact JSON text (no line breaks) with DEL and the C1 controls, which JSON allows raw inside
+/// strings, written as `\uXXXX` escapes (serde_json already escapes C0):
+/// the same JSON value, safe to show on a terminal.
+pub fn escape_json_controls(json: String) -> String {
+    if !json.contains(|c: char| c.is_control()) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn temp_path(dest: &Path) -> PathBuf {
     let mut rnd = [0u8; 6];
     crate::crypto::random(&mut rnd);
@@ -91,27 +131,20 @@ impl AtomicFile {
     /// Refuses an existing `path` (without `force`) now, before any work
     /// is done for it.
     pub fn create(path: &Path, secret: bool, force: bool) -> Result<AtomicFile> {
-        // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe)
-        // is written in place: renaming over it would replace the device
-        // itself, and writing to it destroys no data, so `--force` is not
-        // needed.
-        if let Ok(meta) = fs::metadata(path)
-            && !meta.is_file()
-            && !meta.is_dir()
-        {
-            let file = OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e))?;
-            return Ok(AtomicFile {
-                file,
-                path: path.to_owned(),
-                tmp: None,
-                force,
-            });
-        }
-        if !force && fs::symlink_metadata(path).is_ok() {
-            return Err(exists(path));
+        match Existing::of(path) {
+            Existing::Nothing => {}
+            // A character device (`-o /dev/null`, a terminal) is written in
+            // place: renaming over it would replace the device itself, and
+            // writing to it destroys no data, so `--force` is not needed.
+            Existing::CharDevice => return AtomicFile::in_place(path, force),
+            // Anything else already there (a file, a FIFO or socket someone
+            // may have planted to read a secret, a symlink to one) is
+            // another's until the user says otherwise.
+            _ if !force => return Err(exists(path)),
+            // Asked for by name with `--force`, a pipe is written into, not
+            // replaced: that is the only way to mean it.
+            Existing::Pipe => return AtomicFile::in_place(path, force),
+            Existing::Other => {}
         }
         let tmp = temp_path(path);
         let mut opts = OpenOptions::new();
@@ -128,6 +161,19 @@ impl AtomicFile {
             file,
             path: path.to_owned(),
             tmp: Some(tmp),
+            force,
+        })
+    }
+
+    fn in_place(path: &Path, force: bool) -> Result<AtomicFile> {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::local_with(format!("cannot write {}", path.display()), e))?;
+        Ok(AtomicFile {
+            file,
+            path: path.to_owned(),
+            tmp: None,
             force,
         })
     }
@@ -178,6 +224,39 @@ impl Drop for AtomicFile {
         if let Some(tmp) = self.tmp.take() {
             let _ = fs::remove_file(tmp);
         }
+    }
+}
+
+/// What an output path already names, through symlinks; a dangling
+/// symlink counts as something there (`Other`).
+enum Existing {
+    Nothing,
+    CharDevice,
+    Pipe,
+    Other,
+}
+
+impl Existing {
+    fn of(path: &Path) -> Existing {
+        if fs::symlink_metadata(path).is_err() {
+            return Existing::Nothing;
+        }
+        let Ok(meta) = fs::metadata(path) else {
+            return Existing::Other;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let t = meta.file_type();
+            if t.is_char_device() {
+                return Existing::CharDevice;
+            }
+            if t.is_fifo() {
+                return Existing::Pipe;
+            }
+        }
+        let _ = meta;
+        Existing::Other
     }
 }
 

@@ -50,11 +50,12 @@ impl FirebaseKind {
     }
 }
 
-/// Firebase: alg RS256 only; `kid` required; `iss` and `aud` fixed by the
+/// Firebase: compact JWTs only; alg RS256 only; `kid` required; `iss` and `aud` fixed by the
 /// project; `exp`, `iat` and `sub` required; `sub` a non-empty string of at
 /// most 128 characters; `auth_time` in the past.
 pub fn firebase(opts: &mut VerifyOptions, project: &str, kind: FirebaseKind) {
     opts.algs = Some(vec![JwsAlg::RS256]);
+    opts.compact_only = true;
     let p = &mut opts.policy;
     p.iss = Some(kind.issuer(project));
     p.aud = vec![project.to_owned()];
@@ -69,9 +70,10 @@ pub fn firebase(opts: &mut VerifyOptions, project: &str, kind: FirebaseKind) {
     p.rules.push(Arc::new(AuthTimeInPast { what }));
 }
 
-/// OIDC: `iss` = ISSUER, `exp` and `iat` required, and when `aud` has several
+/// OIDC: compact JWTs only; `iss` = ISSUER, `exp` and `iat` required, and when `aud` has several
 /// values and `azp` is present, `azp` must be one of the accepted audiences.
 pub fn oidc(opts: &mut VerifyOptions, issuer: &str) {
+    opts.compact_only = true;
     let p = &mut opts.policy;
     p.iss = Some(issuer.to_owned());
     for c in ["exp", "iat"] {

@@ -11,7 +11,7 @@ use crate::crypto::sig;
 use crate::error::{RejectCode, Rejection, Result};
 use crate::jose::alg::{JwsAlg, KeyAlg};
 use crate::jose::json;
-use crate::jose::jws::{self, Jws, JwsSignature, header, signing_input};
+use crate::jose::jws::{self, Jws, JwsSignature, Serialization, header, signing_input};
 use crate::jose::policy::Policy;
 use crate::keys::{Key, KeySet, KeyUse};
 
@@ -30,6 +30,9 @@ pub struct VerifyOptions {
     pub crit: Vec<String>,
     /// The payload of a detached-content JWS (RFC 7515 Appendix F).
     pub detached_payload: Option<Vec<u8>>,
+    /// Accept only the compact serialization: a JWT is compact only
+    /// (RFC 7519 §7.2), and the presets verify JWTs.
+    pub compact_only: bool,
 }
 
 /// The key a token verified with.
@@ -301,6 +304,11 @@ pub fn verify_parsed(
     keys: &KeySet,
     opts: &VerifyOptions,
 ) -> Result<Verified, Rejection> {
+    if opts.compact_only && jws.serialization != Serialization::Compact {
+        return Err(Rejection::malformed(
+            "a JWT uses the compact serialization only (RFC 7519 §7.2), and this token is JSON",
+        ));
+    }
     let segment = jws.signing_payload(opts.detached_payload.as_deref())?;
     let mut best: Option<Rejection> = None;
     let mut hit: Option<Hit<'_>> = None;
