@@ -5,6 +5,7 @@ mod util;
 
 mod cert;
 mod conventions;
+mod firebase_sdk;
 mod fuzz_corpus;
 mod inspect;
 mod jwe_adversarial;

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the independent JOSE implementations the interoperability tests
 # run against, inside this folder (nothing is cached outside the repo):
-#   Python jwcrypto and joserfc → tests/interop/.pydeps
+#   Python jwcrypto, joserfc and the Firebase Admin SDK → tests/interop/.pydeps
 #   Node jose                   → tests/interop/node_modules
 # Safe to run again; it does nothing when they are already there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-if ! PYTHONPATH="$here/.pydeps" python3 -c 'import jwcrypto, joserfc' 2>/dev/null; then
+if ! PYTHONPATH="$here/.pydeps" python3 -c 'import jwcrypto, joserfc, firebase_admin' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check --no-cache-dir \
     --target "$here/.pydeps" -r requirements.txt
 fi
