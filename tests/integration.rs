@@ -7,6 +7,7 @@ mod cert;
 mod conventions;
 mod firebase_sdk;
 mod fuzz_corpus;
+mod gojose;
 mod inspect;
 mod jwe_adversarial;
 mod jwe_cli;
