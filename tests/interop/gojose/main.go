@@ -43,6 +43,11 @@ type job struct {
 	Token      string            `json:"token"`
 	Kty        string            `json:"kty"`
 	Kid        string            `json:"kid"`
+	AadB64     string            `json:"aad_b64"`
+	Unencoded  bool              `json:"unencoded"`
+	Detached   bool              `json:"detached"`
+	// For verify: the detached payload, base64url.
+	DetachedB64 *string `json:"detached_payload_b64"`
 }
 
 var b64 = base64.RawURLEncoding
@@ -75,11 +80,15 @@ func sign(j job) (map[string]interface{}, error) {
 		}
 		keys = append(keys, jose.SigningKey{Algorithm: jose.SignatureAlgorithm(j.Algs[i]), Key: k})
 	}
+	opts := &jose.SignerOptions{}
+	if j.Unencoded {
+		opts.WithBase64(false)
+	}
 	var signer jose.Signer
 	if len(keys) == 1 {
-		signer, err = jose.NewSigner(keys[0], nil)
+		signer, err = jose.NewSigner(keys[0], opts)
 	} else {
-		signer, err = jose.NewMultiSigner(keys, nil)
+		signer, err = jose.NewMultiSigner(keys, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -87,6 +96,10 @@ func sign(j job) (map[string]interface{}, error) {
 	obj, err := signer.Sign(payload)
 	if err != nil {
 		return nil, err
+	}
+	if j.Detached {
+		t, err := obj.DetachedCompactSerialize()
+		return map[string]interface{}{"token": t}, err
 	}
 	t, err := serialize(obj.CompactSerialize, obj.FullSerialize, j.Ser)
 	return map[string]interface{}{"token": t}, err
@@ -96,6 +109,20 @@ func verify(j job) (map[string]interface{}, error) {
 	k, err := parseJWK(j.Key)
 	if err != nil {
 		return nil, err
+	}
+	if j.DetachedB64 != nil {
+		payload, err := b64.DecodeString(*j.DetachedB64)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := jose.ParseDetached(j.Token, payload)
+		if err != nil {
+			return nil, err
+		}
+		if err := obj.DetachedVerify(payload, k); err != nil {
+			return nil, err
+		}
+		return map[string]interface{}{"payload_b64": b64.EncodeToString(payload), "index": 0}, nil
 	}
 	obj, err := jose.ParseSigned(j.Token)
 	if err != nil {
@@ -146,7 +173,14 @@ func encrypt(j job) (map[string]interface{}, error) {
 	if err != nil {
 		return nil, err
 	}
-	obj, err := enc.Encrypt(plaintext)
+	aad, err := b64.DecodeString(j.AadB64)
+	if err != nil {
+		return nil, err
+	}
+	if len(aad) == 0 {
+		aad = nil
+	}
+	obj, err := enc.EncryptWithAuthData(plaintext, aad)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +212,8 @@ func decrypt(j job) (map[string]interface{}, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]interface{}{"plaintext_b64": b64.EncodeToString(pt), "index": i}, nil
+	return map[string]interface{}{"plaintext_b64": b64.EncodeToString(pt), "index": i,
+		"aad_b64": b64.EncodeToString(obj.GetAuthData())}, nil
 }
 
 // genkey makes a key with Go's crypto and writes it as go-jose's JWKs.
