@@ -2,9 +2,9 @@
 //! (tests/interop/firebase_sdk.py runs its real `verify_id_token` and
 //! `verify_session_cookie`, with only the certificate download replaced and
 //! the clock frozen at NOW). The matrix follows the SDK's own token tests:
-//! each token has one defect, `jose` must reach the SDK's verdict with the
-//! contract's rejection code, and every place where the verdicts differ is
-//! listed with the contract's reason.
+//! each token has at most one defect, `jose` must reach the SDK's verdict
+//! with the contract's rejection code, and every place where the verdicts
+//! differ is listed with the contract's reason.
 //!
 //! Clocks are compared three ways: each tool at its default (`jose` leeway
 //! 60 s, SDK clock skew 0 s), and both at 60 s and both at 0 s.

@@ -1,7 +1,8 @@
 """Firebase Admin SDK verdicts for tests/firebase_sdk.rs.
 
 Makes each token of the task file (signed here with Python cryptography, or
-made by the SDK's own create_custom_token), then runs the real
+the standard library's hmac for HS256; or made by the SDK's own
+create_custom_token; or taken as given), then runs the real
 firebase_admin.auth.verify_id_token / verify_session_cookie on it with the
 clock frozen at the task's `now`, at clock skews 0 (the SDK's default) and 60
 (its maximum). Only the certificate download is replaced: it returns the
