@@ -5,7 +5,9 @@ mod util;
 
 mod cert;
 mod conventions;
+mod firebase_sdk;
 mod fuzz_corpus;
+mod gojose;
 mod inspect;
 mod jwe_adversarial;
 mod jwe_cli;

@@ -50,9 +50,11 @@ impl FirebaseKind {
     }
 }
 
-/// Firebase: compact JWTs only; alg RS256 only; `kid` required; `iss` and `aud` fixed by the
-/// project; `exp`, `iat` and `sub` required; `sub` a non-empty string of at
-/// most 128 characters; `auth_time` in the past.
+/// Firebase: compact JWTs only; alg RS256 only; `kid` required; `iss` and
+/// `aud` fixed by the project, `aud` a single string (the Admin SDKs compare
+/// it to the project id as a whole); `exp`, `iat` and `sub` required; `sub` a
+/// non-empty string of at most 128 characters; `auth_time`, which the Admin
+/// SDKs do not require, in the past when present.
 pub fn firebase(opts: &mut VerifyOptions, project: &str, kind: FirebaseKind) {
     opts.algs = Some(vec![JwsAlg::RS256]);
     opts.compact_only = true;
@@ -66,6 +68,7 @@ pub fn firebase(opts: &mut VerifyOptions, project: &str, kind: FirebaseKind) {
     }
     let what = kind.what();
     p.rules.push(Arc::new(KidRequired { what }));
+    p.rules.push(Arc::new(SingleAudience { what }));
     p.rules.push(Arc::new(FirebaseSubject));
     p.rules.push(Arc::new(AuthTimeInPast { what }));
 }
@@ -108,6 +111,31 @@ impl Rule for KidRequired {
     }
 }
 
+/// The audience check before the rules has already found the project id in
+/// `aud`; this rule refuses it inside an array.
+struct SingleAudience {
+    what: &'static str,
+}
+
+impl Rule for SingleAudience {
+    fn check(&self, cx: &Context<'_>) -> Result<(), Rejection> {
+        match cx.claims.and_then(|c| c.get("aud")) {
+            Some(Value::Array(a)) => Err(Rejection::new(
+                RejectCode::BadAudience,
+                format!(
+                    "a {}'s \"aud\" must be the project id as a string, found an array of {} audiences",
+                    self.what,
+                    a.len()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+    fn name(&self) -> &str {
+        "Firebase aud a string"
+    }
+}
+
 struct FirebaseSubject;
 
 impl Rule for FirebaseSubject {
@@ -145,12 +173,7 @@ impl Rule for AuthTimeInPast {
             return Ok(());
         };
         let t = match c.get("auth_time") {
-            None => {
-                return Err(Rejection::new(
-                    RejectCode::Policy,
-                    format!("a {} must carry \"auth_time\"", self.what),
-                ));
-            }
+            None => return Ok(()),
             Some(v) => v
                 .as_i64()
                 .or_else(|| v.as_f64().map(|f| f as i64))
@@ -162,7 +185,8 @@ impl Rule for AuthTimeInPast {
             return Err(Rejection::new(
                 RejectCode::Policy,
                 format!(
-                    "\"auth_time\" must be in the past: it is {} ahead (auth_time {}, now {})",
+                    "a {}'s \"auth_time\" must be in the past: it is {} ahead (auth_time {}, now {})",
+                    self.what,
                     human_duration(t.saturating_sub(cx.now)),
                     utc(t),
                     utc(cx.now)

@@ -152,12 +152,10 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
         None => (String::new(), Header::new()),
     };
     let (serialization, recipients) = match o.get("recipients") {
+        // Flattened members beside `recipients` (go-jose v2 repeats the first
+        // recipient's there) are not general-form members: ignored, as RFC
+        // 7516 §7.2.1 asks of unknown ones.
         Some(Value::Array(rs)) => {
-            if o.contains_key("header") || o.contains_key("encrypted_key") {
-                return Err(bad(
-                    "a JWE has either \"recipients\" or a flattened \"header\"/\"encrypted_key\", not both",
-                ));
-            }
             if rs.is_empty() || rs.len() > MAX_RECIPIENTS {
                 return Err(bad(format!(
                     "a general JWE needs 1 to {MAX_RECIPIENTS} recipients, found {}",
