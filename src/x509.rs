@@ -349,10 +349,10 @@ fn params(req: &CertRequest) -> Result<CertificateParams> {
             KeyUsagePurpose::CrlSign,
         ];
     } else {
-        // Not `IsCa::ExplicitNoCa`: rcgen writes its `cA` as an explicit FALSE,
-        // which DER forbids for a DEFAULT value, and strict parsers (Python
-        // `cryptography`, rustls-webpki) refuse the certificate. The leaf's
-        // extensions are added by `end_entity` instead.
+        // Not `IsCa::ExplicitNoCa`: rcgen before 0.14.8 (which needs Rust
+        // 1.88) writes its `cA` as an explicit FALSE, which DER forbids for a
+        // DEFAULT value, and strict parsers (Python `cryptography`) refuse the
+        // certificate. The leaf's extensions are added by `end_entity`.
         p.is_ca = IsCa::NoCa;
     }
     Ok(p)

@@ -490,10 +490,14 @@ fn key_choice_by_kid_and_the_allow_list() {
         &t,
     ]);
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
-    // --alg that no given key can serve at all: a usage problem (exit 2).
-    assert_eq!(
-        verify(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]).0,
-        2
+    // --alg that no given key can serve at all: still a token rejection
+    // (the alg is allowed, no key of its type was given), with a warning.
+    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]);
+    assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
+    let (_, _, err) = verify(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]);
+    assert!(
+        err.contains("jose: warning: none of the given keys can verify RS256"),
+        "{err}"
     );
     // A key source that does not exist: exit 2.
     let missing = dir.path().join("missing.pem");
