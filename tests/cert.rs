@@ -645,6 +645,7 @@ fn der_output_and_file_rules() {
         .assert()
         .success()
         .stdout("");
+    strict_check(&der, Made::Leaf, None);
     let bytes = std::fs::read(&der).expect("read");
     assert_eq!(bytes.first(), Some(&0x30));
     let (ok, text) = openssl(&[
@@ -700,7 +701,7 @@ fn der_output_and_file_rules() {
 
 #[test]
 fn python_cryptography_loads_it_and_the_key_matches() {
-    if !require_tool("python3") {
+    if pydeps_python().is_none() {
         return;
     }
     let dir = tempdir();
@@ -721,7 +722,8 @@ assert cert.public_key().public_bytes(*f) == key.public_key().public_bytes(*f), 
 assert cert.serial_number > 0
 print(cert.subject.rfc4514_string())
 "#;
-        let out = Std::new("python3")
+        let out = pydeps_python()
+            .expect("checked above")
             .args(["-c", script])
             .arg(&cert)
             .arg(key(k))
@@ -1088,4 +1090,63 @@ fn strict_check_refuses_an_encoded_default() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// DER leaves one encoding for each value; these are the two places rcgen
+/// 0.13 wrote another (a BOOLEAN FALSE that is the DEFAULT, and a key usage
+/// BIT STRING with trailing zero bits), so their bytes are pinned here.
+#[test]
+fn extension_values_are_minimal_der() {
+    let dir = tempdir();
+    let ext = |path: &Path, oid: &str| -> (bool, Vec<u8>) {
+        let der = der_of(path);
+        let (_, cert) = x509_parser::parse_x509_certificate(&der).expect("parse");
+        let e = cert
+            .extensions()
+            .iter()
+            .find(|e| e.oid.to_id_string() == oid)
+            .unwrap_or_else(|| panic!("{oid} missing"));
+        (e.critical, e.value.to_vec())
+    };
+    for (k, _) in SIGNING_KEYS {
+        let ca = make_cert(
+            dir.path(),
+            &format!("min-ca-{k}.crt"),
+            &["--key", &key(k), "--cn", "CA", "--ca"],
+        );
+        // digitalSignature, keyCertSign, cRLSign: bits 0, 5, 6; one unused bit.
+        assert_eq!(ext(&ca, "2.5.29.15"), (true, vec![0x03, 0x02, 0x01, 0x86]));
+        assert_eq!(
+            ext(&ca, "2.5.29.19"),
+            (true, vec![0x30, 0x03, 0x01, 0x01, 0xff])
+        );
+        let self_signed = make_cert(
+            dir.path(),
+            &format!("min-leaf-{k}.crt"),
+            &["--key", &key(k), "--cn", "leaf"],
+        );
+        let issued = make_cert(
+            dir.path(),
+            &format!("min-issued-{k}.crt"),
+            &[
+                "--key",
+                &key(k),
+                "--cn",
+                "leaf",
+                "--days",
+                "30",
+                "--ca-cert",
+                ca.to_str().expect("utf-8"),
+                "--ca-key",
+                &key(k),
+            ],
+        );
+        for leaf in [&self_signed, &issued] {
+            // cA FALSE is the DEFAULT: an empty SEQUENCE.
+            assert_eq!(ext(leaf, "2.5.29.19"), (true, vec![0x30, 0x00]), "{k}");
+            let (critical, ski) = ext(leaf, "2.5.29.14");
+            assert!(!critical);
+            assert_eq!(ski.len(), 22, "{k}: OCTET STRING of 20 bytes");
+        }
+    }
 }
