@@ -9,8 +9,8 @@
 use std::net::IpAddr;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, IsCa, KeyIdMethod,
-    KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, DnValue, IsCa,
+    KeyIdMethod, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
 };
 use time::OffsetDateTime;
 
@@ -281,11 +281,11 @@ fn dn(subject: &Subject) -> Result<DistinguishedName> {
         // Country and email have fixed string types (RFC 5280 Appendix A).
         let v = match attr {
             DnAttr::Country => DnValue::PrintableString(
-                rcgen::PrintableString::try_from(value.as_str())
+                rcgen::string::PrintableString::try_from(value.as_str())
                     .map_err(|_| Error::usage(format!("invalid country code {value:?}")))?,
             ),
             DnAttr::Email => DnValue::Ia5String(
-                rcgen::Ia5String::try_from(value.as_str())
+                rcgen::string::Ia5String::try_from(value.as_str())
                     .map_err(|_| Error::usage(format!("invalid emailAddress {value:?}")))?,
             ),
             _ => DnValue::Utf8String(value.clone()),
@@ -297,7 +297,7 @@ fn dn(subject: &Subject) -> Result<DistinguishedName> {
 
 fn san_types(sans: &[San]) -> Result<Vec<SanType>> {
     let ia5 = |s: &str| {
-        rcgen::Ia5String::try_from(s)
+        rcgen::string::Ia5String::try_from(s)
             .map_err(|_| Error::usage(format!("--san value {s:?} must be ASCII")))
     };
     sans.iter()
@@ -349,37 +349,65 @@ fn params(req: &CertRequest) -> Result<CertificateParams> {
             KeyUsagePurpose::CrlSign,
         ];
     } else {
-        p.is_ca = IsCa::ExplicitNoCa;
+        // Not `IsCa::ExplicitNoCa`: rcgen before 0.14.8 (which needs Rust
+        // 1.88) writes its `cA` as an explicit FALSE, which DER forbids for a
+        // DEFAULT value, and strict parsers (Python `cryptography`) refuse the
+        // certificate. The leaf's extensions are added by `end_entity`.
+        p.is_ca = IsCa::NoCa;
     }
     Ok(p)
+}
+
+/// basicConstraints (2.5.29.19).
+const OID_BASIC_CONSTRAINTS: [u64; 4] = [2, 5, 29, 19];
+/// subjectKeyIdentifier (2.5.29.14).
+const OID_SUBJECT_KEY_IDENTIFIER: [u64; 4] = [2, 5, 29, 14];
+
+/// What `IsCa::ExplicitNoCa` means, in strict DER: a subject key identifier
+/// (as rcgen derives it for CAs) and a critical basic constraints whose
+/// `cA` is left to its DEFAULT FALSE, i.e. an empty SEQUENCE.
+fn end_entity(p: &mut CertificateParams, public: &impl rcgen::PublicKeyData) {
+    let ski = p.key_identifier(public);
+    let mut ski_der = Vec::with_capacity(ski.len() + 2);
+    ski_der.push(0x04); // OCTET STRING
+    ski_der.push(u8::try_from(ski.len()).expect("a key identifier is a digest prefix"));
+    ski_der.extend_from_slice(&ski);
+    p.custom_extensions.push(CustomExtension::from_oid_content(
+        &OID_SUBJECT_KEY_IDENTIFIER,
+        ski_der,
+    ));
+    let mut bc = CustomExtension::from_oid_content(&OID_BASIC_CONSTRAINTS, vec![0x30, 0x00]);
+    bc.set_criticality(true);
+    p.custom_extensions.push(bc);
 }
 
 /// A certificate (DER) for `subject_key`, self-signed or signed by a CA.
 pub fn certificate(subject_key: &Key, req: &CertRequest, issuer: Issuer<'_>) -> Result<Vec<u8>> {
     let mut p = params(req)?;
+    p.use_authority_key_identifier_extension = true;
     let cert = match issuer {
         Issuer::SelfSigned => {
             let kp = key_pair(subject_key, "the key")?;
-            p.use_authority_key_identifier_extension = true;
+            if !req.ca {
+                end_entity(&mut p, &kp);
+            }
             p.self_signed(&kp)
                 .map_err(|e| Error::local(format!("cannot make the certificate: {e}")))?
         }
         Issuer::Ca { cert_der, key } => {
             let ca_kp = key_pair(key, "the CA key")?;
-            // The CA's own subject, key identifier and key usages come from its
-            // certificate; rcgen wants them as an issuer Certificate, which we
-            // rebuild with the CA key (only its parameters are used).
-            let ca_params = CertificateParams::from_ca_cert_der(&cert_der.into())
+            // The CA's subject, key identifier and key usages come from its
+            // certificate.
+            let ca = rcgen::Issuer::from_ca_cert_der(&cert_der.into(), ca_kp)
                 .map_err(|e| Error::local(format!("cannot read the CA certificate: {e}")))?;
-            let ca_cert = ca_params
-                .self_signed(&ca_kp)
-                .map_err(|e| Error::local(format!("cannot use the CA certificate: {e}")))?;
             sign_alg(&subject_key.material)?;
             let spki = crate::keys::der::to_spki(subject_key)?;
             let public = rcgen::SubjectPublicKeyInfo::from_der(&spki)
                 .map_err(|e| Error::local(format!("cannot use the key's public key: {e}")))?;
-            p.use_authority_key_identifier_extension = true;
-            p.signed_by(&public, &ca_cert, &ca_kp)
+            if !req.ca {
+                end_entity(&mut p, &public);
+            }
+            p.signed_by(&public, &ca)
                 .map_err(|e| Error::local(format!("cannot make the certificate: {e}")))?
         }
     };

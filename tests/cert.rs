@@ -33,6 +33,9 @@ fn openssl(args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// Runs `jose cert ARGS -o DIR/NAME` and puts what it wrote through
+/// [`strict_check`], so every certificate and request of this suite is read by
+/// the strict parsers, not only by OpenSSL.
 fn make_cert(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     let out = dir.join(name);
     let mut c = jose();
@@ -43,7 +46,218 @@ fn make_cert(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
         "jose cert {args:?} failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let after = |flag: &str| {
+        args.iter()
+            .position(|a| *a == flag)
+            .and_then(|i| args.get(i + 1))
+            .map(Path::new)
+    };
+    let kind = if args.contains(&"--csr") {
+        Made::Request
+    } else if args.contains(&"--ca") {
+        Made::Ca
+    } else {
+        Made::Leaf
+    };
+    strict_check(&out, kind, after("--ca-cert"));
     out
+}
+
+/// What `jose cert` was asked for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Made {
+    Leaf,
+    Ca,
+    Request,
+}
+
+/// Python `cryptography`'s X.509 reader (rust-asn1: strict DER, refuses an
+/// encoded DEFAULT, lazily parsed extensions, so each is touched here), the
+/// signature against the issuer (or itself), and for an issued leaf its
+/// chain under cryptography's Web PKI policy (a SAN made optional), which
+/// forbids Ed25519 keys in a CA: those chains are left to webpki.
+const STRICT_PY: &str = r#"
+import sys
+from cryptography import x509
+from cryptography.x509 import verification as v
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+def load(path):
+    b = open(path, 'rb').read()
+    if b.startswith(b'-----BEGIN CERTIFICATE REQUEST-----'):
+        return 'request', x509.load_pem_x509_csr(b)
+    if b.startswith(b'-----BEGIN'):
+        return 'certificate', x509.load_pem_x509_certificate(b)
+    try:
+        return 'certificate', x509.load_der_x509_certificate(b)
+    except ValueError:
+        return 'request', x509.load_der_x509_csr(b)
+
+kind, obj = load(sys.argv[1])
+assert kind == sys.argv[2], f'{kind}, expected {sys.argv[2]}'
+exts = [(e.oid.dotted_string, e.critical, e.value) for e in obj.extensions]
+obj.subject.rfc4514_string()
+obj.public_key()
+if kind == 'request':
+    assert obj.is_signature_valid, 'the request signature does not verify'
+    print('request', len(exts))
+    sys.exit(0)
+obj.issuer.rfc4514_string()
+assert obj.serial_number > 0
+bc = obj.extensions.get_extension_for_class(x509.BasicConstraints)
+assert bc.critical and bc.value.ca == (sys.argv[3] == 'ca'), bc
+issuer = load(sys.argv[4])[1] if len(sys.argv) > 4 else obj
+obj.verify_directly_issued_by(issuer)
+chain = 'skipped'
+if sys.argv[3] == 'leaf' and issuer is not obj and not isinstance(issuer.public_key(), ed25519.Ed25519PublicKey):
+    at = max(obj.not_valid_before_utc, issuer.not_valid_before_utc)
+    # The Web PKI wants a SAN in every leaf; a certificate named only by
+    # its subject is legitimate outside it.
+    ee = v.ExtensionPolicy.webpki_defaults_ee().may_be_present(
+        x509.SubjectAlternativeName, v.Criticality.AGNOSTIC, None)
+    verifier = (v.PolicyBuilder().store(v.Store([issuer])).time(at)
+                .extension_policies(ca_policy=v.ExtensionPolicy.webpki_defaults_ca(), ee_policy=ee)
+                .build_client_verifier())
+    verifier.verify(obj, [])
+    chain = 'verified'
+print('certificate', len(exts), chain)
+"#;
+
+/// The interop Python (tests/interop/.pydeps: the `cryptography` release
+/// pinned in tests/interop/requirements.txt, not the system's).
+fn pydeps_python() -> Option<Std> {
+    let deps = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/.pydeps");
+    if !require_tool("python3") {
+        return None;
+    }
+    if !deps.join("cryptography").is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tests/interop/.pydeps is required in CI (bash tests/interop/setup.sh)"
+        );
+        eprintln!("SKIPPED locally: run bash tests/interop/setup.sh");
+        return None;
+    }
+    let mut c = Std::new("python3");
+    c.env("PYTHONPATH", deps);
+    Some(c)
+}
+
+/// A certificate file's DER (PEM or DER on disk).
+fn der_of(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).expect("read certificate");
+    if bytes.starts_with(b"-----BEGIN") {
+        let text = std::str::from_utf8(&bytes).expect("PEM is text");
+        pem_rfc7468::decode_vec(text.as_bytes())
+            .expect("one PEM block")
+            .1
+    } else {
+        bytes
+    }
+}
+
+fn not_before(der: &[u8]) -> i64 {
+    x509_parser::parse_x509_certificate(der)
+        .expect("x509-parser reads it")
+        .1
+        .validity()
+        .not_before
+        .timestamp()
+}
+
+/// Every signature algorithm rustls-webpki verifies with ring.
+const WEBPKI_ALGS: &[&dyn rustls_pki_types::SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+];
+
+/// rustls-webpki's path check of `leaf` (DER) to `anchor` (DER) as the
+/// only trust anchor, at the later of the two validity starts. webpki reads
+/// certificates as strict DER and parses basic constraints on the path.
+pub(crate) fn webpki_chain(leaf: &[u8], anchor: &[u8]) -> Result<(), webpki::Error> {
+    use rustls_pki_types::{CertificateDer, UnixTime};
+    let anchor_der = CertificateDer::from(anchor);
+    let anchors = [webpki::anchor_from_trusted_cert(&anchor_der)?.to_owned()];
+    let leaf_der = CertificateDer::from(leaf);
+    let ee = webpki::EndEntityCert::try_from(&leaf_der)?;
+    let at = not_before(leaf).max(not_before(anchor)) + 1;
+    let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(at).expect("validity after 1970"),
+    ));
+    ee.verify_for_usage(
+        WEBPKI_ALGS,
+        &anchors,
+        &[],
+        at,
+        webpki::KeyUsage::client_auth(),
+        None,
+        None,
+    )
+    .map(|_| ())
+}
+
+/// The strict reading of one file `jose cert` wrote: Python `cryptography`
+/// always, and rustls-webpki for every certificate that is not a CA (issued:
+/// chained to its CA; self-signed: its own anchor). A CA is only webpki-parsed
+/// as an anchor here (webpki refuses a CA as an end entity); its strictness
+/// is checked when its leaves are chained to it.
+pub(crate) fn strict_check(path: &Path, kind: Made, issuer: Option<&Path>) {
+    if let Some(mut py) = pydeps_python() {
+        py.args(["-c", STRICT_PY])
+            .arg(path)
+            .arg(match kind {
+                Made::Request => "request",
+                _ => "certificate",
+            })
+            .arg(if kind == Made::Ca { "ca" } else { "leaf" });
+        if let Some(i) = issuer {
+            py.arg(i);
+        }
+        let out = py.output().expect("run python3");
+        assert!(
+            out.status.success(),
+            "Python cryptography refuses {} ({kind:?}): {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!(
+            "strict-check python {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stdout).trim()
+        );
+    }
+    if kind == Made::Request {
+        return;
+    }
+    let der = der_of(path);
+    match (kind, issuer) {
+        (Made::Ca, None) => {
+            let d = rustls_pki_types::CertificateDer::from(der.as_slice());
+            webpki::anchor_from_trusted_cert(&d)
+                .unwrap_or_else(|e| panic!("webpki refuses {}: {e:?}", path.display()));
+            eprintln!("strict-check webpki-anchor {}", path.display());
+        }
+        (_, issuer) => {
+            let anchor = issuer.map_or_else(|| der.clone(), der_of);
+            if kind == Made::Ca {
+                // An intermediate: webpki takes no CA as the end entity.
+                let d = rustls_pki_types::CertificateDer::from(der.as_slice());
+                webpki::anchor_from_trusted_cert(&d)
+                    .unwrap_or_else(|e| panic!("webpki refuses {}: {e:?}", path.display()));
+                eprintln!("strict-check webpki-anchor {}", path.display());
+                return;
+            }
+            webpki_chain(&der, &anchor)
+                .unwrap_or_else(|e| panic!("webpki refuses {} ({kind:?}): {e:?}", path.display()));
+            eprintln!("strict-check webpki-chain {}", path.display());
+        }
+    }
 }
 
 fn inspect_json(path: &Path) -> Value {
@@ -431,6 +645,7 @@ fn der_output_and_file_rules() {
         .assert()
         .success()
         .stdout("");
+    strict_check(&der, Made::Leaf, None);
     let bytes = std::fs::read(&der).expect("read");
     assert_eq!(bytes.first(), Some(&0x30));
     let (ok, text) = openssl(&[
@@ -486,7 +701,7 @@ fn der_output_and_file_rules() {
 
 #[test]
 fn python_cryptography_loads_it_and_the_key_matches() {
-    if !require_tool("python3") {
+    if pydeps_python().is_none() {
         return;
     }
     let dir = tempdir();
@@ -507,7 +722,8 @@ assert cert.public_key().public_bytes(*f) == key.public_key().public_bytes(*f), 
 assert cert.serial_number > 0
 print(cert.subject.rfc4514_string())
 "#;
-        let out = Std::new("python3")
+        let out = pydeps_python()
+            .expect("checked above")
             .args(["-c", script])
             .arg(&cert)
             .arg(key(k))
@@ -771,4 +987,166 @@ fn ca_certifies_a_public_key() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("X25519"));
+}
+
+#[test]
+fn ca_issued_leaves_chain_under_webpki_for_every_key_type() {
+    let dir = tempdir();
+    let mut chained = 0;
+    for (ca_key, _) in SIGNING_KEYS {
+        let ca = make_cert(
+            dir.path(),
+            &format!("wp-ca-{ca_key}.crt"),
+            &["--key", &key(ca_key), "--cn", "webpki CA", "--ca"],
+        );
+        let ca_s = ca.to_str().expect("utf-8");
+        // Same name, another key: a leaf must not chain to it.
+        let other = SIGNING_KEYS
+            .iter()
+            .map(|(k, _)| *k)
+            .find(|k| *k != ca_key)
+            .expect("another key");
+        let impostor = make_cert(
+            dir.path(),
+            &format!("wp-impostor-{ca_key}.crt"),
+            &["--key", &key(other), "--cn", "webpki CA", "--ca"],
+        );
+        for (leaf_key, _) in SIGNING_KEYS {
+            let leaf = make_cert(
+                dir.path(),
+                &format!("wp-leaf-{ca_key}-{leaf_key}.crt"),
+                &[
+                    "--key",
+                    &key(leaf_key),
+                    "--cn",
+                    "leaf",
+                    "--days",
+                    "30",
+                    "--ca-cert",
+                    ca_s,
+                    "--ca-key",
+                    &key(ca_key),
+                ],
+            );
+            let leaf = der_of(&leaf);
+            webpki_chain(&leaf, &der_of(&ca))
+                .unwrap_or_else(|e| panic!("{ca_key} → {leaf_key}: webpki: {e:?}"));
+            assert!(
+                webpki_chain(&leaf, &der_of(&impostor)).is_err(),
+                "{ca_key} → {leaf_key}: chained to an impostor CA"
+            );
+            chained += 1;
+        }
+    }
+    assert_eq!(chained, SIGNING_KEYS.len() * SIGNING_KEYS.len());
+}
+
+/// The strict check could not fail if it let this through: OpenSSL writes
+/// the encoded-DEFAULT `cA FALSE` that `jose cert` wrote before, and
+/// Python `cryptography` must refuse it. (rustls-webpki 0.103 reads that
+/// BOOLEAN leniently, 0x00 as false, so it is no witness here.)
+#[test]
+fn strict_check_refuses_an_encoded_default() {
+    if !require_tool("openssl") {
+        return;
+    }
+    let dir = tempdir();
+    let bad = dir.path().join("bad.crt");
+    let (ok, text) = openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        &key("ec-p256.pkcs8.pem"),
+        "-subj",
+        "/CN=bad",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,DER:30:03:01:01:00",
+        "-out",
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert!(ok, "{text}");
+    let (ok, text) = openssl(&[
+        "verify",
+        "-CAfile",
+        bad.to_str().expect("utf-8"),
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert!(ok, "OpenSSL accepts it: {text}");
+    let Some(mut py) = pydeps_python() else {
+        return;
+    };
+    let out = py
+        .args(["-c", STRICT_PY])
+        .arg(&bad)
+        .args(["certificate", "leaf"])
+        .output()
+        .expect("run python3");
+    assert!(!out.status.success(), "Python cryptography accepted it");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("EncodedDefault"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// DER leaves one encoding for each value; these are the two places rcgen
+/// 0.13 wrote another (a BOOLEAN FALSE that is the DEFAULT, and a key usage
+/// BIT STRING with trailing zero bits), so their bytes are pinned here.
+#[test]
+fn extension_values_are_minimal_der() {
+    let dir = tempdir();
+    let ext = |path: &Path, oid: &str| -> (bool, Vec<u8>) {
+        let der = der_of(path);
+        let (_, cert) = x509_parser::parse_x509_certificate(&der).expect("parse");
+        let e = cert
+            .extensions()
+            .iter()
+            .find(|e| e.oid.to_id_string() == oid)
+            .unwrap_or_else(|| panic!("{oid} missing"));
+        (e.critical, e.value.to_vec())
+    };
+    for (k, _) in SIGNING_KEYS {
+        let ca = make_cert(
+            dir.path(),
+            &format!("min-ca-{k}.crt"),
+            &["--key", &key(k), "--cn", "CA", "--ca"],
+        );
+        // digitalSignature, keyCertSign, cRLSign: bits 0, 5, 6; one unused bit.
+        assert_eq!(ext(&ca, "2.5.29.15"), (true, vec![0x03, 0x02, 0x01, 0x86]));
+        assert_eq!(
+            ext(&ca, "2.5.29.19"),
+            (true, vec![0x30, 0x03, 0x01, 0x01, 0xff])
+        );
+        let self_signed = make_cert(
+            dir.path(),
+            &format!("min-leaf-{k}.crt"),
+            &["--key", &key(k), "--cn", "leaf"],
+        );
+        let issued = make_cert(
+            dir.path(),
+            &format!("min-issued-{k}.crt"),
+            &[
+                "--key",
+                &key(k),
+                "--cn",
+                "leaf",
+                "--days",
+                "30",
+                "--ca-cert",
+                ca.to_str().expect("utf-8"),
+                "--ca-key",
+                &key(k),
+            ],
+        );
+        for leaf in [&self_signed, &issued] {
+            // cA FALSE is the DEFAULT: an empty SEQUENCE.
+            assert_eq!(ext(leaf, "2.5.29.19"), (true, vec![0x30, 0x00]), "{k}");
+            let (critical, ski) = ext(leaf, "2.5.29.14");
+            assert!(!critical);
+            assert_eq!(ski.len(), 22, "{k}: OCTET STRING of 20 bytes");
+        }
+    }
 }

@@ -467,3 +467,62 @@ fn nested_jwt_verified_with_verify_key() {
         .code(1)
         .stderr(predicate::str::contains("alg_not_allowed"));
 }
+
+/// Under `--json` every rejected input gets its report (and exit 1),
+/// whatever the reason: too large, not UTF-8, not a token.
+#[test]
+fn json_reports_every_rejected_input() {
+    let dir = tempdir();
+    let not_utf8 = dir.path().join("not-utf8.txt");
+    std::fs::write(&not_utf8, b"\xff\xfe.a.b.c.d").expect("write");
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "a".repeat(100)).expect("write");
+    let cases: &[(&[&str], String, &str)] = &[
+        (
+            &["--max-input", "10"],
+            "aaaa.bbbb.cccc.dddd.eeee".into(),
+            "too_large",
+        ),
+        (
+            &["--max-input", "10"],
+            format!("@{}", big.display()),
+            "too_large",
+        ),
+        (&[], format!("@{}", not_utf8.display()), "malformed"),
+        (&[], "not-a-token".into(), "malformed"),
+    ];
+    for (flags, input, code) in cases {
+        let out = jose()
+            .args(["decrypt", "--json", "-k", &p(RSA_PRIV)])
+            .args(*flags)
+            .arg(input)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "{input}");
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{input}: no JSON report ({e})"));
+        assert_eq!(v["valid"], false, "{v}");
+        assert_eq!(v["error"]["code"], *code, "{input}: {v}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    }
+    let mut input = format!("{}.b.c.d.e\n", "a".repeat(60)).into_bytes();
+    input.extend_from_slice(b"\xff\xfe.a.b.c.d\nnot-a-token\n");
+    let out = jose()
+        .args([
+            "decrypt",
+            "--lines",
+            "--max-input",
+            "40",
+            "-k",
+            &p(RSA_PRIV),
+        ])
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|v| v["error"]["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(codes, ["too_large", "malformed", "malformed"]);
+}

@@ -490,10 +490,14 @@ fn key_choice_by_kid_and_the_allow_list() {
         &t,
     ]);
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
-    // --alg that no given key can serve at all: a usage problem (exit 2).
-    assert_eq!(
-        verify(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]).0,
-        2
+    // --alg that no given key can serve at all: still a token rejection
+    // (the alg is allowed, no key of its type was given), with a warning.
+    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]);
+    assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
+    let (_, _, err) = verify(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]);
+    assert!(
+        err.contains("jose: warning: none of the given keys can verify RS256"),
+        "{err}"
     );
     // A key source that does not exist: exit 2.
     let missing = dir.path().join("missing.pem");
@@ -1074,4 +1078,137 @@ fn lines_refuse_an_existing_output_file_and_leave_it_alone() {
         assert_eq!(std::fs::read_to_string(&o).expect("r"), "keep me\n");
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
     }
+}
+
+/// Under `--json` every rejected input gets its report (and exit 1),
+/// whatever the reason: too large, not UTF-8, not a token; `verify` and
+/// `inspect`, one input or `--lines`.
+#[test]
+fn json_reports_every_rejected_input() {
+    let dir = tempdir();
+    let not_utf8 = dir.path().join("not-utf8.txt");
+    std::fs::write(&not_utf8, b"\xff\xfe.\xfd.x").expect("write");
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "a".repeat(100)).expect("write");
+    let at = |p: &PathBuf| format!("@{}", p.display());
+    let cases: &[(&[&str], String, &str)] = &[
+        (
+            &["--max-input", "10"],
+            "aaaaaaa.bbbbbbb.ccccccc".into(),
+            "too_large",
+        ),
+        (&["--max-input", "10"], at(&big), "too_large"),
+        (&[], at(&not_utf8), "malformed"),
+        (&[], "not-a-token".into(), "malformed"),
+    ];
+    for (flags, input, code) in cases {
+        let mut args = vec!["-k".to_owned(), k("rsa2048.spki.pem")];
+        args.extend(flags.iter().map(|f| (*f).to_owned()));
+        args.push(input.clone());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (exit, v) = verify_json(&args);
+        assert_eq!(exit, 1, "verify {input}");
+        assert_eq!(v["valid"], false, "verify {input}");
+        assert_eq!(code_of(&v), *code, "verify {input}: {v}");
+        assert!(v["error"]["message"].is_string(), "{v}");
+
+        let out = jose()
+            .args(["inspect", "--json"])
+            .args(*flags)
+            .arg(input)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "inspect {input}");
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("inspect {input}: no JSON report ({e})"));
+        assert_eq!(v["verified"], false, "{v}");
+        assert_eq!(v["kind"], Value::Null, "{v}");
+        assert_eq!(code_of(&v), *code, "inspect {input}: {v}");
+        // The one error line is still there for a person.
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    }
+    // --lines: one report per line, the too large and the non-UTF-8 too.
+    let mut input =
+        b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b.c\n".to_vec();
+    input.extend_from_slice(b"\xff\xfe.\xfd.x\nnot-a-token\n");
+    let out = jose()
+        .args(["verify", "--json", "--lines", "--max-input", "40", "-k"])
+        .arg(k("rsa2048.spki.pem"))
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|v| code_of(v).to_owned())
+        .collect();
+    assert_eq!(codes, ["too_large", "malformed", "malformed"]);
+}
+
+/// `none` is a known name never allowed; its other spellings are unknown
+/// names (algorithm names are case-sensitive, RFC 7515 §4.1.1).
+#[test]
+fn alg_none_and_its_case_variants_have_their_codes() {
+    let dir = tempdir();
+    let secret = secret_file(&dir);
+    let payload = jose::jose::b64::encode(br#"{"sub":"admin"}"#);
+    for (name, code) in [
+        ("none", "alg_not_allowed"),
+        ("None", "unsupported_alg"),
+        ("NONE", "unsupported_alg"),
+        ("nOnE", "unsupported_alg"),
+    ] {
+        let h = jose::jose::b64::encode(format!(r#"{{"alg":"{name}"}}"#));
+        let t = format!("{h}.{payload}.");
+        for key in [
+            vec!["-k".to_owned(), k("rsa2048.spki.pem")],
+            vec!["--secret-file".to_owned(), secret.display().to_string()],
+        ] {
+            let mut args: Vec<&str> = key.iter().map(String::as_str).collect();
+            args.push(&t);
+            let (exit, v) = verify_json(&args);
+            assert_eq!(exit, 1, "{name}");
+            assert_eq!(code_of(&v), code, "{name}: {v}");
+        }
+    }
+}
+
+/// `--alg` names allowed algorithms; with no key of an allowed alg's type,
+/// a token signed with it is a rejection (`no_matching_key`, exit 1), not a
+/// usage error, and a token of another alg is `alg_not_allowed`.
+#[test]
+fn an_allowed_alg_without_a_key_of_its_type_is_no_matching_key() {
+    let dir = tempdir();
+    let secret = secret_file(&dir);
+    let hs256 = sign(&[
+        "--secret-file",
+        &secret.display().to_string(),
+        "--claim",
+        "a=1",
+    ]);
+    let es256 = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--claim", "a=1"]);
+    let rs256 = sign(&["-k", &k("rsa2048.pkcs8.pem"), "--claim", "a=1"]);
+    let rsa = k("rsa2048.spki.pem");
+    for (alg, token, code) in [
+        ("HS256", &hs256, "no_matching_key"),
+        ("ES256", &es256, "no_matching_key"),
+        ("HS256", &rs256, "alg_not_allowed"),
+    ] {
+        let (exit, v) = verify_json(&["-k", &rsa, "--alg", alg, token]);
+        assert_eq!(exit, 1, "--alg {alg}: {v}");
+        assert_eq!(code_of(&v), code, "--alg {alg}: {v}");
+        // The same without --json: exit 1 and the code in the one line.
+        let (exit, out, err) = verify(&["-k", &rsa, "--alg", alg, token]);
+        assert_eq!(exit, 1, "{err}");
+        assert!(out.is_empty());
+        assert!(err.contains(code), "{err}");
+    }
+    // With --lines the same, per line.
+    let out = jose()
+        .args(["verify", "--lines", "--json", "-k", &rsa, "--alg", "HS256"])
+        .write_stdin(format!("{hs256}\n"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(code_of(&json_lines(&out.stdout)[0]), "no_matching_key");
 }

@@ -1027,3 +1027,114 @@ fn node_jose_interop_both_directions() {
         );
     }
 }
+
+// ------------------------------------------------------- PEM labels are hints
+
+/// `body` (DER) under `label`, as a PEM text.
+fn relabel(label: &str, der: &[u8]) -> String {
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).expect("PEM")
+}
+
+/// What Perl's CryptX writes by default: an SPKI under `RSA PUBLIC KEY`.
+/// OpenSSL 3 and Python `cryptography` read it as the key it is, and so do
+/// we; likewise a PKCS#1 `RSAPublicKey` under `PUBLIC KEY` (OpenSSL reads
+/// it, Python refuses it), and an EC SPKI under the RSA label. A body that is
+/// none of the structures keeps the label's error.
+#[test]
+fn a_pem_label_is_a_hint_and_the_body_decides() {
+    let dir = tempdir();
+    let want = thumbprints(&vector("keys/rsa2048.spki.pem"));
+    let spki = read_data("keys/rsa2048.spki.der");
+    let pkcs1 = read_data("keys/rsa2048.pkcs1.der");
+    // The PKCS#1 public key, as `jose key` writes it.
+    let pkcs1_pub = run_ok(&["key", &vector("keys/rsa2048.pkcs1pub.pem"), "--to", "der"]);
+    assert_eq!(pkcs1_pub.first(), Some(&0x30));
+    let ec_spki = {
+        let text = std::fs::read_to_string(data("keys/ec-p256.spki.pem")).expect("read");
+        pem_rfc7468::decode_vec(text.as_bytes()).expect("PEM").1
+    };
+    let cases: &[(&str, &str, &[u8], &str)] = &[
+        (
+            "spki-as-rsa.pem",
+            "RSA PUBLIC KEY",
+            &spki,
+            "keys/rsa2048.spki.pem",
+        ),
+        (
+            "pkcs1-as-spki.pem",
+            "PUBLIC KEY",
+            &pkcs1_pub,
+            "keys/rsa2048.spki.pem",
+        ),
+        (
+            "pkcs1-priv-as-pkcs8.pem",
+            "PRIVATE KEY",
+            &pkcs1,
+            "keys/rsa2048.spki.pem",
+        ),
+        (
+            "ec-as-rsa.pem",
+            "RSA PUBLIC KEY",
+            &ec_spki,
+            "keys/ec-p256.spki.pem",
+        ),
+    ];
+    for (name, label, der, same_as) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, relabel(label, der)).expect("write");
+        assert_eq!(
+            thumbprints(path_str(&p)),
+            thumbprints(&vector(same_as)),
+            "{name}"
+        );
+        // It is used as a key, not only read: a token it verifies.
+        if *name == "pkcs1-priv-as-pkcs8.pem" {
+            let mut s = jose();
+            s.args(["sign", "-k", path_str(&p), "--claim", "a=1"]);
+            let token = stdout_of(s);
+            jose()
+                .args(["verify", token.trim(), "-q", "-k"])
+                .arg(dir.path().join("spki-as-rsa.pem"))
+                .assert()
+                .success();
+        }
+    }
+    assert_eq!(
+        thumbprints(path_str(&dir.path().join("spki-as-rsa.pem"))),
+        want
+    );
+    if require_tool("openssl") {
+        for name in ["spki-as-rsa.pem", "pkcs1-as-spki.pem"] {
+            let out = std::process::Command::new("openssl")
+                .args(["pkey", "-pubin", "-noout", "-in"])
+                .arg(dir.path().join(name))
+                .output()
+                .expect("run openssl");
+            assert!(out.status.success(), "OpenSSL refuses {name}");
+        }
+    }
+    if let Some(mut py) = python() {
+        let out = py
+            .args([
+                "-c",
+                "import sys; from cryptography.hazmat.primitives import serialization as s; \
+                 s.load_pem_public_key(open(sys.argv[1], 'rb').read())",
+            ])
+            .arg(dir.path().join("spki-as-rsa.pem"))
+            .output()
+            .expect("run python3");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Not a key structure at all: the label's own error.
+    let p = dir.path().join("junk.pem");
+    std::fs::write(&p, relabel("RSA PUBLIC KEY", b"\x30\x03\x02\x01\x05")).expect("write");
+    let out = jose().args(["key", path_str(&p)]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("PKCS#1 RSA public key"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

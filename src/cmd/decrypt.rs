@@ -75,7 +75,17 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
         return run_lines(args, io, &keys, pw, &opts, nested);
     }
 
-    let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
+    let token = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
+        Ok(token) => token,
+        // Too large or not UTF-8: under --json it still gets its report.
+        Err(Error::Rejected(r)) if args.json => {
+            let outcome: std::result::Result<Decrypted, Rejection> = Err(r);
+            let line = report("", &outcome).to_string();
+            io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
+            return outcome.map(|_| ()).map_err(Error::Rejected);
+        }
+        Err(e) => return Err(e),
+    };
     if args.json {
         let result = decrypt_one(&token, &keys, pw, &opts, nested);
         let line = report(&token, &result).to_string();

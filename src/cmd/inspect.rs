@@ -32,8 +32,24 @@ enum Inspected {
 pub fn run(args: &InspectArgs, io: &mut Io<'_>) -> Result<()> {
     let wall = OffsetDateTime::now_utc().unix_timestamp();
     let now = args.now.map_or(wall, |t| t.resolve(wall));
-    let raw = crate::io::input::read_token_bytes(io, args.input.as_deref(), args.limit.max_input)?;
-    let item = classify(&raw)?;
+    let item = crate::io::input::read_token_bytes(io, args.input.as_deref(), args.limit.max_input)
+        .and_then(|raw| classify(&raw));
+    let item = match item {
+        Ok(item) => item,
+        // Too large or not a token, key or certificate: under --json it
+        // still gets its report.
+        Err(Error::Rejected(r)) if args.json => {
+            let line = json!({
+                "kind": null,
+                "verified": false,
+                "error": {"code": r.code.as_str(), "message": r.detail},
+            });
+            let line = format!("{line}\n");
+            crate::io::emit(io, &Default::default(), line.as_bytes(), Emit::Line, false)?;
+            return Err(Error::Rejected(r));
+        }
+        Err(e) => return Err(e),
+    };
     let out = if args.json {
         let s = serde_json::to_string(&to_json(&item))
             .map_err(|e| Error::local_with("cannot write JSON", e))?;

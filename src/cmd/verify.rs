@@ -40,19 +40,22 @@ fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOp
     let algs = if args.alg.is_empty() {
         None
     } else {
+        // Not a usage error: the algs are allowed, and a token signed with
+        // one is rejected as `no_matching_key` (exit 1) like any token whose
+        // key was not given.
         if !args
             .alg
             .iter()
             .any(|a| keys.keys.iter().any(|k| verify::key_serves(k, *a)))
         {
-            return Err(Error::local(format!(
-                "none of the given keys can verify {}",
+            io.warn(format!(
+                "none of the given keys can verify {}: such tokens are rejected (no_matching_key)",
                 args.alg
                     .iter()
                     .map(|a| a.name())
                     .collect::<Vec<_>>()
                     .join(", ")
-            )));
+            ));
         }
         Some(args.alg.clone())
     };
@@ -210,10 +213,14 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     }
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
-    let token = io::read_token(io, args.token.as_deref(), args.limit.max_input)?;
-    let outcome = match verify::verify_with(&token, provider.as_ref(), &opts) {
-        Ok(v) => Ok(v),
-        Err(Error::Rejected(r)) => Err(r),
+    let (token, outcome) = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
+        Ok(token) => match verify::verify_with(&token, provider.as_ref(), &opts) {
+            Ok(v) => (token, Ok(v)),
+            Err(Error::Rejected(r)) => (token, Err(r)),
+            Err(e) => return Err(e),
+        },
+        // Too large or not UTF-8: under --json it still gets its report.
+        Err(Error::Rejected(r)) if args.json => (String::new(), Err(r)),
         Err(e) => return Err(e),
     };
     if let Ok(v) = &outcome {

@@ -1,5 +1,6 @@
 //! PEM key and certificate blocks (RFC 7468). Text outside the blocks is
-//! ignored, as RFC 7468 §2 allows; every block must be a key or a certificate.
+//! ignored, as RFC 7468 §2 allows; every block must be a key or a certificate,
+//! and its label is a hint: the body decides which.
 
 use super::{Key, der};
 use crate::error::{Error, Result};
@@ -52,7 +53,7 @@ fn block(label: &str, body: &str) -> Result<Key> {
         ));
     }
     let der = decode_body(body)?;
-    match label {
+    let by_label = match label {
         "PRIVATE KEY" => der::from_pkcs8(&der),
         "PUBLIC KEY" => der::from_spki(&der),
         "CERTIFICATE" => super::cert::from_der(&der),
@@ -62,7 +63,16 @@ fn block(label: &str, body: &str) -> Result<Key> {
         other => Err(Error::local(format!(
             "unsupported PEM block type {other:?} (expected PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)"
         ))),
-    }
+    };
+    // The label is a hint (Perl's CryptX writes SPKI under `RSA PUBLIC KEY`,
+    // OpenSSL and Python read it): a body that is another of the structures
+    // is read as what it is. They are disjoint in DER (each SEQUENCE starts
+    // differently), so at most one of them decodes, and a body of the
+    // labelled structure that fails a check keeps the label's error.
+    by_label.or_else(|labelled| match der::parse(&der) {
+        Ok(mut keys) if keys.len() == 1 => keys.pop().ok_or(labelled),
+        _ => Err(labelled),
+    })
 }
 
 /// The base64 body with line breaks removed; padding and alphabet strict.

@@ -9,8 +9,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-if ! PYTHONPATH="$here/.pydeps" python3 -c 'import jwcrypto, joserfc, firebase_admin' 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check --no-cache-dir \
+if ! PYTHONPATH="$here/.pydeps" python3 -c 'import jwcrypto, joserfc, firebase_admin; from cryptography.x509.verification import ExtensionPolicy' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --no-cache-dir --upgrade \
     --target "$here/.pydeps" -r requirements.txt
 fi
 if [ ! -d node_modules/jose ]; then

@@ -16,13 +16,14 @@ pub const REGISTERED: &[&str] = &[
 /// `crit` extensions this implementation understands by itself.
 pub const BUILTIN_CRIT: &[&str] = &["b64"];
 
-/// Parse `alg`: required, a string, a name we know. `none` in any case is a
-/// known name that is never allowed.
+/// Parse `alg`: required, a string, a name we know. `none` is a known name
+/// that is never allowed; names match case-sensitively (RFC 7515 §4.1.1),
+/// so `None` or `NONE` is an unknown name like any other.
 pub fn alg(header: &Map<String, Value>) -> Result<JwsAlg, Rejection> {
     match header.get("alg") {
         None => Err(Rejection::malformed("header has no \"alg\"")),
         Some(Value::String(s)) => {
-            if s.eq_ignore_ascii_case("none") {
+            if s == "none" {
                 return Err(Rejection::new(
                     RejectCode::AlgNotAllowed,
                     format!("alg {s:?} (an unsigned token) is never accepted"),
