@@ -1062,6 +1062,21 @@ fn plain_http_follows_http_proxy_but_not_its_upper_case_form() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(p.tunnels(), 1);
     assert_eq!(s.hits("/certs"), 3);
+    // A proxy jose cannot speak to is a remote failure naming the variable.
+    let r = verify_env(
+        cache.path(),
+        &[("http_proxy", "ftp://127.0.0.1:1")],
+        &args,
+        &t,
+    );
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains(&url), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("http_proxy is not a usable proxy URL"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.hits("/certs"), 3);
 }
 
 #[test]

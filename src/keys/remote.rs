@@ -240,7 +240,7 @@ fn prefix_eq(a: &[u8], b: &[u8], bits: u32) -> bool {
 /// `HTTP_PROXY`: a CGI program gets the request's `Proxy:` header under
 /// that name), then `all_proxy`/`ALL_PROXY`. Returns the variable's name
 /// with the proxy, for messages that must not show the proxy's password.
-fn proxy_for(u: &Url) -> Result<Option<(&'static str, ureq::Proxy)>> {
+fn proxy_for(u: &Url) -> std::result::Result<Option<(&'static str, ureq::Proxy)>, String> {
     let host = u.host_str().unwrap_or_default();
     if let Some((_, list)) = env_first(&["no_proxy", "NO_PROXY"])
         && no_proxy_matches(host, &list)
@@ -256,9 +256,9 @@ fn proxy_for(u: &Url) -> Result<Option<(&'static str, ureq::Proxy)>> {
         return Ok(None);
     };
     let proxy = ureq::Proxy::new(value.trim()).map_err(|e| {
-        Error::remote(format!(
+        format!(
             "{name} is not a usable proxy URL ({e}; expected http://, https://, socks4://, socks5:// or socks5h://HOST:PORT)"
-        ))
+        )
     })?;
     Ok(Some((name, proxy)))
 }
@@ -408,7 +408,7 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Fetched> {
         if remaining.is_zero() {
             return Err(remote_err(url, started, "timed out"));
         }
-        let proxy = proxy_for(&current)?;
+        let proxy = proxy_for(&current).map_err(|e| remote_err(url, started, e))?;
         let via = proxy
             .as_ref()
             .map(|(name, _)| format!(" (through the proxy {name} names)"))
