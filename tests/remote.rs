@@ -1,13 +1,16 @@
 //! Remote key sources against a test HTTP server on 127.0.0.1 started by the
 //! tests themselves (no network beyond loopback): JWKS URLs, Google
-//! certificate maps, OIDC discovery, the Firebase preset, the key cache, and
-//! the failures that are exit 3.
+//! certificate maps, OIDC discovery, the Firebase preset, the key cache and
+//! its permission and freshness rules, HTTPS behind a CA the test makes,
+//! CONNECT proxies from the environment, and the failures that are exit 3.
+//! `jose()` clears the environment, so the host's proxy and SSL_CERT_*
+//! variables never reach these runs; each test sets what it needs.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,6 +44,8 @@ fn ok(body: impl Into<Vec<u8>>, cache_control: Option<&str>) -> Route {
 /// bounded life (it stops when dropped, or after two minutes at most).
 struct Server {
     port: u16,
+    /// Serve HTTPS with this configuration instead of plain HTTP.
+    tls: Option<Arc<rustls::ServerConfig>>,
     routes: Arc<Mutex<HashMap<String, Route>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
     agents: Arc<Mutex<Vec<String>>>,
@@ -49,6 +54,14 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(None)
+    }
+
+    fn start_tls(ca: &TestCa) -> Server {
+        Server::start_with(Some(ca.server.clone()))
+    }
+
+    fn start_with(tls: Option<Arc<rustls::ServerConfig>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         listener.set_nonblocking(true).expect("nonblocking");
         let port = listener.local_addr().expect("addr").port();
@@ -57,13 +70,27 @@ impl Server {
         let agents: Arc<Mutex<Vec<String>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let (r, h, a, s) = (routes.clone(), hits.clone(), agents.clone(), stop.clone());
+        let t = tls.clone();
         std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(120);
             while !s.load(Ordering::Relaxed) && Instant::now() < deadline {
                 match listener.accept() {
                     Ok((conn, _)) => {
                         let (r, h, a, s) = (r.clone(), h.clone(), a.clone(), s.clone());
-                        std::thread::spawn(move || serve(conn, &r, &h, &a, &s));
+                        let t = t.clone();
+                        std::thread::spawn(move || {
+                            let _ = conn.set_nonblocking(false);
+                            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                            match t {
+                                None => serve(conn, &r, &h, &a, &s),
+                                Some(cfg) => {
+                                    let Ok(tls) = rustls::ServerConnection::new(cfg) else {
+                                        return;
+                                    };
+                                    serve(rustls::StreamOwned::new(tls, conn), &r, &h, &a, &s);
+                                }
+                            }
+                        });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -71,6 +98,7 @@ impl Server {
         });
         Server {
             port,
+            tls,
             routes,
             hits,
             agents,
@@ -79,7 +107,8 @@ impl Server {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}{path}", self.port)
     }
 
     fn route(&self, path: &str, route: Route) {
@@ -110,14 +139,12 @@ impl Drop for Server {
 }
 
 fn serve(
-    mut conn: TcpStream,
+    mut conn: impl Read + Write,
     routes: &Mutex<HashMap<String, Route>>,
     hits: &Mutex<HashMap<String, usize>>,
     agents: &Mutex<Vec<String>>,
     stop: &AtomicBool,
 ) {
-    let _ = conn.set_nonblocking(false);
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65536 {
@@ -168,6 +195,140 @@ fn serve(
     ));
     let _ = conn.write_all(head.as_bytes());
     let _ = conn.write_all(&route.body);
+    let _ = conn.flush();
+}
+
+/// A CA made for one test, and a server configuration whose certificate
+/// (for 127.0.0.1 and localhost) it signed.
+struct TestCa {
+    pem: String,
+    server: Arc<rustls::ServerConfig>,
+}
+
+fn test_ca() -> TestCa {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose, SanType,
+    };
+    let ca_key = KeyPair::generate().expect("CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "jose test root CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+    let leaf_key = KeyPair::generate().expect("server key");
+    let mut leaf = CertificateParams::new(vec!["localhost".to_owned()]).expect("server params");
+    leaf.subject_alt_names
+        .push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &ca_cert, &ca_key)
+        .expect("server certificate");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let server = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![leaf_cert.der().clone()], key)
+    .expect("server config");
+    TestCa {
+        pem: ca_cert.pem(),
+        server: Arc::new(server),
+    }
+}
+
+/// A CONNECT proxy on 127.0.0.1 that counts the tunnels it opens.
+struct Proxy {
+    port: u16,
+    tunnels: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Proxy {
+    fn start() -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let tunnels = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (t, s) = (tunnels.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while !s.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((conn, _)) => {
+                        let t = t.clone();
+                        std::thread::spawn(move || tunnel(conn, &t));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Proxy {
+            port,
+            tunnels,
+            stop,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn tunnels(&self) -> usize {
+        self.tunnels.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn tunnel(mut client: TcpStream, count: &AtomicUsize) {
+    let _ = client.set_nonblocking(false);
+    let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    // Byte by byte, so nothing after the request head is swallowed.
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let mut words = text.split_whitespace();
+    let (Some("CONNECT"), Some(target)) = (words.next(), words.next()) else {
+        let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    let Ok(mut upstream) = TcpStream::connect(target) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    count.fetch_add(1, Ordering::SeqCst);
+    let _ = upstream.set_read_timeout(Some(Duration::from_secs(10)));
+    if client
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .is_err()
+    {
+        return;
+    }
+    let (Ok(mut c2), Ok(mut u2)) = (client.try_clone(), upstream.try_clone()) else {
+        return;
+    };
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut c2, &mut u2);
+        let _ = u2.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut upstream, &mut client);
+    let _ = client.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
 }
 
 const PROJECT: &str = "jose-test-project";
@@ -233,9 +394,16 @@ struct Run {
 }
 
 fn verify(cache: &Path, args: &[&str], token: &str) -> Run {
+    verify_env(cache, &[], args, token)
+}
+
+/// `verify` with these environment variables (on top of `jose()`'s
+/// cleared environment).
+fn verify_env(cache: &Path, env: &[(&str, &str)], args: &[&str], token: &str) -> Run {
     let started = Instant::now();
     let out = jose()
         .env("XDG_CACHE_HOME", cache)
+        .envs(env.iter().copied())
         .arg("verify")
         .args(args)
         .arg(format!("--now={NOW}"))
@@ -735,4 +903,393 @@ fn jose_key_converts_a_remote_key_set_and_skips_unknown_curves() {
     assert_eq!(out, stdout_of(local));
     let s404 = s.url("/missing");
     jose().args(["key", &s404]).assert().code(3);
+}
+
+/// The one cache file a single-URL run leaves, and the folders above it.
+fn cache_entry(cache: &Path) -> std::path::PathBuf {
+    let dir = cache.join("jose/keys");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("cache folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+fn mode_of(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o7777
+}
+
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[test]
+fn https_trusts_the_roots_ssl_cert_file_and_ssl_cert_dir_add() {
+    let ca = test_ca();
+    let s = Server::start_tls(&ca);
+    s.route("/certs", ok(certmap(), Some("max-age=3600")));
+    let url = s.url("/certs");
+    assert!(url.starts_with("https://"), "{url}");
+    let work = tempdir();
+    let ca_file = work.path().join("corporate-root.pem");
+    std::fs::write(&ca_file, &ca.pem).expect("write CA");
+    let ca_dir = work.path().join("hashed");
+    std::fs::create_dir(&ca_dir).expect("mkdir");
+    // OpenSSL's c_rehash layout: HHHHHHHH.D (jose does not check the hash).
+    std::fs::write(ca_dir.join("0a1b2c3d.0"), &ca.pem).expect("write CA");
+    let t = firebase_token(&id_iss(), &[]);
+    let args = ["--firebase", PROJECT, "--key", &url, "--no-cache"];
+    let cache = tempdir();
+
+    // The test CA is in no system store: without the variables, exit 3.
+    let r = verify(cache.path(), &args, &t);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains(&url), "{}", r.stderr);
+    assert!(r.stderr.contains("certificate"), "{}", r.stderr);
+    assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+
+    let file = ca_file.to_str().expect("utf-8 path");
+    let r = verify_env(cache.path(), &[("SSL_CERT_FILE", file)], &args, &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("uid-123"), "{}", r.stdout);
+    let dir = format!("/nonexistent-jose-test:{}", ca_dir.display());
+    let r = verify_env(cache.path(), &[("SSL_CERT_DIR", &dir)], &args, &t);
+    assert_eq!(
+        r.code,
+        Some(3),
+        "a missing SSL_CERT_DIR entry is named: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("SSL_CERT_DIR"), "{}", r.stderr);
+    let dir = ca_dir.display().to_string();
+    let r = verify_env(cache.path(), &[("SSL_CERT_DIR", &dir)], &args, &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // A variable naming an unreadable file is an error that says so.
+    let r = verify_env(
+        cache.path(),
+        &[("SSL_CERT_FILE", "/nonexistent-jose-test.pem")],
+        &args,
+        &t,
+    );
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2, "the refused handshakes reach no route");
+}
+
+#[test]
+fn proxies_from_the_environment_tunnel_unless_no_proxy_exempts_the_host() {
+    let ca = test_ca();
+    let s = Server::start_tls(&ca);
+    s.route("/certs", ok(certmap(), Some("max-age=3600")));
+    let url = s.url("/certs");
+    let work = tempdir();
+    let ca_file = work.path().join("root.pem");
+    std::fs::write(&ca_file, &ca.pem).expect("write CA");
+    let ca_file = ca_file.to_str().expect("utf-8 path");
+    let t = firebase_token(&id_iss(), &[]);
+    let args = ["--firebase", PROJECT, "--key", &url, "--no-cache"];
+    let cache = tempdir();
+    let mut fetches = 0;
+    for (proxy_var, no_proxy_var) in [
+        ("HTTPS_PROXY", "NO_PROXY"),
+        ("https_proxy", "no_proxy"),
+        ("ALL_PROXY", "NO_PROXY"),
+        ("all_proxy", "no_proxy"),
+    ] {
+        let p = Proxy::start();
+        let via = p.url();
+        let env = [("SSL_CERT_FILE", ca_file), (proxy_var, via.as_str())];
+        let r = verify_env(cache.path(), &env, &args, &t);
+        fetches += 1;
+        assert_eq!(r.code, Some(0), "{proxy_var}: {}", r.stderr);
+        assert_eq!(p.tunnels(), 1, "{proxy_var}: one CONNECT tunnel");
+        assert_eq!(s.hits("/certs"), fetches, "{proxy_var}");
+        // An exemption for other hosts leaves this one proxied.
+        let others = [env[0], env[1], (no_proxy_var, "example.com, .internal")];
+        let r = verify_env(cache.path(), &others, &args, &t);
+        fetches += 1;
+        assert_eq!(r.code, Some(0), "{proxy_var}: {}", r.stderr);
+        assert_eq!(p.tunnels(), 2, "{no_proxy_var} for other hosts");
+        for exempt in ["127.0.0.1", "localhost,127.0.0.0/8", "*"] {
+            let bypass = [env[0], env[1], (no_proxy_var, exempt)];
+            let r = verify_env(cache.path(), &bypass, &args, &t);
+            fetches += 1;
+            assert_eq!(r.code, Some(0), "{no_proxy_var}={exempt}: {}", r.stderr);
+            assert_eq!(p.tunnels(), 2, "{no_proxy_var}={exempt} bypasses the proxy");
+            assert_eq!(s.hits("/certs"), fetches, "{no_proxy_var}={exempt}");
+        }
+    }
+    // HTTPS_PROXY wins over ALL_PROXY for https, and a proxy that cannot be
+    // reached is a remote failure that says a proxy was used.
+    let p = Proxy::start();
+    let via = p.url();
+    let dead = "http://127.0.0.1:1";
+    let env = [
+        ("SSL_CERT_FILE", ca_file),
+        ("HTTPS_PROXY", via.as_str()),
+        ("ALL_PROXY", dead),
+    ];
+    assert_eq!(verify_env(cache.path(), &env, &args, &t).code, Some(0));
+    assert_eq!(p.tunnels(), 1);
+    let env = [("SSL_CERT_FILE", ca_file), ("https_proxy", dead)];
+    let r = verify_env(cache.path(), &env, &args, &t);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains("https_proxy"), "{}", r.stderr);
+}
+
+#[test]
+fn plain_http_follows_http_proxy_but_not_its_upper_case_form() {
+    let s = firebase_server();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    let args = ["--firebase", PROJECT, "--key", &url, "--no-cache"];
+    let cache = tempdir();
+    let p = Proxy::start();
+    let via = p.url();
+    let r = verify_env(cache.path(), &[("http_proxy", &via)], &args, &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(p.tunnels(), 1);
+    // As curl: HTTP_PROXY is what a CGI program receives from a request's
+    // `Proxy:` header, so only the lower-case name counts.
+    let r = verify_env(cache.path(), &[("HTTP_PROXY", &via)], &args, &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(p.tunnels(), 1);
+    // An https_proxy is for https URLs only.
+    let r = verify_env(cache.path(), &[("https_proxy", &via)], &args, &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(p.tunnels(), 1);
+    assert_eq!(s.hits("/certs"), 3);
+    // A proxy jose cannot speak to is a remote failure naming the variable.
+    let r = verify_env(
+        cache.path(),
+        &[("http_proxy", "ftp://127.0.0.1:1")],
+        &args,
+        &t,
+    );
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains(&url), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("http_proxy is not a usable proxy URL"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.hits("/certs"), 3);
+}
+
+#[test]
+fn the_cache_is_private_and_written_whole() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    let entry = cache_entry(cache.path());
+    assert_eq!(mode_of(&cache.path().join("jose")), 0o700);
+    assert_eq!(mode_of(&cache.path().join("jose/keys")), 0o700);
+    assert_eq!(mode_of(&entry), 0o600);
+    // A folder an older jose left 0755 is narrowed on the next write.
+    chmod(&cache.path().join("jose/keys"), 0o755);
+    assert_eq!(
+        verify(cache.path(), &["--key", &url, "--no-cache"], &t).code,
+        Some(0)
+    );
+    std::fs::remove_file(&entry).expect("remove");
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    assert_eq!(mode_of(&cache.path().join("jose/keys")), 0o700);
+    assert_eq!(mode_of(&cache_entry(cache.path())), 0o600);
+    // cache_entry also shows no temporary file was left behind.
+    assert_eq!(s.hits("/certs"), 3);
+}
+
+#[test]
+fn a_cache_entry_others_can_write_is_ignored() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 1, "a private entry is used");
+    let mut hits = 1;
+    for mode in [0o620, 0o602, 0o666] {
+        let entry = cache_entry(cache.path());
+        chmod(&entry, mode);
+        let r = verify(cache.path(), &["--key", &url, "--offline"], &t);
+        assert_eq!(r.code, Some(3), "{mode:o}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("writable by group or others") && r.stderr.contains("--offline"),
+            "{mode:o}: {}",
+            r.stderr
+        );
+        let r = verify(cache.path(), &["--key", &url], &t);
+        assert_eq!(r.code, Some(0), "{mode:o}: {}", r.stderr);
+        hits += 1;
+        assert_eq!(s.hits("/certs"), hits, "{mode:o}: refetched");
+        assert_eq!(mode_of(&cache_entry(cache.path())), 0o600, "replaced");
+    }
+}
+
+/// CI runs the tests as root, which can give the entry to `nobody`; a run
+/// that cannot fails here rather than passing without the check.
+#[test]
+fn a_cache_entry_owned_by_another_user_is_ignored() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    let give_away = || {
+        let entry = cache_entry(cache.path());
+        std::os::unix::fs::chown(&entry, Some(65534), Some(65534)).unwrap_or_else(|e| {
+            panic!(
+                "cannot chown {} to uid 65534 ({e}): this test needs root (CI runs it as root)",
+                entry.display()
+            )
+        });
+    };
+    give_away();
+    let r = verify(cache.path(), &["--key", &url, "--offline"], &t);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("owned by another user (uid 65534)"),
+        "{}",
+        r.stderr
+    );
+    let r = verify(cache.path(), &["--key", &url], &t);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2, "refetched, not read");
+    use std::os::unix::fs::MetadataExt;
+    let mine = std::fs::metadata(cache.path().join("jose"))
+        .expect("dir")
+        .uid();
+    let entry = cache_entry(cache.path());
+    assert_eq!(std::fs::metadata(&entry).expect("entry").uid(), mine);
+    assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 2, "the replaced entry is used");
+}
+
+/// Rewrite the times of the one cache entry (the file keeps its mode).
+fn set_entry_times(cache: &Path, fetched_at: u64, fresh_until: u64) {
+    let entry = cache_entry(cache);
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&entry).expect("read")).expect("json");
+    v["fetched_at"] = fetched_at.into();
+    v["fresh_until"] = fresh_until.into();
+    std::fs::write(&entry, v.to_string()).expect("write");
+}
+
+#[test]
+fn freshness_read_from_the_cache_is_capped_at_24_hours_from_the_fetch() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let t = firebase_token(&id_iss(), &[]);
+    let args = ["--key", &url];
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let (hour, year) = (3600, 365 * 86400);
+    // Within 24 h of its fetch, an entry's own freshness holds.
+    set_entry_times(cache.path(), now - 23 * hour, now + year);
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 1, "23 h old, still fresh");
+    // Claiming a year of freshness buys no more than 24 h.
+    set_entry_times(cache.path(), now - 25 * hour, now + year);
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 2, "25 h old: refetched");
+    // A fetch time in the future cannot stretch the 24 h either.
+    set_entry_times(cache.path(), now + year, now + year + hour);
+    assert_eq!(verify(cache.path(), &args, &t).code, Some(0));
+    assert_eq!(s.hits("/certs"), 3, "fetched in the future: refetched");
+}
+
+fn jwks_of(kty: &str) -> String {
+    let mut jwks: Value =
+        serde_json::from_slice(&read_data("keys/jwks-public.json")).expect("jwks");
+    if let Some(keys) = jwks["keys"].as_array_mut() {
+        keys.retain(|k| k["kty"] == kty);
+        assert!(!keys.is_empty(), "jwks-public.json has a {kty} key");
+    }
+    jwks.to_string()
+}
+
+fn signed(key: &str, alg: &str) -> String {
+    let mut c = jose();
+    c.args(["sign", "-k"])
+        .arg(data(key))
+        .args(["--alg", alg, "--sub", "rotated"]);
+    stdout_of(c).trim().to_owned()
+}
+
+/// The issuer moves from an EC key to an RSA one: the cached EC-only set
+/// rejects the RS256 token before any kid is looked at (`alg_not_allowed`),
+/// which is a key-type miss, so it costs the one refetch and then verifies.
+#[test]
+fn a_key_type_miss_refetches_once() {
+    let s = Server::start();
+    s.route("/jwks", ok(jwks_of("EC"), Some("max-age=3600")));
+    let url = s.url("/jwks");
+    let es256 = signed("keys/ec-p256.pkcs8.pem", "ES256");
+    let rs256 = signed("keys/rsa2048.pkcs8.pem", "RS256");
+    let es384 = signed("keys/ec-p384.pkcs8.pem", "ES384");
+    let cache = tempdir();
+    assert_eq!(verify(cache.path(), &["--key", &url], &es256).code, Some(0));
+    assert_eq!(s.hits("/jwks"), 1);
+    s.route(
+        "/jwks",
+        ok(read_data("keys/jwks-public.json"), Some("max-age=3600")),
+    );
+    let r = verify(cache.path(), &["--key", &url, "--json"], &rs256);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/jwks"), 2, "one refetch");
+    // The refreshed set is cached; a key it lacks too (P-384) is rate-limited.
+    let r = verify(cache.path(), &["--key", &url, "--json"], &es384);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stdout.contains("alg_not_allowed"), "{}", r.stdout);
+    assert_eq!(s.hits("/jwks"), 2, "no second refetch within 30 s");
+
+    // `--alg RS256` against a cached EC-only set is the same miss.
+    let cache = tempdir();
+    s.route("/jwks", ok(jwks_of("EC"), Some("max-age=3600")));
+    assert_eq!(verify(cache.path(), &["--key", &url], &es256).code, Some(0));
+    s.route(
+        "/jwks",
+        ok(read_data("keys/jwks-public.json"), Some("max-age=3600")),
+    );
+    let r = verify(cache.path(), &["--key", &url, "--alg", "RS256"], &rs256);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(s.hits("/jwks"), 4);
+
+    // --lines: the stream costs one refetch, and the lines that missed are
+    // checked again against the fresh set.
+    let cache = tempdir();
+    s.route("/jwks", ok(jwks_of("EC"), Some("max-age=3600")));
+    assert_eq!(verify(cache.path(), &["--key", &url], &es256).code, Some(0));
+    s.route(
+        "/jwks",
+        ok(read_data("keys/jwks-public.json"), Some("max-age=3600")),
+    );
+    let input = [&es256, &rs256, &es384, &rs256]
+        .map(|t| format!("{t}\n"))
+        .concat();
+    let out = jose()
+        .env("XDG_CACHE_HOME", cache.path())
+        .args(["verify", "--lines", "--key", &url])
+        .write_stdin(input)
+        .output()
+        .expect("run jose");
+    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a JSON report");
+            v["error"]["code"].as_str().unwrap_or("ok").to_owned()
+        })
+        .collect();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(codes, ["ok", "ok", "alg_not_allowed", "ok"], "{stderr}");
+    assert_eq!(s.hits("/jwks"), 6, "one refetch for the stream");
 }

@@ -199,6 +199,25 @@ fn apply_presets(args: &VerifyArgs, opts: &mut VerifyOptions) {
     }
 }
 
+/// The set to start from: when `--alg` names only algs no loaded key can
+/// verify, a remote source may have rotated to a key of a new type, so that
+/// is a key-type miss and costs the one refetch (`true` when it was asked).
+fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<(Arc<KeySet>, bool)> {
+    let keys = provider.keys()?;
+    let served = |keys: &KeySet| {
+        args.alg
+            .iter()
+            .any(|a| keys.keys.iter().any(|k| verify::key_serves(k, *a)))
+    };
+    match args.alg.first() {
+        Some(alg) if !served(&keys) => {
+            let fresh = provider.refresh(&verify::KeyMiss::Alg(*alg))?;
+            Ok((fresh.unwrap_or(keys), true))
+        }
+        _ => Ok((keys, false)),
+    }
+}
+
 pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     if args.remote.oidc.is_some() && args.policy.aud.is_empty() {
         // Without it any client's ID token from that issuer would pass.
@@ -207,9 +226,9 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
         ));
     }
     let provider = provider(args, io)?;
-    let keys = provider.keys()?;
+    let (keys, refreshed) = keys_for_algs(args, provider.as_ref())?;
     if args.lines {
-        return run_lines(args, io, provider.as_ref(), keys);
+        return run_lines(args, io, provider.as_ref(), keys, refreshed);
     }
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
@@ -296,8 +315,10 @@ fn run_lines(
     io: &mut Io<'_>,
     provider: &dyn KeyProvider,
     keys: Arc<KeySet>,
+    refreshed: bool,
 ) -> Result<()> {
     let mut keys = keys;
+    let mut refreshed = refreshed;
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
     let opts = &opts;
@@ -306,10 +327,10 @@ fn run_lines(
     let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
     let mut prints = Arc::new(verify::thumbprints(&keys));
-    // As for one token, a kid the key set lacks asks a remote source for a
-    // fresh set (rotated keys), but once per run: a stream of invented kids
-    // costs at most one fetch (and the source rate-limits it across runs).
-    let mut refreshed = false;
+    // As for one token, a kid or key type the key set lacks asks a remote
+    // source for a fresh set (rotated keys), but once per run: a stream of
+    // invented kids costs at most one fetch (and the source rate-limits it
+    // across runs).
     // The job that checks line `j` of `batch` with these keys, or with
     // `only`, line `only[j]`.
     let job = |batch: &Arc<Batch>,
@@ -330,29 +351,30 @@ fn run_lines(
                 pool.map(batch.len(), job(&batch, &keys, &prints, None), || {
                     input.next_batch(io)
                 })?;
-            let missed = |r: &LineOutcome| {
-                r.rejection
-                    .as_ref()
-                    .is_some_and(|e| e.code == crate::error::RejectCode::NoMatchingKey)
+            // The lines that missed the set (an unknown kid, or an alg no
+            // key of the set verifies), with the first one's miss.
+            let missed: Vec<(usize, verify::KeyMiss)> = if refreshed {
+                Vec::new()
+            } else {
+                (0..results.len())
+                    .filter_map(|i| {
+                        let r = results[i].rejection.as_ref()?;
+                        verify::key_miss(batch.token(i)?, &keys, opts, r).map(|m| (i, m))
+                    })
+                    .collect()
             };
-            if !refreshed
-                && let Some(kid) = (0..results.len())
-                    .filter(|&i| missed(&results[i]))
-                    .find_map(|i| batch.token(i).and_then(verify::token_kid))
-            {
+            if let Some((_, miss)) = missed.first() {
                 refreshed = true;
                 // The lines before were already reported; a failed refetch
                 // leaves these lines rejected rather than the stream cut off.
-                let fresh = provider.refresh_for_kid(&kid).unwrap_or_else(|e| {
-                    io.warn(format_args!("keys not refreshed for kid {kid:?}: {e:#}"));
+                let fresh = provider.refresh(miss).unwrap_or_else(|e| {
+                    io.warn(format_args!("keys not refreshed for {miss}: {e:#}"));
                     None
                 });
                 if let Some(fresh) = fresh {
                     keys = fresh;
                     prints = Arc::new(verify::thumbprints(&keys));
-                    let redo: Vec<usize> = (0..results.len())
-                        .filter(|&i| missed(&results[i]))
-                        .collect();
+                    let redo: Vec<usize> = missed.iter().map(|(i, _)| *i).collect();
                     let redo = Arc::new(redo);
                     let (again, ()) = pool.map(
                         redo.len(),

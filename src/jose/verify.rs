@@ -82,14 +82,34 @@ pub struct Verified {
     pub warnings: Vec<String>,
 }
 
+/// Why a token found no key in a set: what a remote source's one refetch is
+/// for, since a cached set may predate the issuer's key rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyMiss {
+    /// The token names a `kid` no key of the set has.
+    Kid(String),
+    /// The token's alg needs a key the set lacks (a rotation to a key of a
+    /// new type shows as this, before any `kid` is looked at).
+    Alg(JwsAlg),
+}
+
+impl std::fmt::Display for KeyMiss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyMiss::Kid(kid) => write!(f, "kid {kid:?}"),
+            KeyMiss::Alg(alg) => write!(f, "alg {alg}"),
+        }
+    }
+}
+
 /// Where verification gets its keys. Local keys are a [`KeySet`]; remote
 /// sources (JWKS URLs, OIDC, Firebase) implement this and may refetch once
-/// when a token names a `kid` they do not hold.
+/// when a token misses the set they hold ([`key_miss`]).
 pub trait KeyProvider: Sync {
     fn keys(&self) -> Result<Arc<KeySet>>;
-    /// Called once when no key matched a token's `kid`; `Some` is a fresh set
-    /// to retry with. Rate limiting is the provider's business.
-    fn refresh_for_kid(&self, _kid: &str) -> Result<Option<Arc<KeySet>>> {
+    /// Called once when a token missed the set; `Some` is a fresh set to
+    /// retry with. Rate limiting is the provider's business.
+    fn refresh(&self, _miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
         Ok(None)
     }
 }
@@ -103,7 +123,44 @@ impl KeyProvider for StaticKeys {
     }
 }
 
-/// Verify through a provider: a `no_matching_key` for a token with a `kid`
+/// Whether rejection `r` of `token` by `keys` is a miss a fresher set could
+/// cure: an alg the caller allows (any, without `--alg`) that no key of the
+/// set can verify, else, for `no_matching_key`, a `kid` the set lacks. An
+/// alg outside the caller's list, a bad signature or a failed claim is not.
+pub fn key_miss(
+    token: &str,
+    keys: &KeySet,
+    opts: &VerifyOptions,
+    r: &Rejection,
+) -> Option<KeyMiss> {
+    if !matches!(
+        r.code,
+        RejectCode::NoMatchingKey | RejectCode::AlgNotAllowed
+    ) {
+        return None;
+    }
+    let jws = jws::parse(token).ok()?;
+    let unserved = jws
+        .signatures
+        .iter()
+        .filter_map(|s| s.alg.clone().ok())
+        .find(|alg| {
+            opts.algs.as_ref().is_none_or(|list| list.contains(alg))
+                && !keys.keys.iter().any(|k| key_serves(k, *alg))
+        });
+    if let Some(alg) = unserved {
+        return Some(KeyMiss::Alg(alg));
+    }
+    if r.code != RejectCode::NoMatchingKey {
+        return None;
+    }
+    jws.signatures
+        .iter()
+        .find_map(|s| kid_of(&s.header))
+        .map(|kid| KeyMiss::Kid(kid.to_owned()))
+}
+
+/// Verify through a provider: a token that misses the set ([`key_miss`])
 /// asks the provider for a fresh set once. Provider failures are errors
 /// (exit 3 for remote sources), rejections are `Error::Rejected`.
 pub fn verify_with(
@@ -113,25 +170,16 @@ pub fn verify_with(
 ) -> Result<Verified> {
     let keys = provider.keys()?;
     match verify(token, &keys, opts) {
-        Err(r) if r.code == RejectCode::NoMatchingKey => {
-            if let Some(kid) = token_kid(token)
-                && let Some(fresh) = provider.refresh_for_kid(&kid)?
+        Err(r) => {
+            if let Some(miss) = key_miss(token, &keys, opts, &r)
+                && let Some(fresh) = provider.refresh(&miss)?
             {
                 return with_key(verify(token, &fresh, opts), &fresh);
             }
             Err(r.into())
         }
-        other => with_key(other, &keys),
+        ok => with_key(ok, &keys),
     }
-}
-
-/// The `kid` of the first signature of `token` that names one.
-pub fn token_kid(token: &str) -> Option<String> {
-    jws::parse(token).ok().and_then(|j| {
-        j.signatures
-            .into_iter()
-            .find_map(|s| kid_of(&s.header).map(str::to_owned))
-    })
 }
 
 fn with_key(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
@@ -443,21 +491,25 @@ mod tests {
         }
     }
 
-    /// A remote-like provider: its first set lacks the token's kid; a
-    /// kid-miss refresh returns the rotated set, once.
+    /// A remote-like provider: its first set lacks the token's kid (or key
+    /// type); a refresh returns the rotated set, once, and records the miss.
     struct Rotating {
         old: Arc<KeySet>,
         new: Arc<KeySet>,
         refreshes: std::sync::atomic::AtomicUsize,
+        misses: std::sync::Mutex<Vec<KeyMiss>>,
     }
 
     impl KeyProvider for Rotating {
         fn keys(&self) -> Result<Arc<KeySet>> {
             Ok(self.old.clone())
         }
-        fn refresh_for_kid(&self, _kid: &str) -> Result<Option<Arc<KeySet>>> {
+        fn refresh(&self, miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
             self.refreshes
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if let Ok(mut m) = self.misses.lock() {
+                m.push(miss.clone());
+            }
             Ok(Some(self.new.clone()))
         }
     }
@@ -486,10 +538,15 @@ mod tests {
             old: Arc::new(KeySet::new(vec![old.clone()])),
             new: Arc::new(KeySet::new(vec![new.clone()])),
             refreshes: Default::default(),
+            misses: Default::default(),
         };
         let v = verify_with(&t, &p, &VerifyOptions::default());
         assert!(v.is_ok(), "{v:?}");
         assert_eq!(p.refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(
+            p.misses.lock().map(|m| m.clone()).unwrap_or_default(),
+            [KeyMiss::Kid("new".into())]
+        );
         // A static set never refreshes: the kid miss is final.
         let fixed = StaticKeys(Arc::new(KeySet::new(vec![old])));
         let r = verify_with(&t, &fixed, &VerifyOptions::default());
@@ -500,5 +557,43 @@ mod tests {
                 ..
             }))
         ));
+    }
+
+    /// The issuer rotates to a key of a new type: the cached set (EC only)
+    /// rejects the EdDSA token as `alg_not_allowed` before any kid is looked
+    /// at; that is a key-type miss, and it refreshes once. An alg the
+    /// caller's list excludes is a policy answer and refreshes nothing.
+    #[test]
+    fn a_key_type_miss_asks_the_provider_once_for_fresh_keys() {
+        let old = key(KeySpec::Ec(Curve::P256));
+        let new = key(KeySpec::Okp(OkpCurve::Ed25519));
+        let t = token(JwsAlg::EdDSA, &new.material, Serialization::Compact);
+        let rotating = || Rotating {
+            old: Arc::new(KeySet::new(vec![old.clone()])),
+            new: Arc::new(KeySet::new(vec![new.clone()])),
+            refreshes: Default::default(),
+            misses: Default::default(),
+        };
+        let p = rotating();
+        let v = verify_with(&t, &p, &VerifyOptions::default());
+        assert!(v.is_ok(), "{v:?}");
+        assert_eq!(
+            p.misses.lock().map(|m| m.clone()).unwrap_or_default(),
+            [KeyMiss::Alg(JwsAlg::EdDSA)]
+        );
+        let p = rotating();
+        let only_es256 = VerifyOptions {
+            algs: Some(vec![JwsAlg::ES256]),
+            ..VerifyOptions::default()
+        };
+        let r = verify_with(&t, &p, &only_es256);
+        assert!(matches!(
+            r,
+            Err(Error::Rejected(Rejection {
+                code: RejectCode::AlgNotAllowed,
+                ..
+            }))
+        ));
+        assert_eq!(p.refreshes.load(std::sync::atomic::Ordering::SeqCst), 0);
     }
 }
