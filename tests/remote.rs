@@ -222,8 +222,9 @@ fn test_ca() -> TestCa {
     leaf.subject_alt_names
         .push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
     let leaf_cert = leaf
-        .signed_by(&leaf_key, &ca_cert, &ca_key)
+        .signed_by(&leaf_key, &issuer)
         .expect("server certificate");
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
     let server = rustls::ServerConfig::builder_with_provider(Arc::new(
