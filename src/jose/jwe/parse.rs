@@ -136,8 +136,25 @@ fn recipient(o: &serde_json::Map<String, Value>) -> Result<Recipient, Rejection>
     })
 }
 
+/// The bound [`json::parse_capped`] applies to a JWE's `recipients`.
+pub const CAPS: &[(&str, usize)] = &[("recipients", MAX_RECIPIENTS)];
+
+/// The refusal of a JWE JSON text that [`json::parse_capped`] gives.
+pub fn capped_error(e: json::CappedError) -> Rejection {
+    match e {
+        json::CappedError::TooLong { len, .. } => too_many(len),
+        json::CappedError::Invalid(e) => bad(format!("JWE JSON: {e}")),
+    }
+}
+
+fn too_many(n: usize) -> Rejection {
+    bad(format!(
+        "a general JWE needs 1 to {MAX_RECIPIENTS} recipients, found {n}"
+    ))
+}
+
 fn parse_json(t: &str) -> Result<Jwe, Rejection> {
-    let o = json::parse_object(t.as_bytes()).map_err(|e| bad(format!("JWE JSON: {e}")))?;
+    let o = json::parse_capped(t.as_bytes(), CAPS).map_err(capped_error)?;
     from_object(&o)
 }
 
@@ -159,10 +176,7 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
                 ));
             }
             if rs.is_empty() || rs.len() > MAX_RECIPIENTS {
-                return Err(bad(format!(
-                    "a general JWE needs 1 to {MAX_RECIPIENTS} recipients, found {}",
-                    rs.len()
-                )));
+                return Err(too_many(rs.len()));
             }
             let rs = rs
                 .iter()
