@@ -14,6 +14,14 @@ use crate::keys::KeySet;
 /// Most (recipient, key) pairs tried for one token.
 pub const MAX_ATTEMPTS: usize = 64;
 
+/// The default `--max-p2c`: the most PBES2 iterations one token may cost,
+/// summed over its recipients. It admits a token from our own `encrypt`
+/// (p2c 600,000) and one from each usual peer's default (node jose 2,048,
+/// jwcrypto 8,192, go-jose 600,000, formerly 100,000), stays under the
+/// 1,200,000 above which RFC 8725bis advises rejecting, and as a sum it caps
+/// the PBKDF2 work of any token at about what one such recipient costs.
+pub const DEFAULT_MAX_P2C: u64 = 1_000_000;
+
 #[derive(Clone, Debug)]
 pub struct DecryptOptions {
     /// Accepted `alg`s; empty: every one but RSA1_5.
@@ -30,7 +38,7 @@ impl Default for DecryptOptions {
         DecryptOptions {
             algs: Vec::new(),
             encs: Vec::new(),
-            max_p2c: 1_000_000,
+            max_p2c: DEFAULT_MAX_P2C,
             max_size: 16 << 20,
         }
     }

@@ -85,54 +85,48 @@ impl P2cBudget {
         P2cBudget { max, spent: 0 }
     }
 
-    /// Spend `p2c` iterations, or refuse (`too_large`) if that would pass
-    /// the limit; `None` is a count beyond any integer type.
-    fn spend(&mut self, p2c: Option<u64>) -> Result<u64, Rejection> {
-        let total = p2c.and_then(|p| p.checked_add(self.spent));
-        match (p2c, total) {
-            (Some(p), Some(t)) if t <= self.max => {
-                self.spent = t;
-                Ok(p)
+    /// Spend `p2c` iterations, or refuse it (`too_large`) if that would pass
+    /// the limit. A count that is not a positive integer is `malformed`
+    /// unless it is above the limit anyway (1e30 is too large in any
+    /// notation).
+    fn spend(&mut self, p2c: &serde_json::Number) -> Result<u64, Rejection> {
+        let left = self.max.saturating_sub(self.spent);
+        let above = match p2c.as_u64() {
+            Some(0) => return Err(not_a_count()),
+            Some(p) if p <= left => {
+                self.spent += p;
+                return Ok(p);
             }
-            (Some(p), _) if self.spent == 0 => Err(Rejection::new(
-                RejectCode::TooLarge,
-                format!(
-                    "PBES2 iteration count {p} is above the limit {} (--max-p2c)",
-                    self.max
-                ),
-            )),
-            (Some(p), _) => Err(Rejection::new(
-                RejectCode::TooLarge,
-                format!(
-                    "PBES2 iteration count {p} on top of the {} already spent on this token is above the limit {} (--max-p2c bounds the sum over its recipients)",
-                    self.spent, self.max
-                ),
-            )),
-            (None, _) => Err(Rejection::new(
-                RejectCode::TooLarge,
-                format!(
-                    "PBES2 iteration count beyond any integer is above the limit {} (--max-p2c)",
-                    self.max
-                ),
-            )),
+            Some(_) => true,
+            None => p2c.as_f64().is_some_and(|f| f > left as f64),
+        };
+        if !above {
+            return Err(not_a_count());
         }
+        let detail = if self.spent == 0 {
+            format!(
+                "PBES2 iteration count {p2c} is above the limit {} (--max-p2c)",
+                self.max
+            )
+        } else {
+            format!(
+                "PBES2 iteration count {p2c} on top of the {} already spent on this token is above the limit {} (--max-p2c bounds the sum over its recipients)",
+                self.spent, self.max
+            )
+        };
+        Err(Rejection::new(RejectCode::TooLarge, detail))
     }
 }
 
-/// The `p2c` of a header: a positive integer, `Some(None)` when it is beyond
-/// any integer type (a number like 1e30, too large like any count above the
-/// limit rather than malformed).
-fn p2c_param(h: &JointHeader<'_>, alg: JweAlg) -> Result<Option<u64>, Rejection> {
-    let bad = || Rejection::malformed("header \"p2c\" must be a positive integer");
+fn not_a_count() -> Rejection {
+    Rejection::malformed("header \"p2c\" must be a positive integer")
+}
+
+/// The `p2c` of a header: a JSON number, judged by [`P2cBudget::spend`].
+fn p2c_param<'h>(h: &JointHeader<'h>, alg: JweAlg) -> Result<&'h serde_json::Number, Rejection> {
     match h.get("p2c") {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(0) => Err(bad()),
-            Some(p) => Ok(Some(p)),
-            // JSON reads an integer past 2^64 as a float.
-            None if n.as_f64().is_some_and(|f| f >= u64::MAX as f64) => Ok(None),
-            None => Err(bad()),
-        },
-        Some(_) => Err(bad()),
+        Some(Value::Number(n)) => Ok(n),
+        Some(_) => Err(not_a_count()),
         None => Err(Rejection::malformed(format!(
             "{alg} needs the header parameter \"p2c\""
         ))),
