@@ -555,9 +555,14 @@ fn long_signature_lists_cost_memory_in_proportion_to_the_input() {
     // Before: 60 MB of signatures took 2.7 GB in inspect and 1.4 GB in
     // verify, the whole list being parsed before it was counted.
     let n = 200_000;
-    assert_memory_bounded("inspect: signatures", n, 4, &["inspect"], 1, |m| {
-        many_signatures(m)
-    });
+    assert_memory_bounded(
+        "inspect: signatures",
+        n,
+        4,
+        &["inspect"],
+        1,
+        many_signatures,
+    );
     let key = data("keys/ec-p256.spki.pem").display().to_string();
     assert_memory_bounded(
         "verify: signatures",
@@ -565,7 +570,7 @@ fn long_signature_lists_cost_memory_in_proportion_to_the_input() {
         4,
         &["verify", "-k", &key],
         1,
-        |m| many_signatures(m),
+        many_signatures,
     );
     let jwk = data("jwe/oct256.jwk").display().to_string();
     assert_memory_bounded(
@@ -574,7 +579,7 @@ fn long_signature_lists_cost_memory_in_proportion_to_the_input() {
         4,
         &["decrypt", "-k", &jwk],
         1,
-        |m| many_recipients(m),
+        many_recipients,
     );
 }
 
