@@ -46,7 +46,11 @@ pub fn parse(token: &str) -> Result<Jwe, Rejection> {
 pub fn parse_owned(token: String) -> Result<Jwe, Rejection> {
     let t = token.trim();
     if t.starts_with('{') {
-        return parse_json(t);
+        let o = json::parse_capped(t.as_bytes(), CAPS).map_err(capped_error)?;
+        // Everything is in `o` now: the text goes before the big parts are
+        // decoded.
+        drop(token);
+        return from_object(&o);
     }
     let (mut jwe, ct) = parse_compact(t, false)?;
     let start = ct.as_ptr() as usize - token.as_ptr() as usize;
@@ -165,7 +169,11 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
         return Err(bad("this is a JWS, not a JWE: use `jose verify`"));
     }
     let (protected_b64, protected) = match opt_str(o, "protected")? {
-        Some(p) => (p.to_owned(), header_from_b64(p)?),
+        // Decoded first: its decoded bytes are freed before the copy is made.
+        Some(p) => {
+            let h = header_from_b64(p)?;
+            (p.to_owned(), h)
+        }
         None => (String::new(), Header::new()),
     };
     let (serialization, recipients) = match o.get("recipients") {
