@@ -38,15 +38,28 @@ fn fastest(runs: usize, mut f: impl FnMut()) -> Duration {
         .expect("at least one run")
 }
 
-/// `f(n)` and `f(2n)` timed; the larger may take at most about twice as long.
+/// `f(n)` and `f(2n)` timed; the larger may take at most about twice as
+/// long. The two sizes alternate so that a change in the machine's load
+/// hits both alike; a ratio at or above 3 is measured again (twice at most)
+/// before it fails, as other tests share the cores: quadratic work gives 4
+/// every time.
 fn assert_linear(what: &str, n: usize, mut f: impl FnMut(usize)) {
-    let small = fastest(5, || f(n));
-    let big = fastest(5, || f(2 * n));
-    let ratio = big.as_secs_f64() / small.as_secs_f64().max(1e-6);
-    eprintln!("{what}: {small:?} at N = {n}, {big:?} at 2N (ratio {ratio:.2})");
-    assert!(
-        ratio < 3.0,
-        "{what}: {small:?} at N = {n}, {big:?} at 2N: ratio {ratio:.2} (linear gives 2, quadratic 4)"
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let (mut small, mut big) = (Duration::MAX, Duration::MAX);
+        for _ in 0..5 {
+            small = small.min(fastest(1, || f(n)));
+            big = big.min(fastest(1, || f(2 * n)));
+        }
+        let ratio = big.as_secs_f64() / small.as_secs_f64().max(1e-6);
+        eprintln!("{what}: {small:?} at N = {n}, {big:?} at 2N (ratio {ratio:.2})");
+        best = best.min(ratio);
+        if best < 3.0 {
+            return;
+        }
+    }
+    panic!(
+        "{what}: at 2N the work is {best:.2} times that at N = {n} (linear gives 2, quadratic 4)"
     );
 }
 

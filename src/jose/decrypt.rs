@@ -141,10 +141,11 @@ fn key_permits(k: &crate::keys::Key, alg: JweAlg, enc: JweEnc) -> bool {
     alg_ok && use_ok && ops_ok
 }
 
-/// One (recipient, key) pair to try. Its header is read again from the
-/// recipient's index when needed: an attempt copies nothing of the token.
+/// One (recipient, key) pair to try. Its header is a view of the token's:
+/// an attempt copies nothing of it.
 struct Attempt<'a> {
     recipient: usize,
+    header: JointHeader<'a>,
     alg: JweAlg,
     enc: JweEnc,
     with: Unwrapper<'a>,
@@ -152,13 +153,13 @@ struct Attempt<'a> {
 
 /// The pairs recipient `i` offers, appended to `out` up to [`MAX_ATTEMPTS`]
 /// in all.
-fn attempts_for<'k>(
-    h: &JointHeader<'_>,
+fn attempts_for<'a>(
+    h: &JointHeader<'a>,
     i: usize,
-    keys: &'k KeySet,
-    password: Option<&'k [u8]>,
+    keys: &'a KeySet,
+    password: Option<&'a [u8]>,
     opts: &DecryptOptions,
-    out: &mut Vec<Attempt<'k>>,
+    out: &mut Vec<Attempt<'a>>,
 ) -> Result<(), Rejection> {
     let alg_s = str_param(h, "alg")?
         .ok_or_else(|| Rejection::malformed("the JWE header has no \"alg\""))?;
@@ -190,6 +191,7 @@ fn attempts_for<'k>(
     let before = out.len();
     let attempt = |with| Attempt {
         recipient: i,
+        header: *h,
         alg,
         enc,
         with,
@@ -270,6 +272,8 @@ pub fn decrypt_parsed(
     };
 
     jwe.check_shared().map_err(Rejection::malformed)?;
+    let mut ciphertext = std::mem::take(&mut jwe.ciphertext);
+    let jwe = &jwe;
     // Bound the work before any is done: recipients are read in order until
     // they offer MAX_ATTEMPTS pairs; those beyond are never looked at.
     let mut attempts = Vec::new();
@@ -295,17 +299,16 @@ pub fn decrypt_parsed(
     // Bound the work before any decryption: ciphertext longer than the
     // largest accepted plaintext (plus padding, or DEFLATE's worst case).
     let slack = if zip { opts.max_size / 1000 + 1024 } else { 16 };
-    if jwe.ciphertext.len() > opts.max_size.saturating_add(slack) {
+    if ciphertext.len() > opts.max_size.saturating_add(slack) {
         return Err(too_large(format!(
             "the ciphertext ({} bytes) is larger than the plaintext limit of {} bytes (--max-size)",
-            jwe.ciphertext.len(),
+            ciphertext.len(),
             opts.max_size
         )));
     }
 
     let aad = jwe.aad();
     let last = attempts.len() - 1;
-    let mut ciphertext = std::mem::take(&mut jwe.ciphertext);
     let mut failure = keymgmt::failed();
     let mut p2c_budget = P2cBudget::new(opts.max_p2c);
     for (n, a) in attempts.into_iter().enumerate() {
@@ -314,8 +317,7 @@ pub fn decrypt_parsed(
             .get(a.recipient)
             .map(|r| r.encrypted_key.as_slice())
             .unwrap_or_default();
-        let h = jwe.joint(a.recipient).map_err(Rejection::malformed)?;
-        let cek = match keymgmt::unwrap_cek(a.alg, a.enc, &h, a.with, ek, &mut p2c_budget) {
+        let cek = match keymgmt::unwrap_cek(a.alg, a.enc, &a.header, a.with, ek, &mut p2c_budget) {
             Ok(c) => c,
             Err(e) if e.code == RejectCode::DecryptFailed => continue,
             Err(e) => {
@@ -345,7 +347,7 @@ pub fn decrypt_parsed(
             buf
         };
         return Ok(Decrypted {
-            header: h.to_header(),
+            header: a.header.to_header(),
             plaintext,
             recipient: a.recipient,
         });
