@@ -214,4 +214,32 @@ mod tests {
         let deep = "[".repeat(100) + &"]".repeat(100);
         assert!(parse_value(deep.as_bytes()).is_err());
     }
+
+    #[test]
+    fn capped_members_stop_storing_at_their_bound() {
+        let caps = [("s", 3)];
+        let list = |n: usize| format!(r#"{{"s":[{}],"t":[1,2,3,4]}}"#, vec!["{}"; n].join(","));
+        for n in 0..=3 {
+            let o = parse_capped(list(n).as_bytes(), &caps).expect("within");
+            assert_eq!(o.get("s").and_then(Value::as_array).map(Vec::len), Some(n));
+        }
+        assert_eq!(
+            parse_capped(list(1000).as_bytes(), &caps),
+            Err(CappedError::TooLong {
+                name: "s".into(),
+                len: 1000
+            })
+        );
+        // Only a top-level array is capped; the rest is read as usual.
+        assert!(parse_capped(br#"{"s":{"a":1}}"#, &caps).is_ok());
+        assert!(parse_capped(br#"{"x":{"s":[1,2,3,4]}}"#, &caps).is_ok());
+        assert!(matches!(
+            parse_capped(br#"{"s":[1,2,3,4,"#, &caps),
+            Err(CappedError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_capped(br#"{"a":1,"a":2}"#, &caps),
+            Err(CappedError::Invalid(_))
+        ));
+    }
 }
