@@ -224,7 +224,13 @@ fn crit_duplicates_and_structure_are_malformed_in_jws_and_jwe() {
     let opts = DecryptOptions::default();
     let code = |crit| rejection(decrypt(&jwe(crit), &k, None, &opts));
     assert_eq!(code(json!(["x"])).code, RejectCode::UnknownCrit);
-    for bad in [json!(["x", "x"]), json!([]), json!("x"), json!([1])] {
+    for bad in [
+        json!(["x", "x"]),
+        json!([]),
+        json!("x"),
+        json!([1]),
+        json!(["enc"]),
+    ] {
         let e = code(bad.clone());
         assert_eq!(e.code, RejectCode::Malformed, "{bad}: {e:?}");
     }

@@ -106,9 +106,15 @@ fn check_protected_only(jwe: &Jwe) -> Result<(), Rejection> {
     }
     // No `crit` extension is understood for JWE: a well-formed list is
     // `unknown_crit` on its first name.
-    match crate::jose::jws::header::crit_names(&jwe.protected)? {
+    use crate::jose::jws::header::{REGISTERED, crit_names};
+    match crit_names(&jwe.protected)? {
         None => Ok(()),
         Some(names) => {
+            if let Some(n) = names.iter().find(|n| REGISTERED.contains(n)) {
+                return Err(Rejection::malformed(format!(
+                    "\"crit\" lists the registered parameter {n:?}"
+                )));
+            }
             let first = names.first().copied().unwrap_or("?");
             Err(Rejection::new(
                 RejectCode::UnknownCrit,
