@@ -186,7 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'jose' -ScriptBlock {
             [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read a PBES2 password from this environment variable')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accepted key management algorithm (repeatable; default: all but RSA1_5)')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Accepted content encryption algorithm (repeatable; default: all)')
-            [CompletionResult]::new('--max-p2c', '--max-p2c', [CompletionResultType]::ParameterName, 'Largest accepted PBES2 iteration count')
+            [CompletionResult]::new('--max-p2c', '--max-p2c', [CompletionResultType]::ParameterName, 'Most PBES2 iterations one token may cost, summed over the recipients tried')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest accepted plaintext (after decompression), in bytes')
             [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'The plaintext is a JWS: verify it with these keys and print its payload (repeatable)')
             [CompletionResult]::new('--verify-alg', '--verify-alg', [CompletionResultType]::ParameterName, 'Accepted algorithm of the inner JWS (repeatable)')

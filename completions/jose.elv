@@ -177,7 +177,7 @@ set edit:completion:arg-completer[jose] = {|@words|
             cand --password-env 'Read a PBES2 password from this environment variable'
             cand --alg 'Accepted key management algorithm (repeatable; default: all but RSA1_5)'
             cand --enc 'Accepted content encryption algorithm (repeatable; default: all)'
-            cand --max-p2c 'Largest accepted PBES2 iteration count'
+            cand --max-p2c 'Most PBES2 iterations one token may cost, summed over the recipients tried'
             cand --max-size 'Largest accepted plaintext (after decompression), in bytes'
             cand --verify-key 'The plaintext is a JWS: verify it with these keys and print its payload (repeatable)'
             cand --verify-alg 'Accepted algorithm of the inner JWS (repeatable)'

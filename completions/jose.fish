@@ -160,7 +160,7 @@ complete -c jose -n "__fish_jose_using_subcommand decrypt" -l password-file -d '
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l password-env -d 'Read a PBES2 password from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l alg -d 'Accepted key management algorithm (repeatable; default: all but RSA1_5)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l enc -d 'Accepted content encryption algorithm (repeatable; default: all)' -r
-complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-p2c -d 'Largest accepted PBES2 iteration count' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-p2c -d 'Most PBES2 iterations one token may cost, summed over the recipients tried' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-size -d 'Largest accepted plaintext (after decompression), in bytes' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l verify-key -d 'The plaintext is a JWS: verify it with these keys and print its payload (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l verify-alg -d 'Accepted algorithm of the inner JWS (repeatable)' -r

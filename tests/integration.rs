@@ -3,6 +3,7 @@
 
 mod util;
 
+mod bounded;
 mod cert;
 mod conventions;
 mod firebase_sdk;

@@ -493,8 +493,8 @@ pub struct DecryptArgs {
     /// Accepted content encryption algorithm (repeatable; default: all)
     #[arg(long, value_name = "ENC", value_parser = parse_jwe_enc)]
     pub enc: Vec<JweEnc>,
-    /// Largest accepted PBES2 iteration count
-    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    /// Most PBES2 iterations one token may cost, summed over the recipients tried
+    #[arg(long, value_name = "N", default_value_t = crate::jose::decrypt::DEFAULT_MAX_P2C)]
     pub max_p2c: u64,
     /// Largest accepted plaintext (after decompression), in bytes
     #[arg(long, value_name = "BYTES", default_value = "16M", value_parser = parse_size)]

@@ -11,9 +11,9 @@ use crate::cli::InspectArgs;
 use crate::error::{Error, RejectCode, Result};
 use crate::io::{Emit, Io};
 use crate::jose::Serialization;
+use crate::jose::b64;
 use crate::jose::jwe::Jwe;
 use crate::jose::peek::{self, JwsPeek, Object, Peeked};
-use crate::jose::{b64, json as strict_json};
 use crate::keys::cert_info::{self, CertInfo};
 use crate::keys::{Key, KeyMaterial};
 
@@ -112,8 +112,7 @@ fn classify(raw: &[u8]) -> Result<Inspected> {
 }
 
 fn classify_json(t: &str) -> Result<Inspected> {
-    let o = strict_json::parse_object(t.as_bytes())
-        .map_err(|e| malformed(format!("not a valid JSON object: {e}")))?;
+    let o = peek::read_json(t)?;
     if peek::is_json_token(&o) {
         return peek::json(&o).map(Inspected::Token).map_err(Error::from);
     }

@@ -22,25 +22,82 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
 /// Parse any JSON value strictly (duplicates rejected, depth bounded).
 pub fn parse_value(bytes: &[u8]) -> Result<Value, String> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let v = Strict { depth: 0 }
+    let v = Strict::new(0)
         .deserialize(&mut de)
         .map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
     Ok(v)
 }
 
-struct Strict {
-    depth: usize,
+/// Why [`parse_capped`] refused a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CappedError {
+    /// The top-level member `name` is an array of `len` entries, more than
+    /// its bound.
+    TooLong { name: String, len: usize },
+    /// Not a strict JSON object; a human reason.
+    Invalid(String),
 }
 
-impl<'de> DeserializeSeed<'de> for Strict {
+/// [`parse_object`] for a JOSE JSON serialization: each top-level member
+/// named in `caps` that is an array keeps at most its bound of entries. The
+/// rest are only counted, with nothing stored, so a list of a million
+/// `signatures` costs the time to read it and no memory, and is refused with
+/// its length.
+pub fn parse_capped(
+    bytes: &[u8],
+    caps: &[(&str, usize)],
+) -> Result<Map<String, Value>, CappedError> {
+    let over = std::cell::Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let seed = Strict {
+        depth: 0,
+        caps,
+        cap: None,
+        over: Some(&over),
+    };
+    let parsed = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    if let Some((name, len)) = over.take() {
+        return Err(CappedError::TooLong { name, len });
+    }
+    match parsed {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(CappedError::Invalid("not a JSON object".into())),
+        Err(e) => Err(CappedError::Invalid(e.to_string())),
+    }
+}
+
+type Over = std::cell::Cell<Option<(String, usize)>>;
+
+struct Strict<'c> {
+    depth: usize,
+    /// Bounds for the top-level members of this object (only at depth 0).
+    caps: &'c [(&'c str, usize)],
+    /// This array's bound, with its member name.
+    cap: Option<(&'c str, usize)>,
+    /// Where an array past its bound records its name and length.
+    over: Option<&'c Over>,
+}
+
+impl Strict<'_> {
+    fn new(depth: usize) -> Self {
+        Strict {
+            depth,
+            caps: &[],
+            cap: None,
+            over: None,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Strict {
+impl<'de> Visitor<'de> for Strict<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -80,8 +137,25 @@ impl<'de> Visitor<'de> for Strict {
             )));
         }
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Strict { depth })? {
+        while let Some(v) = seq.next_element_seed(Strict::new(depth))? {
             out.push(v);
+            if let Some((name, max)) = self.cap
+                && out.len() == max
+            {
+                let mut len = max;
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    len += 1;
+                }
+                if len == max {
+                    break;
+                }
+                if let Some(over) = self.over {
+                    over.set(Some((name.to_owned(), len)));
+                }
+                return Err(de::Error::custom(format!(
+                    "{name:?} holds {len} entries, more than {max}"
+                )));
+            }
         }
         Ok(Value::Array(out))
     }
@@ -94,16 +168,31 @@ impl<'de> Visitor<'de> for Strict {
             )));
         }
         // JOSE headers and ID-token claims mostly fit in 8 members: one
-        // allocation instead of growing (and rehashing) from empty.
-        let mut out = Map::with_capacity(8);
+        // allocation instead of growing (and rehashing) from empty. Only for
+        // the outermost object: an array of a million `{}` would otherwise
+        // cost a kilobyte of room for members per 3 bytes of input.
+        let mut out = if depth == 1 {
+            Map::with_capacity(8)
+        } else {
+            Map::new()
+        };
         while let Some(k) = map.next_key::<String>()? {
+            let cap = (depth == 1)
+                .then(|| self.caps.iter().find(|(n, _)| *n == k).copied())
+                .flatten();
+            let seed = Strict {
+                depth,
+                caps: &[],
+                cap,
+                over: self.over,
+            };
             // One hash of the name for both the duplicate check and the insert.
             match out.entry(k) {
                 serde_json::map::Entry::Occupied(o) => {
                     return Err(de::Error::custom(format!("duplicate member {:?}", o.key())));
                 }
                 serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(map.next_value_seed(Strict { depth })?);
+                    slot.insert(map.next_value_seed(seed)?);
                 }
             }
         }
@@ -124,5 +213,33 @@ mod tests {
         assert!(parse_object(br#"{"a":1} x"#).is_err());
         let deep = "[".repeat(100) + &"]".repeat(100);
         assert!(parse_value(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn capped_members_stop_storing_at_their_bound() {
+        let caps = [("s", 3)];
+        let list = |n: usize| format!(r#"{{"s":[{}],"t":[1,2,3,4]}}"#, vec!["{}"; n].join(","));
+        for n in 0..=3 {
+            let o = parse_capped(list(n).as_bytes(), &caps).expect("within");
+            assert_eq!(o.get("s").and_then(Value::as_array).map(Vec::len), Some(n));
+        }
+        assert_eq!(
+            parse_capped(list(1000).as_bytes(), &caps),
+            Err(CappedError::TooLong {
+                name: "s".into(),
+                len: 1000
+            })
+        );
+        // Only a top-level array is capped; the rest is read as usual.
+        assert!(parse_capped(br#"{"s":{"a":1}}"#, &caps).is_ok());
+        assert!(parse_capped(br#"{"x":{"s":[1,2,3,4]}}"#, &caps).is_ok());
+        assert!(matches!(
+            parse_capped(br#"{"s":[1,2,3,4,"#, &caps),
+            Err(CappedError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_capped(br#"{"a":1,"a":2}"#, &caps),
+            Err(CappedError::Invalid(_))
+        ));
     }
 }

@@ -110,6 +110,31 @@ fn opt_obj(o: &Object, name: &str) -> Result<Option<Object>, Rejection> {
     }
 }
 
+/// The most signatures read from one JWS, as for verification.
+pub const MAX_SIGNATURES: usize = crate::jose::jws::parse::MAX_SIGNATURES;
+
+fn too_many_signatures(n: usize) -> Rejection {
+    bad(format!("more than {MAX_SIGNATURES} signatures ({n})"))
+}
+
+/// Read a JSON input that may be a token: a JWS's `signatures` and a JWE's
+/// `recipients` keep at most their bound of entries while they are read, so
+/// a token listing millions of them is refused in time and memory
+/// proportional to its size.
+pub fn read_json(t: &str) -> Result<Object, Rejection> {
+    let caps = [
+        ("signatures", MAX_SIGNATURES),
+        ("recipients", jwe::parse::MAX_RECIPIENTS),
+    ];
+    json::parse_capped(t.as_bytes(), &caps).map_err(|e| match e {
+        json::CappedError::Invalid(e) => bad(format!("not a valid JSON object: {e}")),
+        json::CappedError::TooLong { name, len } if name == "signatures" => {
+            too_many_signatures(len)
+        }
+        recipients => jwe::parse::capped_error(recipients),
+    })
+}
+
 /// Whether a JSON object is a JWS or JWE JSON serialization.
 pub fn is_json_token(o: &Object) -> bool {
     o.contains_key("ciphertext")
@@ -145,6 +170,9 @@ pub fn json(o: &Object) -> Result<Peeked, Rejection> {
             }
             if list.is_empty() {
                 return Err(bad("\"signatures\" is empty"));
+            }
+            if list.len() > MAX_SIGNATURES {
+                return Err(too_many_signatures(list.len()));
             }
             let sigs = list
                 .iter()

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::Header;
+use super::{Header, JointHeader};
 use crate::crypto::{self, Unspecified};
 use crate::error::{Error, RejectCode, Rejection};
 use crate::jose::alg::{JweAlg, JweEnc};
@@ -31,7 +31,7 @@ fn from_crypto(_: Unspecified) -> Rejection {
     failed()
 }
 
-fn b64_param(h: &Header, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
+fn b64_param(h: &JointHeader<'_>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
     match h.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => b64::decode(s).map(Some).ok_or_else(|| {
@@ -43,14 +43,14 @@ fn b64_param(h: &Header, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
     }
 }
 
-fn need_b64(h: &Header, name: &str, alg: JweAlg) -> Result<Vec<u8>, Rejection> {
+fn need_b64(h: &JointHeader<'_>, name: &str, alg: JweAlg) -> Result<Vec<u8>, Rejection> {
     b64_param(h, name)?
         .ok_or_else(|| Rejection::malformed(format!("{alg} needs the header parameter {name:?}")))
 }
 
 /// The peer's ephemeral public key: a public JWK whose private parts, if
 /// any, are ignored. A point off its curve fails like any crypto failure.
-fn epk(h: &Header) -> Result<KeyMaterial, Rejection> {
+fn epk(h: &JointHeader<'_>) -> Result<KeyMaterial, Rejection> {
     let v = h
         .get("epk")
         .ok_or_else(|| Rejection::malformed("ECDH-ES needs the header parameter \"epk\""))?;
@@ -61,7 +61,7 @@ fn epk(h: &Header) -> Result<KeyMaterial, Rejection> {
     key.material.to_public().ok_or_else(failed)
 }
 
-fn kdf(z: &[u8], alg: JweAlg, enc: JweEnc, h: &Header) -> Result<Secret, Rejection> {
+fn kdf(z: &[u8], alg: JweAlg, enc: JweEnc, h: &JointHeader<'_>) -> Result<Secret, Rejection> {
     let apu = b64_param(h, "apu")?.unwrap_or_default();
     let apv = b64_param(h, "apv")?.unwrap_or_default();
     let (id, len) = match alg.kw_len() {
@@ -71,15 +71,77 @@ fn kdf(z: &[u8], alg: JweAlg, enc: JweEnc, h: &Header) -> Result<Secret, Rejecti
     Ok(crypto::ecdh::concat_kdf(z, id.as_bytes(), &apu, &apv, len))
 }
 
-/// Recover the CEK for `enc` from one recipient. `max_p2c` is enforced before
-/// any PBKDF2 work.
+/// The PBES2 iterations one token may still cost: `--max-p2c` bounds the sum
+/// of `p2c` over every recipient tried, so 64 recipients at the limit cost
+/// one derivation, not 64.
+#[derive(Debug, Clone, Copy)]
+pub struct P2cBudget {
+    max: u64,
+    spent: u64,
+}
+
+impl P2cBudget {
+    pub fn new(max: u64) -> Self {
+        P2cBudget { max, spent: 0 }
+    }
+
+    /// Spend `p2c` iterations, or refuse it (`too_large`) if that would pass
+    /// the limit. A count that is not a positive integer is `malformed`
+    /// unless it is above the limit anyway (1e30 is too large in any
+    /// notation).
+    fn spend(&mut self, p2c: &serde_json::Number) -> Result<u64, Rejection> {
+        let left = self.max.saturating_sub(self.spent);
+        let above = match p2c.as_u64() {
+            Some(0) => return Err(not_a_count()),
+            Some(p) if p <= left => {
+                self.spent += p;
+                return Ok(p);
+            }
+            Some(_) => true,
+            None => p2c.as_f64().is_some_and(|f| f > left as f64),
+        };
+        if !above {
+            return Err(not_a_count());
+        }
+        let detail = if self.spent == 0 {
+            format!(
+                "PBES2 iteration count {p2c} is above the limit {} (--max-p2c)",
+                self.max
+            )
+        } else {
+            format!(
+                "PBES2 iteration count {p2c} on top of the {} already spent on this token is above the limit {} (--max-p2c bounds the sum over its recipients)",
+                self.spent, self.max
+            )
+        };
+        Err(Rejection::new(RejectCode::TooLarge, detail))
+    }
+}
+
+fn not_a_count() -> Rejection {
+    Rejection::malformed("header \"p2c\" must be a positive integer")
+}
+
+/// The `p2c` of a header: a JSON number, judged by [`P2cBudget::spend`].
+fn p2c_param<'h>(h: &JointHeader<'h>, alg: JweAlg) -> Result<&'h serde_json::Number, Rejection> {
+    match h.get("p2c") {
+        Some(Value::Number(n)) => Ok(n),
+        Some(_) => Err(not_a_count()),
+        None => Err(Rejection::malformed(format!(
+            "{alg} needs the header parameter \"p2c\""
+        ))),
+    }
+}
+
+/// Recover the CEK for `enc` from one recipient. A PBES2 `p2c` is taken from
+/// `p2c_budget` (or refused) before any PBKDF2 work.
 pub fn unwrap_cek(
     alg: JweAlg,
     enc: JweEnc,
-    h: &Header,
+    h: &JointHeader<'_>,
     with: Unwrapper<'_>,
     ek: &[u8],
-    max_p2c: u64,
+    p2c_budget: &mut P2cBudget,
 ) -> Result<Secret, Rejection> {
     fn key<'k>(w: Unwrapper<'k>) -> Result<&'k KeyMaterial, Rejection> {
         match w {
@@ -140,27 +202,7 @@ pub fn unwrap_cek(
             }
         }
         JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW => {
-            let p2c = match h.get("p2c") {
-                Some(Value::Number(n)) => n.as_u64().filter(|n| *n >= 1).ok_or_else(|| {
-                    Rejection::malformed("header \"p2c\" must be a positive integer")
-                })?,
-                Some(_) => {
-                    return Err(Rejection::malformed(
-                        "header \"p2c\" must be a positive integer",
-                    ));
-                }
-                None => {
-                    return Err(Rejection::malformed(format!(
-                        "{alg} needs the header parameter \"p2c\""
-                    )));
-                }
-            };
-            if p2c > max_p2c {
-                return Err(Rejection::new(
-                    RejectCode::TooLarge,
-                    format!("PBES2 iteration count {p2c} is above the limit {max_p2c} (--max-p2c)"),
-                ));
-            }
+            let p2c = p2c_budget.spend(p2c_param(h, alg)?)?;
             let p2s = need_b64(h, "p2s", alg)?;
             if p2s.len() < MIN_P2S {
                 return Err(Rejection::malformed(format!(
@@ -310,7 +352,7 @@ pub fn wrap_cek(
                 None => crypto::ecdh::ephemeral_for(&peer).map_err(crypto_err)?,
             };
             let z = crypto::ecdh::agree(&eph, &peer).map_err(crypto_err)?;
-            let derived = kdf(&z, alg, enc, ctx).map_err(Error::Rejected)?;
+            let derived = kdf(&z, alg, enc, &JointHeader::single(ctx)).map_err(Error::Rejected)?;
             let eph_pub = eph.to_public().ok_or_else(|| usage_key(alg, &eph))?;
             params.insert(
                 "epk".into(),

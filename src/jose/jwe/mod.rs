@@ -48,21 +48,80 @@ impl Jwe {
         a
     }
 
-    /// The JOSE header of recipient `i`: protected ∪ unprotected ∪ per-recipient,
-    /// a name in two of them being an error (RFC 7516 §7.2.1).
-    pub fn joint_header(&self, i: usize) -> Result<Header, String> {
-        let mut out = self.protected.clone();
-        let per = self.recipients.get(i).and_then(|r| r.header.as_ref());
-        for part in [self.unprotected.as_ref(), per].into_iter().flatten() {
-            for (k, v) in part {
-                if out.contains_key(k) {
-                    return Err(format!(
-                        "header parameter {k:?} appears in more than one header"
-                    ));
-                }
-                out.insert(k.clone(), v.clone());
-            }
+    /// Whether the protected and the shared unprotected header name the
+    /// same parameter (RFC 7516 §7.2.1): checked once per token, not once
+    /// per recipient.
+    pub fn check_shared(&self) -> Result<(), String> {
+        match &self.unprotected {
+            Some(u) => disjoint(u, &[&self.protected]),
+            None => Ok(()),
         }
-        Ok(out)
+    }
+
+    /// The JOSE header of recipient `i` as a view over the three headers,
+    /// nothing copied; its per-recipient header is checked against the two
+    /// shared ones (the shared pair is [`Jwe::check_shared`]'s).
+    pub fn joint(&self, i: usize) -> Result<JointHeader<'_>, String> {
+        let per = self.recipients.get(i).and_then(|r| r.header.as_ref());
+        if let Some(p) = per {
+            let shared: Vec<&Header> = std::iter::once(&self.protected)
+                .chain(self.unprotected.as_ref())
+                .collect();
+            disjoint(p, &shared)?;
+        }
+        Ok(JointHeader {
+            parts: [Some(&self.protected), self.unprotected.as_ref(), per],
+        })
+    }
+
+    /// The JOSE header of recipient `i`: protected ∪ unprotected ∪ per-recipient,
+    /// a name in two of them being an error (RFC 7516 §7.2.1). A copy: for
+    /// reports; decryption reads [`Jwe::joint`].
+    pub fn joint_header(&self, i: usize) -> Result<Header, String> {
+        self.check_shared()?;
+        Ok(self.joint(i)?.to_header())
+    }
+}
+
+fn disjoint(part: &Header, others: &[&Header]) -> Result<(), String> {
+    match part
+        .keys()
+        .find(|k| others.iter().any(|o| o.contains_key(*k)))
+    {
+        Some(k) => Err(format!(
+            "header parameter {k:?} appears in more than one header"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// One recipient's JOSE header read through its parts (protected, shared
+/// unprotected, per-recipient), which are disjoint: a lookup is at most three
+/// hash lookups and building it copies nothing, so trying a recipient with
+/// many keys never multiplies the header.
+#[derive(Debug, Clone, Copy)]
+pub struct JointHeader<'a> {
+    parts: [Option<&'a Header>; 3],
+}
+
+impl<'a> JointHeader<'a> {
+    /// A header that is one object (what encryption builds).
+    pub fn single(h: &'a Header) -> Self {
+        JointHeader {
+            parts: [Some(h), None, None],
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        self.parts.iter().flatten().find_map(|p| p.get(name))
+    }
+
+    /// The merged copy, in order: protected, unprotected, per-recipient.
+    pub fn to_header(&self) -> Header {
+        let mut out = Header::with_capacity(self.parts.iter().flatten().map(|p| p.len()).sum());
+        for p in self.parts.iter().flatten() {
+            out.extend(p.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        out
     }
 }

@@ -46,7 +46,11 @@ pub fn parse(token: &str) -> Result<Jwe, Rejection> {
 pub fn parse_owned(token: String) -> Result<Jwe, Rejection> {
     let t = token.trim();
     if t.starts_with('{') {
-        return parse_json(t);
+        let o = json::parse_capped(t.as_bytes(), CAPS).map_err(capped_error)?;
+        // Everything is in `o` now: the text goes before the big parts are
+        // decoded.
+        drop(token);
+        return from_object(&o);
     }
     let (mut jwe, ct) = parse_compact(t, false)?;
     let start = ct.as_ptr() as usize - token.as_ptr() as usize;
@@ -136,8 +140,25 @@ fn recipient(o: &serde_json::Map<String, Value>) -> Result<Recipient, Rejection>
     })
 }
 
+/// The bound [`json::parse_capped`] applies to a JWE's `recipients`.
+pub const CAPS: &[(&str, usize)] = &[("recipients", MAX_RECIPIENTS)];
+
+/// The refusal of a JWE JSON text that [`json::parse_capped`] gives.
+pub fn capped_error(e: json::CappedError) -> Rejection {
+    match e {
+        json::CappedError::TooLong { len, .. } => too_many(len),
+        json::CappedError::Invalid(e) => bad(format!("JWE JSON: {e}")),
+    }
+}
+
+fn too_many(n: usize) -> Rejection {
+    bad(format!(
+        "a general JWE needs 1 to {MAX_RECIPIENTS} recipients, found {n}"
+    ))
+}
+
 fn parse_json(t: &str) -> Result<Jwe, Rejection> {
-    let o = json::parse_object(t.as_bytes()).map_err(|e| bad(format!("JWE JSON: {e}")))?;
+    let o = json::parse_capped(t.as_bytes(), CAPS).map_err(capped_error)?;
     from_object(&o)
 }
 
@@ -148,7 +169,11 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
         return Err(bad("this is a JWS, not a JWE: use `jose verify`"));
     }
     let (protected_b64, protected) = match opt_str(o, "protected")? {
-        Some(p) => (p.to_owned(), header_from_b64(p)?),
+        // Decoded first: its decoded bytes are freed before the copy is made.
+        Some(p) => {
+            let h = header_from_b64(p)?;
+            (p.to_owned(), h)
+        }
         None => (String::new(), Header::new()),
     };
     let (serialization, recipients) = match o.get("recipients") {
@@ -157,10 +182,7 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
         // 7516 §7.2.1 asks of unknown ones.
         Some(Value::Array(rs)) => {
             if rs.is_empty() || rs.len() > MAX_RECIPIENTS {
-                return Err(bad(format!(
-                    "a general JWE needs 1 to {MAX_RECIPIENTS} recipients, found {}",
-                    rs.len()
-                )));
+                return Err(too_many(rs.len()));
             }
             let rs = rs
                 .iter()

@@ -1,6 +1,8 @@
 //! Header rules shared by parsing and verification: `alg` (RFC 7515
 //! §4.1.1), `crit` (§4.1.11) and `b64` (RFC 7797 §3, §6).
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use crate::error::{RejectCode, Rejection};
@@ -66,10 +68,40 @@ pub fn b64(
     }
 }
 
+/// The names a protected header lists in `crit`, checked for structure in
+/// one pass (a hash set, not a scan per name): a non-empty array of distinct
+/// strings (RFC 7515 §4.1.11). `None`: no `crit`.
+pub fn crit_names(protected: &Map<String, Value>) -> Result<Option<Vec<&str>>, Rejection> {
+    let Some(crit) = protected.get("crit") else {
+        return Ok(None);
+    };
+    let Value::Array(names) = crit else {
+        return Err(Rejection::malformed("\"crit\" is not an array"));
+    };
+    if names.is_empty() {
+        return Err(Rejection::malformed("\"crit\" is an empty array"));
+    }
+    let mut seen = HashSet::with_capacity(names.len());
+    let mut out = Vec::with_capacity(names.len());
+    for n in names {
+        let Value::String(n) = n else {
+            return Err(Rejection::malformed(
+                "\"crit\" holds a value that is not a string",
+            ));
+        };
+        if !seen.insert(n.as_str()) {
+            return Err(Rejection::malformed(format!("\"crit\" lists {n:?} twice")));
+        }
+        out.push(n.as_str());
+    }
+    Ok(Some(out))
+}
+
 /// Check `crit`: protected, a non-empty array of distinct strings naming
 /// extension parameters present in the protected header (structure errors
 /// are `malformed`), each one understood (`b64`) or allowed by the caller
-/// (else `unknown_crit`).
+/// (else `unknown_crit`). Every step is a hash lookup per name: linear in
+/// the header.
 pub fn check_crit(
     protected: &Map<String, Value>,
     unprotected: Option<&Map<String, Value>>,
@@ -80,39 +112,26 @@ pub fn check_crit(
             "\"crit\" must be in the protected header",
         ));
     }
-    let Some(crit) = protected.get("crit") else {
+    let Some(names) = crit_names(protected)? else {
         return Ok(());
     };
-    let Value::Array(names) = crit else {
-        return Err(Rejection::malformed("\"crit\" is not an array"));
-    };
-    if names.is_empty() {
-        return Err(Rejection::malformed("\"crit\" is an empty array"));
-    }
-    let mut seen: Vec<&str> = Vec::with_capacity(names.len());
-    for n in names {
-        let Value::String(n) = n else {
-            return Err(Rejection::malformed(
-                "\"crit\" holds a value that is not a string",
-            ));
-        };
-        if seen.contains(&n.as_str()) {
-            return Err(Rejection::malformed(format!("\"crit\" lists {n:?} twice")));
-        }
-        if REGISTERED.contains(&n.as_str()) {
+    for n in &names {
+        if REGISTERED.contains(n) {
             return Err(Rejection::malformed(format!(
                 "\"crit\" lists the registered parameter {n:?}"
             )));
         }
-        if !protected.contains_key(n) {
+        if !protected.contains_key(*n) {
             return Err(Rejection::malformed(format!(
                 "\"crit\" lists {n:?}, which is not in the protected header"
             )));
         }
-        seen.push(n);
     }
-    for n in seen {
-        if !BUILTIN_CRIT.contains(&n) && !allowed.iter().any(|a| a == n) {
+    // `--crit` names come from the operator, not the token; a set all the
+    // same, so that a long list costs one pass.
+    let allowed: HashSet<&str> = allowed.iter().map(String::as_str).collect();
+    for n in names {
+        if !BUILTIN_CRIT.contains(&n) && !allowed.contains(n) {
             return Err(Rejection::new(
                 RejectCode::UnknownCrit,
                 format!(

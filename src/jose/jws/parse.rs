@@ -155,9 +155,15 @@ fn parse_signature(obj: &Map<String, Value>) -> Result<(JwsSignature, bool), Rej
 }
 
 fn parse_json(bytes: &[u8]) -> Result<Jws, Rejection> {
-    let obj = json::parse_object(bytes).map_err(|e| {
-        Rejection::malformed(format!("JSON serialization is not a JSON object: {e}"))
-    })?;
+    let obj =
+        json::parse_capped(bytes, &[("signatures", MAX_SIGNATURES)]).map_err(|e| match e {
+            json::CappedError::TooLong { len, .. } => {
+                Rejection::malformed(format!("more than {MAX_SIGNATURES} signatures ({len})"))
+            }
+            json::CappedError::Invalid(e) => {
+                Rejection::malformed(format!("JSON serialization is not a JSON object: {e}"))
+            }
+        })?;
     if obj.contains_key("ciphertext") {
         return Err(Rejection::malformed(JWE_HINT));
     }
