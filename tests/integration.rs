@@ -24,4 +24,5 @@ mod limits;
 mod presets;
 mod props;
 mod remote;
+mod snapshots;
 mod sync_docs;
