@@ -124,9 +124,75 @@ fn folders() -> Vec<PathBuf> {
     v
 }
 
+/// The fields each case kind reads besides file, source, kind and expect.
+/// A field the kind does not read would be a check that silently never
+/// runs, so it is refused.
+const KIND_FIELDS: &[(&str, &[&str])] = &[
+    (
+        "jws",
+        &[
+            "token",
+            "key",
+            "payload",
+            "payload_b64u",
+            "detached_payload",
+            "splice_payload",
+            "alg",
+            "signature_index",
+            "header",
+            "resign",
+            "resign_at",
+            "rebuild",
+        ],
+    ),
+    (
+        "jws-cookbook",
+        &[
+            "outputs",
+            "reproduce",
+            "unreproducible",
+            "detached",
+            "without_payload",
+            "rebuild",
+        ],
+    ),
+    ("jwe", &["token", "key", "plaintext", "algs", "rebuild_at"]),
+    (
+        "jwe-cookbook",
+        &["at", "plaintext_is", "algs", "outputs", "rebuild"],
+    ),
+    ("ecdh-es-kdf", &[]),
+];
+
 fn sidecar(folder: &Path) -> Sidecar {
     let p = folder.join("cases.toml");
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let raw: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    for c in raw
+        .get("case")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let c = c.as_table().expect("[[case]] is a table");
+        let kind = c
+            .get("kind")
+            .and_then(toml::Value::as_str)
+            .unwrap_or_default();
+        let (_, fields) = KIND_FIELDS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .unwrap_or_else(|| panic!("{}: unknown kind {kind:?}", p.display()));
+        for name in c.keys() {
+            assert!(
+                ["file", "source", "kind", "expect"].contains(&name.as_str())
+                    || fields.contains(&name.as_str()),
+                "{}: kind {kind:?} does not read {name:?} (case {:?})",
+                p.display(),
+                c.get("source")
+            );
+        }
+    }
     toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -325,7 +391,7 @@ fn jws_case(c: &Case, v: &Value, what: &str) -> usize {
         }
         n += 1;
     }
-    if c.rebuild == Some(Value::Bool(true)) {
+    if rebuild_flag(c) {
         let payload = want_payload.expect("rebuild needs the payload");
         let built = sign(&SignRequest {
             payload: &payload,
@@ -416,7 +482,7 @@ fn jws_cookbook_case(c: &Case, v: &Value, what: &str) -> usize {
         "{what}: deterministic signatures that differ from the published ones"
     );
     n += reproduced;
-    if c.rebuild == Some(Value::Bool(true)) {
+    if rebuild_flag(c) {
         let [s] = signings[..] else {
             panic!("{what}: rebuild needs one signing")
         };
@@ -635,6 +701,14 @@ fn ecdh_es_kdf_case(c: &Case, v: &Value, what: &str) -> usize {
     4
 }
 
+fn rebuild_flag(c: &Case) -> bool {
+    match &c.rebuild {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => panic!("{}: rebuild is true or false here, not {other}", c.file),
+    }
+}
+
 fn run_case(c: &Case, folder: &Path) -> usize {
     let v = load(folder, &c.file);
     let what = format!("{} ({})", c.file, c.source);
@@ -770,6 +844,12 @@ fn accepts(w: &WycheproofFile, g: &Value, t: &Value) -> bool {
 }
 
 fn run_wycheproof(w: &WycheproofFile, folder: &Path) -> usize {
+    let primitive = w.kind == "signature";
+    assert!(
+        w.alg.is_some() == primitive && w.jwk.is_some() == primitive,
+        "{}: alg and jwk are read by kind \"signature\" only, and needed there",
+        w.file
+    );
     let v = load(folder, &w.file);
     let mut used = vec![0; w.overrides.len()];
     let mut count = 0;
