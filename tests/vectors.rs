@@ -2,7 +2,8 @@
 //! `cases.toml` that says, per file, what the file is, where it comes from
 //! and what this tool must make of it (tests/data/vectors/README.md gives the
 //! format). This module reads every sidecar and checks every case through
-//! the library, and refuses a sidecar naming a missing file as well as a
+//! the library, and the tokens of the JWS and JWE kinds through the real
+//! binary as well; it refuses a sidecar naming a missing file as well as a
 //! vector file no sidecar names.
 
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ use jose::keys::{Key, KeySet, jwk};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::util::data;
+use crate::util::{data, jose, tempdir};
 
 // ------------------------------------------------------------ sidecar format
 
@@ -62,6 +63,7 @@ struct Case {
     plaintext: Option<String>,
     algs: Option<String>,
     rebuild_at: Option<String>,
+    now: Option<i64>,
     // kinds "jws-cookbook" and "jwe-cookbook"
     outputs: Option<usize>,
     reproduce: Option<usize>,
@@ -143,6 +145,7 @@ const KIND_FIELDS: &[(&str, &[&str])] = &[
             "resign",
             "resign_at",
             "rebuild",
+            "now",
         ],
     ),
     (
@@ -325,6 +328,83 @@ fn decrypt_opts(algs: Option<&str>) -> DecryptOptions {
     }
 }
 
+/// One token as the real binary is given it.
+struct Cli<'a> {
+    verify: bool,
+    token: String,
+    keys: Vec<Value>,
+    password: Option<&'a [u8]>,
+    detached: Option<&'a [u8]>,
+    all_algs: bool,
+    now: Option<i64>,
+}
+
+/// The JWKs at a sidecar's key pointer: one, an array, or a JWK Set.
+fn jwks_of(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a.clone(),
+        Value::Object(o) if o.contains_key("keys") => jwks_of(&v["keys"]),
+        other => vec![other.clone()],
+    }
+}
+
+/// The same token through the real binary (`--json`): exit 0 with the
+/// expected payload or plaintext, or exit 1 with the contract's rejection
+/// code as `error.code`.
+fn cli_check(cli: &Cli, want: Result<&[u8], RejectCode>, what: &str) -> usize {
+    let dir = tempdir();
+    let file = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        p
+    };
+    let mut cmd = jose();
+    cmd.arg(if cli.verify { "verify" } else { "decrypt" });
+    cmd.arg("--json");
+    if !cli.keys.is_empty() {
+        let set = serde_json::json!({ "keys": cli.keys });
+        cmd.arg("-k")
+            .arg(file("keys.json", set.to_string().as_bytes()));
+    }
+    if let Some(p) = cli.password {
+        cmd.arg("--password-file").arg(file("password", p));
+    }
+    if let Some(d) = cli.detached {
+        cmd.arg("--detached-payload").arg(file("payload", d));
+    }
+    if cli.all_algs {
+        for a in JweAlg::ALL {
+            cmd.args(["--alg", a.name()]);
+        }
+    }
+    if let Some(n) = cli.now {
+        cmd.arg(format!("--now={n}"));
+    }
+    let token = file("token", cli.token.as_bytes());
+    cmd.arg(format!("@{}", token.display()));
+    let out = cmd.output().expect("run jose");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{what}: CLI report unreadable ({e}): {stderr}"));
+    match want {
+        Ok(payload) => {
+            assert_eq!(out.status.code(), Some(0), "{what}: CLI: {stderr}");
+            let field = if cli.verify {
+                "payload_b64"
+            } else {
+                "plaintext_b64"
+            };
+            let got = report[field].as_str().and_then(b64::decode);
+            assert_eq!(got.as_deref(), Some(payload), "{what}: CLI {field}");
+        }
+        Err(code) => {
+            assert_eq!(out.status.code(), Some(1), "{what}: CLI: {stderr}");
+            assert_eq!(report["error"]["code"], code.as_str(), "{what}: CLI");
+        }
+    }
+    1
+}
+
 // ------------------------------------------------------------------- kinds
 
 /// A JWS token at a pointer, verified with the key at another. Returns the
@@ -344,9 +424,25 @@ fn jws_case(c: &Case, v: &Value, what: &str) -> usize {
     if let Some(p) = &c.detached_payload {
         opts.detached_payload = Some(str_at(v, p).as_bytes().to_vec());
     }
+    if let Some(now) = c.now {
+        opts.policy.now = now;
+    }
     let got = verify(&token, &set, &opts);
     check_outcome(what, &got, expectation(&c.expect));
-    let mut n = 1;
+    let cli = Cli {
+        verify: true,
+        token: token.clone(),
+        keys: jwks_of(at(v, c.key.as_deref().expect("key"))),
+        password: None,
+        detached: opts.detached_payload.as_deref(),
+        all_algs: false,
+        now: c.now,
+    };
+    let want_cli = got
+        .as_ref()
+        .map(|ok| ok.payload.as_slice())
+        .map_err(|r| r.code);
+    let mut n = 1 + cli_check(&cli, want_cli, what);
     let Ok(ok) = got else { return n };
     let want_payload = match (&c.payload, &c.payload_b64u) {
         (Some(p), None) => Some(str_at(v, p).as_bytes().to_vec()),
@@ -434,16 +530,23 @@ fn jws_cookbook_case(c: &Case, v: &Value, what: &str) -> usize {
         if let Ok(ok) = got {
             assert_eq!(ok.payload, payload, "{what}: payload");
         }
-        n += 1;
+        let mut cli = Cli {
+            verify: true,
+            token: token_of(tok),
+            keys: jwks_of(at(v, "/input/key")),
+            password: None,
+            detached: detached.then_some(payload),
+            all_algs: false,
+            now: None,
+        };
+        n += 1 + cli_check(&cli, want.map(|()| payload), &what);
         if detached {
             let got = verify(&token_of(tok), &set, &VerifyOptions::default());
-            let without = c.without_payload.as_deref().expect("without_payload");
-            check_outcome(
-                &format!("{what} without its payload"),
-                &got,
-                Err(code(without)),
-            );
-            n += 1;
+            let without = code(c.without_payload.as_deref().expect("without_payload"));
+            let what = format!("{what} without its payload");
+            check_outcome(&what, &got, Err(without));
+            cli.detached = None;
+            n += 1 + cli_check(&cli, Err(without), &what);
         }
     }
     let signings: Vec<&Value> = match at(v, "/signing") {
@@ -517,7 +620,20 @@ fn jwe_case(c: &Case, v: &Value, what: &str) -> usize {
     let token = token_of(at(v, c.token.as_deref().expect("token")));
     let got = decrypt(&token, &keys, None, &decrypt_opts(c.algs.as_deref()));
     check_outcome(what, &got, expectation(&c.expect));
-    let mut n = 1;
+    let cli = Cli {
+        verify: false,
+        token: token.clone(),
+        keys: jwks_of(at(v, c.key.as_deref().expect("key"))),
+        password: None,
+        detached: None,
+        all_algs: c.algs.as_deref() == Some("all"),
+        now: None,
+    };
+    let want_cli = got
+        .as_ref()
+        .map(|d| d.plaintext.as_slice())
+        .map_err(|r| r.code);
+    let mut n = 1 + cli_check(&cli, want_cli, what);
     if let (Ok(d), Some(p)) = (&got, &c.plaintext) {
         assert_eq!(d.plaintext, str_at(v, p).as_bytes(), "{what}: plaintext");
     }
@@ -575,7 +691,16 @@ fn jwe_cookbook_case(c: &Case, file: &Value, what: &str) -> usize {
         if let Ok(d) = got {
             assert_eq!(d.plaintext, want, "{what}: plaintext");
         }
-        n += 1;
+        let cli = Cli {
+            verify: false,
+            token: token_of(tok),
+            keys: input.get("key").map(jwks_of).unwrap_or_default(),
+            password: pw.as_deref(),
+            detached: None,
+            all_algs: c.algs.as_deref() == Some("all"),
+            now: None,
+        };
+        n += 1 + cli_check(&cli, expectation(&c.expect).map(|()| want), &what);
     }
     let Some(rebuild) = &c.rebuild else { return n };
     let rebuild = rebuild.as_str().expect("rebuild names an output part");
