@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::util::*;
 
-const VEC: &str = "vectors/rfc7520-inspect";
+const VEC: &str = "vectors";
 
 fn vector(name: &str) -> Value {
     serde_json::from_slice(&read_data(&format!("{VEC}/{name}"))).expect("vector JSON")
@@ -59,18 +59,18 @@ fn protected(signing: &Value) -> Value {
 #[test]
 fn jws_vectors_in_every_serialization() {
     for name in [
-        "4_1.rsa_v15_signature.json",
-        "4_5.signature_with_detached_content.json",
-        "4_6.protecting_specific_header_fields.json",
-        "4_8.multiple_signatures.json",
-        "rfc7797_4.2.hmac-sha2_b64_false.json",
+        "rfc7520/jws/4_1.rsa_v15_signature.json",
+        "rfc7520/jws/4_5.signature_with_detached_content.json",
+        "rfc7520/jws/4_6.protecting_specific_header_fields.json",
+        "rfc7520/jws/4_8.multiple_signatures.json",
+        "rfc7797/4.2.hmac-sha2_b64_false.json",
     ] {
         let v = vector(name);
         let signing: Vec<Value> = match &v["signing"] {
             Value::Array(a) => a.clone(),
             s => vec![s.clone()],
         };
-        let detached = name.starts_with("4_5");
+        let detached = name.contains("/4_5.");
         let payload = v["input"]["payload"].as_str().expect("payload");
         let outputs = v["output"].as_object().expect("outputs");
         assert!(!outputs.is_empty());
@@ -131,8 +131,8 @@ fn jwe_vectors_in_every_serialization() {
             .len()
     };
     for name in [
-        "5_2.key_encryption_using_rsa-oaep_with_aes-gcm.json",
-        "5_13.encrypting_to_multiple_recipients.json",
+        "rfc7520/jwe/5_2.key_encryption_using_rsa-oaep_with_aes-gcm.json",
+        "rfc7520/jwe/5_13.encrypting_to_multiple_recipients.json",
     ] {
         let v = vector(name);
         let recipients: Vec<Value> = match &v["encrypting_key"] {
@@ -224,9 +224,9 @@ fn jwk_and_jwks() {
     if !require_tool("python3") {
         return;
     }
-    let ec = vector("3_1.ec_public_key.json");
-    let rsa_pub = vector("3_3.rsa_public_key.json");
-    let rsa_priv = vector("3_4.rsa_private_key.json");
+    let ec = vector("rfc7520/jwk/3_1.ec_public_key.json");
+    let rsa_pub = vector("rfc7520/jwk/3_3.rsa_public_key.json");
+    let rsa_priv = vector("rfc7520/jwk/3_4.rsa_private_key.json");
     for (jwk, private) in [(&ec, false), (&rsa_pub, false), (&rsa_priv, true)] {
         let got = inspect(&jwk.to_string());
         assert_eq!(got["kind"], "jwk");
@@ -573,14 +573,17 @@ fn garbage_is_malformed_with_exit_1() {
 
 #[test]
 fn human_forms_carry_the_banner() {
-    let v = vector("4_8.multiple_signatures.json");
+    let v = vector("rfc7520/jws/4_8.multiple_signatures.json");
     let h = human(&v["output"]["json"].to_string(), "0");
     assert!(
         h.contains("JWS (general serialization, 3 signatures)"),
         "{h}"
     );
     assert!(h.contains("Unprotected header (signature 1)"), "{h}");
-    let h = human(&vector("3_1.ec_public_key.json").to_string(), "0");
+    let h = human(
+        &vector("rfc7520/jwk/3_1.ec_public_key.json").to_string(),
+        "0",
+    );
     assert!(h.contains("EC P-521 (public)"), "{h}");
     let h = human(
         &format!("@{}", data("keys/rsa2048.pkcs8.pem").display()),
