@@ -1,4 +1,5 @@
-//! The only module that names `ring`, `rsa` and the RustCrypto crates. Every
+//! The only module that names `ring`, `aws-lc-rs`, `rsa` and the RustCrypto
+//! crates. Every
 //! other module speaks in terms of [`crate::keys::KeyMaterial`] and the
 //! algorithm enums. Cryptographic failures are opaque on purpose
 //! ([`Unspecified`]); key-parse failures are explained ([`KeyRejected`]).
