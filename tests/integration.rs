@@ -18,6 +18,7 @@ mod jws_interop;
 mod jws_vectors;
 mod keys;
 mod limits;
+mod nss;
 mod props;
 mod remote;
 mod sync_docs;

@@ -3,6 +3,8 @@
 # run against, inside this folder (nothing is cached outside the repo):
 #   Python jwcrypto and joserfc → tests/interop/.pydeps
 #   Node jose                   → tests/interop/node_modules
+# and one Debian package into the system (apt, as root):
+#   libnss-myhostname           → for tests/nss.rs
 # Safe to run again; it does nothing when they are already there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,4 +16,20 @@ fi
 if [ ! -d node_modules/jose ]; then
   npm ci --no-audit --no-fund --silent --cache "$here/.npm-cache"
   rm -rf "$here/.npm-cache"
+fi
+# libnss-myhostname: tests/nss.rs resolves a host name through this NSS
+# module, in a mount namespace with its own nsswitch.conf. The package's
+# install script adds `myhostname` to the host's /etc/nsswitch.conf; that
+# file is put back as it was, the test needs no change to it.
+if ! dpkg-query -W -f='${Status}' libnss-myhostname 2>/dev/null | grep -q 'install ok installed'; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: libnss-myhostname is missing and only root can install it" >&2
+    exit 1
+  fi
+  saved=$(mktemp)
+  cp -p /etc/nsswitch.conf "$saved"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnss-myhostname >/dev/null
+  cp -p "$saved" /etc/nsswitch.conf
+  rm -f "$saved"
 fi
