@@ -21,4 +21,5 @@ mod limits;
 mod nss;
 mod props;
 mod remote;
+mod rsa_backends;
 mod sync_docs;
