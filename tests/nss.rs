@@ -168,7 +168,8 @@ fn remote_fetch_by_host_name_through_an_nss_module() {
     .expect("run jose");
     assert!(
         out.status.success(),
-        "jose key {url} failed: {:?} (139 = SIGSEGV, as a static glibc binary does), stderr: {}",
+        "jose key {url} failed: {:?} (a static glibc binary dies of SIGSEGV here, \
+         exit 139 in a shell), stderr: {}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );

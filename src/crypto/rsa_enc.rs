@@ -14,6 +14,8 @@
 //!   of.
 //! - Encryption is a public-key operation: `rsa` 0.10 at every size.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use aws_lc_rs::rsa::{
     OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OAEP_SHA384_MGF1SHA384, OAEP_SHA512_MGF1SHA512,
     OaepAlgorithm, OaepPrivateDecryptingKey, PrivateDecryptingKey,
@@ -85,23 +87,50 @@ fn public_rc(n: &[u8], e: &[u8]) -> Result<rsa::PublicKey, Unspecified> {
     .map_err(|_| Unspecified)
 }
 
-/// The `rsa` crate's key: checked (n = pq, de ≡ 1 mod p−1 and q−1) and with
-/// its CRT values computed from p, q and d.
-fn private_rc(n: &[u8], e: &[u8], p: &RsaPrivate) -> Result<rsa::PrivateKey, String> {
-    let w = width(n)?;
-    rsa::PrivateKey::from_components(
-        uint(n, w)?,
-        BoxedUint::from_be_slice_vartime(e),
-        uint(&p.d, w)?,
-        vec![uint(&p.p, w)?, uint(&p.q, w)?],
-    )
-    .map_err(|e| e.to_string())
+/// Parsed private keys of this process, by their PKCS#8 encoding. Building
+/// one is more work than a decryption with it: AWS-LC checks the key on parse
+/// (`RSA_check_key`) and sets up blinding and Montgomery tables on first use,
+/// the `rsa` crate validates and computes CRT values. A process that checks a
+/// key at load and then decrypts with it, or decrypts a stream of tokens
+/// (`--lines`), does that once per key. At most [`CACHED`] keys are kept, the
+/// oldest dropped first, the others until the process exits.
+struct Cache<K>(Mutex<Vec<(Secret, K)>>);
+
+const CACHED: usize = 64;
+
+impl<K: Clone> Cache<K> {
+    const fn new() -> Self {
+        Cache(Mutex::new(Vec::new()))
+    }
+
+    fn get(&self, id: Secret, make: impl FnOnce() -> Result<K, String>) -> Result<K, String> {
+        let find = |keys: &[(Secret, K)]| {
+            keys.iter()
+                .find(|(k, _)| super::ct_eq(k, &id))
+                .map(|(_, v)| v.clone())
+        };
+        // A panic while the lock is held leaves the list whole: keep using it.
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(v) = find(&lock()) {
+            return Ok(v);
+        }
+        let v = make()?;
+        let mut keys = lock();
+        if keys.len() >= CACHED {
+            keys.remove(0);
+        }
+        keys.push((id, v.clone()));
+        Ok(v)
+    }
 }
 
-/// PKCS#8 DER of the key, the only private-key form aws-lc-rs reads for
-/// decryption; AWS-LC checks every component on parse (`RSA_check_key`:
-/// n = pq, d, and the CRT values dp, dq, qi).
-fn private_lc(n: &[u8], e: &[u8], p: &RsaPrivate) -> Result<PrivateDecryptingKey, String> {
+/// Clones share AWS-LC's key object (a reference count), with its blinding.
+static LC_KEYS: Cache<PrivateDecryptingKey> = Cache::new();
+static RC_KEYS: Cache<Arc<rsa::PrivateKey>> = Cache::new();
+
+/// PKCS#8 DER of the key: the only private-key form aws-lc-rs reads for
+/// decryption, and the cache's name for it.
+fn pkcs8_der(n: &[u8], e: &[u8], p: &RsaPrivate) -> Result<Secret, String> {
     use pkcs8::der::Encode;
     use pkcs8::der::asn1::UintRef;
     fn u(v: &[u8]) -> Result<UintRef<'_>, String> {
@@ -127,8 +156,32 @@ fn private_lc(n: &[u8], e: &[u8], p: &RsaPrivate) -> Result<PrivateDecryptingKey
         private_key: &inner,
         public_key: None,
     };
-    let der = Zeroizing::new(info.to_der().map_err(|e| e.to_string())?);
-    PrivateDecryptingKey::from_pkcs8(&der).map_err(|e| e.to_string())
+    info.to_der().map(Zeroizing::new).map_err(|e| e.to_string())
+}
+
+/// The `rsa` crate's key: checked (n = pq, de ≡ 1 mod p−1 and q−1) and with
+/// its CRT values computed from p, q and d.
+fn private_rc(n: &[u8], e: &[u8], p: &RsaPrivate) -> Result<Arc<rsa::PrivateKey>, String> {
+    RC_KEYS.get(pkcs8_der(n, e, p)?, || {
+        let w = width(n)?;
+        rsa::PrivateKey::from_components(
+            uint(n, w)?,
+            BoxedUint::from_be_slice_vartime(e),
+            uint(&p.d, w)?,
+            vec![uint(&p.p, w)?, uint(&p.q, w)?],
+        )
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+    })
+}
+
+/// aws-lc-rs's key; AWS-LC checks every component on parse
+/// (`RSA_check_key`: n = pq, d, and the CRT values dp, dq, qi).
+fn private_lc(n: &[u8], e: &[u8], p: &RsaPrivate) -> Result<PrivateDecryptingKey, String> {
+    let der = pkcs8_der(n, e, p)?;
+    LC_KEYS.get(der.clone(), || {
+        PrivateDecryptingKey::from_pkcs8(&der).map_err(|e| e.to_string())
+    })
 }
 
 /// Check a private RSA key's components against each other with the backend
@@ -242,5 +295,69 @@ mod tests {
         let large = include_bytes!("../../tests/data/keys/rsa8320.pkcs8.der");
         let err = PrivateDecryptingKey::from_pkcs8(large).expect_err("8320 bits refused");
         assert_eq!(err.to_string(), "TooLarge");
+    }
+
+    /// The cache builds a key once per encoding, builds again for any other
+    /// encoding, and keeps the newest [`CACHED`].
+    #[test]
+    fn cache_by_encoding() {
+        let cache: Cache<usize> = Cache::new();
+        let made = std::cell::Cell::new(0);
+        let get = |id: u8| {
+            cache
+                .get(Zeroizing::new(vec![id; 3]), || {
+                    made.set(made.get() + 1);
+                    Ok(made.get())
+                })
+                .expect("made")
+        };
+        assert_eq!((get(1), get(1), get(2), get(1)), (1, 1, 2, 1));
+        for id in 3..=(CACHED as u8 + 1) {
+            get(id);
+        }
+        // 1 was the oldest entry: built again.
+        assert_eq!(get(1), CACHED + 2);
+        assert!(
+            cache
+                .get(Zeroizing::new(vec![0]), || Err("no".into()))
+                .is_err()
+        );
+    }
+
+    /// A key that differs from a cached one in a single CRT value is checked
+    /// on its own (and refused), by both backends.
+    #[test]
+    fn cached_key_does_not_vouch_for_another() {
+        for bits in [1024, 2048] {
+            let path = format!(
+                "{}/tests/data/keys/rsa{bits}.pkcs8.pem",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let pem = std::fs::read(&path).expect("fixture");
+            let key = crate::keys::source::parse_bytes(&pem, &path)
+                .expect("key")
+                .remove(0);
+            let KeyMaterial::Rsa {
+                n,
+                e,
+                private: Some(p),
+            } = &key.material
+            else {
+                panic!("RSA private key")
+            };
+            assert_eq!(check_private(n, e, p), Ok(()));
+            let mut bad = RsaPrivate {
+                d: p.d.clone(),
+                p: p.p.clone(),
+                q: p.q.clone(),
+                dp: p.dp.clone(),
+                dq: p.dq.clone(),
+                qi: p.qi.clone(),
+            };
+            let last = bad.qi.len() - 1;
+            bad.qi[last] ^= 2;
+            assert!(check_private(n, e, &bad).is_err(), "{bits}");
+            assert_eq!(check_private(n, e, p), Ok(()));
+        }
     }
 }
