@@ -1,7 +1,7 @@
 //! The binary links glibc dynamically, so host names resolve through every
 //! NSS module the host's /etc/nsswitch.conf names. A static glibc binary
-//! crashes (SIGSEGV) as soon as a lookup reaches a module it must dlopen,
-//! such as systemd's `myhostname`. This test fetches a key set from
+//! crashed (SIGSEGV) here when a lookup reached a module glibc must load,
+//! systemd's `myhostname` (benches/README.md). This test fetches a key set from
 //! `http://localhost:PORT` with the `hosts` line `files myhostname dns` and
 //! an /etc/hosts without `localhost`, so `myhostname` answers the lookup:
 //! both files are bind-mounted in a private mount namespace (`unshare -m`,
