@@ -1,8 +1,9 @@
 //! RSA key encryption (RFC 7518 §4.2, §4.3): RSAES-OAEP with SHA-1 or SHA-2
 //! (MGF1 of the same hash) and RSAES-PKCS1-v1_5.
 //!
-//! Every private-key operation is constant-time and blinded
-//! (RUSTSEC-2023-0071, the Marvin attack, hit the `rsa` crate before 0.10):
+//! Every private-key operation is constant-time and blinded (RUSTSEC-2023-0071,
+//! the Marvin attack, is about the variable-time big-number arithmetic of
+//! the `rsa` crate before 0.10, which 0.10 replaced with `crypto-bigint`):
 //! - RSA-OAEP decryption uses aws-lc-rs (AWS-LC: blinded, constant-time
 //!   exponentiation and OAEP check) for the moduli it takes, 2048 to 8192
 //!   bits, and `rsa` 0.10 (constant-time `crypto-bigint`, blinded from the
