@@ -1,7 +1,8 @@
 //! JWE benchmarks: small ID-token decrypts for the common key management
 //! modes, and 16 MiB A256GCM throughput against bare ring AES-256-GCM.
 //! One RSA private-key operation per modulus size (`rsa_cek`).
-//! Run: cargo bench --bench jwe. Results: benches/README.md (## JWE).
+//! Run: cargo bench --bench jwe. Results: benches/README.md (## JWE; `rsa_cek`
+//! under ## RSA).
 
 use std::hint::black_box;
 
