@@ -1,6 +1,8 @@
 //! JWE benchmarks: small ID-token decrypts for the common key management
 //! modes, and 16 MiB A256GCM throughput against bare ring AES-256-GCM.
-//! Run: cargo bench --bench jwe. Results: benches/README.md (## JWE).
+//! One RSA private-key operation per modulus size (`rsa_cek`).
+//! Run: cargo bench --bench jwe. Results: benches/README.md (## JWE; `rsa_cek`
+//! under ## RSA).
 
 use std::hint::black_box;
 
@@ -115,7 +117,26 @@ fn big(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, small, big);
+/// One RSA private-key operation: the CEK of an RSA-OAEP or RSA1_5 JWE
+/// decrypted by `crypto::rsa_enc::decrypt` (key conversion included, as a
+/// token pays it), per modulus size. `cargo bench --bench jwe -- rsa_cek`.
+fn rsa_cek(c: &mut Criterion) {
+    use jose::crypto::rsa_enc;
+    let mut g = c.benchmark_group("rsa_cek");
+    for bits in [1024, 2048, 4096] {
+        let k = load(&format!("keys/rsa{bits}.pkcs8.pem"));
+        let public = k.material.to_public().expect("public");
+        for alg in [JweAlg::RsaOaep, JweAlg::Rsa1_5] {
+            let ek = rsa_enc::encrypt(alg, &public, &[7u8; 32]).expect("encrypt");
+            g.bench_function(format!("{}-{bits}", alg.name()), |b| {
+                b.iter(|| rsa_enc::decrypt(alg, &k.material, black_box(&ek), 32).expect("decrypt"))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, small, big, rsa_cek);
 
 fn b64(c: &mut Criterion) {
     let pt: Vec<u8> = (0..BIG).map(|i| (i * 31 % 251) as u8).collect();

@@ -50,7 +50,9 @@ const RSA_MAX_GEN_BITS: usize = 8192;
 
 fn rsa_bits(bits: Option<usize>) -> Result<KeySpec> {
     let bits = bits.unwrap_or(2048);
-    if !(crate::crypto::RSA_MIN_GEN_BITS..=RSA_MAX_GEN_BITS).contains(&bits) || bits % 8 != 0 {
+    if !(crate::crypto::RSA_MIN_GEN_BITS..=RSA_MAX_GEN_BITS).contains(&bits)
+        || !bits.is_multiple_of(8)
+    {
         return Err(Error::usage(format!(
             "RSA keys of {bits} bits are refused: use 2048 (default), 3072 or 4096 (at most {RSA_MAX_GEN_BITS}, a multiple of 8)"
         )));
@@ -234,7 +236,7 @@ fn plan_kty(kty: Option<Kty>, curve: Option<AnyCurve>, bits: Option<usize>) -> R
         Kty::Oct => {
             no_curve(curve, "oct keys")?;
             let bits = bits.unwrap_or(256);
-            if bits % 8 != 0 || !(128..=8192).contains(&bits) {
+            if !bits.is_multiple_of(8) || !(128..=8192).contains(&bits) {
                 return Err(Error::usage(format!(
                     "oct key size {bits} refused: a multiple of 8 from 128 to 8192 bits"
                 )));

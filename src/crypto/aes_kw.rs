@@ -9,7 +9,7 @@ use super::Unspecified;
 const MIN_KEY: usize = 16;
 
 pub fn wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Unspecified> {
-    if cek.len() < MIN_KEY || cek.len() % 8 != 0 {
+    if cek.len() < MIN_KEY || !cek.len().is_multiple_of(8) {
         return Err(Unspecified);
     }
     match kek.len() {
@@ -22,7 +22,7 @@ pub fn wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Unspecified> {
 }
 
 pub fn unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Vec<u8>, Unspecified> {
-    if wrapped.len() < MIN_KEY + 8 || wrapped.len() % 8 != 0 {
+    if wrapped.len() < MIN_KEY + 8 || !wrapped.len().is_multiple_of(8) {
         return Err(Unspecified);
     }
     match kek.len() {

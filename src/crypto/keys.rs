@@ -1,7 +1,6 @@
 //! Key checks, public-key derivation and key generation.
 
 use ring::signature::{Ed25519KeyPair, KeyPair};
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use zeroize::Zeroizing;
 
 use super::KeyRejected;
@@ -108,10 +107,6 @@ pub fn okp_public(curve: OkpCurve, d: &[u8]) -> Result<Vec<u8>, KeyRejected> {
     }
 }
 
-fn big(v: &[u8]) -> rsa::BigUint {
-    rsa::BigUint::from_bytes_be(v)
-}
-
 /// Check that key material is usable and self-consistent: RSA sizes within
 /// bounds and the private parts matching the modulus; EC points on their
 /// curve and matching the private scalar; OKP public keys matching the seed.
@@ -140,24 +135,8 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
                 ));
             }
             if let Some(p) = private {
-                let key = rsa::RsaPrivateKey::from_components(
-                    big(n),
-                    big(e),
-                    big(&p.d),
-                    vec![big(&p.p), big(&p.q)],
-                )
-                .map_err(|e| KeyRejected(format!("RSA private key is inconsistent: {e}")))?;
-                key.validate()
+                super::rsa_enc::check_private(n, e, p)
                     .map_err(|e| KeyRejected(format!("RSA private key is inconsistent: {e}")))?;
-                let (dp, dq, qi) = (key.dp(), key.dq(), key.crt_coefficient());
-                if dp.map(|v| v.to_bytes_be()) != Some(p.dp.to_vec())
-                    || dq.map(|v| v.to_bytes_be()) != Some(p.dq.to_vec())
-                    || qi.map(|v| v.to_bytes_be()) != Some(p.qi.to_vec())
-                {
-                    return Err(KeyRejected(
-                        "RSA CRT parameters do not match the key".into(),
-                    ));
-                }
             }
             Ok(())
         }
@@ -231,42 +210,10 @@ fn has_roca_fingerprint(n: &[u8]) -> bool {
     })
 }
 
-fn be(v: &rsa::BigUint) -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(v.to_bytes_be())
-}
-
 /// Generate a fresh key.
 pub fn generate(spec: KeySpec) -> Result<KeyMaterial, KeyRejected> {
     match spec {
-        KeySpec::Rsa { bits } => {
-            if !(RSA_MIN_GEN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0 {
-                return Err(KeyRejected(format!(
-                    "RSA key size {bits} refused: use 2048, 3072 or 4096 (at least {RSA_MIN_GEN_BITS})"
-                )));
-            }
-            let key = generate_rsa(bits)
-                .map_err(|e| KeyRejected(format!("RSA key generation failed: {e}")))?;
-            let primes = key.primes();
-            let (Some(dp), Some(dq), Some(qi), [p, q]) =
-                (key.dp(), key.dq(), key.crt_coefficient(), primes)
-            else {
-                return Err(KeyRejected(
-                    "RSA key generation produced an unexpected key".into(),
-                ));
-            };
-            Ok(KeyMaterial::Rsa {
-                n: key.n().to_bytes_be(),
-                e: key.e().to_bytes_be(),
-                private: Some(RsaPrivate {
-                    d: be(key.d()),
-                    p: be(p),
-                    q: be(q),
-                    dp: be(dp),
-                    dq: be(dq),
-                    qi: be(&qi),
-                }),
-            })
-        }
+        KeySpec::Rsa { bits } => generate_rsa(bits),
         KeySpec::Ec(curve) => loop {
             // A uniformly random string is a valid scalar with overwhelming
             // probability; retry the rare out-of-range draw.
@@ -311,128 +258,61 @@ mod elliptic_curve_ext {
     pub use p256::elliptic_curve::sec1::ToEncodedPoint;
 }
 
-/// RSA key generation is a random search for primes whose time varies
-/// severalfold from one key to the next (2048 bits: 40 to 400 ms here). One
-/// search per core, racing, the first key kept, cuts the wait to the fastest
-/// of them; the others are stopped at their next random draw. Each search is
-/// the `rsa` crate's own, from its own system randomness.
-fn generate_rsa(bits: usize) -> rsa::Result<rsa::RsaPrivateKey> {
-    #[cfg(panic = "unwind")]
-    {
-        let racers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        if racers > 1 {
-            return race::generate(bits, racers);
+/// An RSA key from aws-lc-rs (AWS-LC's `RSA_generate_key_ex`, e = 65537),
+/// which makes the four sizes of [`aws_lc_rs::rsa::KeySize`]; its PKCS#8
+/// export is read back into the JWK's components.
+fn generate_rsa(bits: usize) -> Result<KeyMaterial, KeyRejected> {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+    use aws_lc_rs::rsa::{KeySize, PrivateDecryptingKey};
+    use pkcs8::der::Decode;
+    let size = match bits {
+        2048 => KeySize::Rsa2048,
+        3072 => KeySize::Rsa3072,
+        4096 => KeySize::Rsa4096,
+        8192 => KeySize::Rsa8192,
+        _ => {
+            return Err(KeyRejected(format!(
+                "RSA key size {bits} refused: use 2048, 3072, 4096 or 8192"
+            )));
         }
-    }
-    rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
-}
-
-#[cfg(panic = "unwind")]
-mod race {
-    use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::mpsc;
-
-    use rand_core::{CryptoRng, OsRng, RngCore};
-
-    /// The system RNG, until the race is won: then the next draw unwinds
-    /// the losing search (without the panic hook, so nothing is printed).
-    pub(super) struct Until<'a>(pub(super) &'a AtomicBool);
-
-    /// The payload of that unwind.
-    pub(super) struct Lost;
-
-    impl Until<'_> {
-        fn check(&self) {
-            if self.0.load(Ordering::Relaxed) {
-                resume_unwind(Box::new(Lost));
-            }
-        }
-    }
-
-    impl RngCore for Until<'_> {
-        fn next_u32(&mut self) -> u32 {
-            self.check();
-            OsRng.next_u32()
-        }
-        fn next_u64(&mut self) -> u64 {
-            self.check();
-            OsRng.next_u64()
-        }
-        fn fill_bytes(&mut self, dest: &mut [u8]) {
-            self.check();
-            OsRng.fill_bytes(dest)
-        }
-        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-            self.check();
-            OsRng.try_fill_bytes(dest)
-        }
-    }
-
-    impl CryptoRng for Until<'_> {}
-
-    pub(super) fn generate(bits: usize, racers: usize) -> rsa::Result<rsa::RsaPrivateKey> {
-        let done = AtomicBool::new(false);
-        let (tx, rx) = mpsc::channel();
-        std::thread::scope(|s| {
-            for _ in 0..racers {
-                let tx = tx.clone();
-                let done = &done;
-                s.spawn(move || {
-                    let r = catch_unwind(AssertUnwindSafe(|| {
-                        rsa::RsaPrivateKey::new(&mut Until(done), bits)
-                    }));
-                    // Err: this search lost (or the crate panicked: then
-                    // the others still answer, or the channel closes).
-                    if let Ok(key) = r {
-                        let _ = tx.send(key);
-                    }
-                });
-            }
-            drop(tx);
-            let first = rx.recv();
-            done.store(true, Ordering::Relaxed);
-            // The scope joins the losers, which stop at their next draw.
-            first.unwrap_or(Err(rsa::Error::Internal))
-        })
-    }
+    };
+    let failed = |e: &dyn std::fmt::Display| KeyRejected(format!("RSA key generation failed: {e}"));
+    let key = PrivateDecryptingKey::generate(size).map_err(|e| failed(&e))?;
+    let der: Pkcs8V1Der<'static> = key.as_der().map_err(|e| failed(&e))?;
+    let info = pkcs8::PrivateKeyInfo::from_der(der.as_ref()).map_err(|e| failed(&e))?;
+    let k = pkcs1::RsaPrivateKey::from_der(info.private_key).map_err(|e| failed(&e))?;
+    let secret = |v: pkcs1::UintRef<'_>| Zeroizing::new(v.as_bytes().to_vec());
+    Ok(KeyMaterial::Rsa {
+        n: k.modulus.as_bytes().to_vec(),
+        e: k.public_exponent.as_bytes().to_vec(),
+        private: Some(RsaPrivate {
+            d: secret(k.private_exponent),
+            p: secret(k.prime1),
+            q: secret(k.prime2),
+            dp: secret(k.exponent1),
+            dq: secret(k.exponent2),
+            qi: secret(k.coefficient),
+        }),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Racing searches give a valid key of the asked size, and a search
-    /// whose race is over stops at its next draw instead of running on.
-    #[cfg(panic = "unwind")]
-    #[test]
-    fn rsa_race() {
-        let key = race::generate(2048, 3).expect("key");
-        key.validate().expect("consistent key");
-        assert_eq!(key.n().bits(), 2048);
-        let over = std::sync::atomic::AtomicBool::new(true);
-        let start = std::time::Instant::now();
-        let lost = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rsa::RsaPrivateKey::new(&mut race::Until(&over), 4096)
-        }));
-        assert!(lost.is_err_and(|p| p.is::<race::Lost>()));
-        assert!(start.elapsed() < std::time::Duration::from_millis(100));
-    }
-
     /// 65537^a mod M, M the product of the ROCA primes, is exactly the shape
     /// of a vulnerable modulus's residues; one more is not.
     #[test]
     fn roca_fingerprint() {
+        use num_bigint::BigUint;
         let m = ROCA_PRIMES
             .iter()
-            .fold(rsa::BigUint::from(1u32), |acc, &p| {
-                acc * rsa::BigUint::from(p)
-            });
-        let g = rsa::BigUint::from(65537u32);
+            .fold(BigUint::from(1u32), |acc, &p| acc * BigUint::from(p));
+        let g = BigUint::from(65537u32);
         for a in [1u32, 7, 12345, 999_983] {
-            let n = g.modpow(&rsa::BigUint::from(a), &m);
+            let n = g.modpow(&BigUint::from(a), &m);
             assert!(has_roca_fingerprint(&n.to_bytes_be()), "{a}");
-            let off = n + rsa::BigUint::from(1u32);
+            let off = n + BigUint::from(1u32);
             assert!(!has_roca_fingerprint(&off.to_bytes_be()), "{a}");
         }
     }

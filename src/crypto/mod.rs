@@ -1,7 +1,8 @@
-//! The only module that names `ring`, `rsa` and the RustCrypto crates. Every
-//! other module speaks in terms of [`crate::keys::KeyMaterial`] and the
-//! algorithm enums. Cryptographic failures are opaque on purpose
-//! ([`Unspecified`]); key-parse failures are explained ([`KeyRejected`]).
+//! The only module that names `ring`, `aws-lc-rs`, `rsa` and the RustCrypto
+//! crates. Every other module speaks in terms of
+//! [`crate::keys::KeyMaterial`] and the algorithm enums. Cryptographic
+//! failures are opaque on purpose ([`Unspecified`]); key-parse failures are
+//! explained ([`KeyRejected`]).
 
 pub mod aes_gcm;
 pub mod aes_kw;

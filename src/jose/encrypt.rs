@@ -66,14 +66,14 @@ pub fn encrypt(
             "no recipient: give --key, a secret or a password",
         ));
     }
-    if recipients.len() > 1 {
-        if let Some(r) = recipients.iter().find(|r| r.alg.is_direct()) {
-            return Err(Error::usage(format!(
-                "{} is a direct mode and takes exactly one key; {} were given",
-                r.alg,
-                recipients.len()
-            )));
-        }
+    if recipients.len() > 1
+        && let Some(r) = recipients.iter().find(|r| r.alg.is_direct())
+    {
+        return Err(Error::usage(format!(
+            "{} is a direct mode and takes exactly one key; {} were given",
+            r.alg,
+            recipients.len()
+        )));
     }
     for k in opts.header.keys() {
         if RESERVED.contains(&k.as_str()) {

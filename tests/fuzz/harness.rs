@@ -24,10 +24,10 @@ pub fn parse_token(data: &[u8]) {
     let _ = jws::parse(s);
     let _ = jwe::parse(s);
     let _ = peek::compact(s.trim());
-    if let Ok(o) = json::parse_object(data) {
-        if peek::is_json_token(&o) {
-            let _ = peek::json(&o);
-        }
+    if let Ok(o) = json::parse_object(data)
+        && peek::is_json_token(&o)
+    {
+        let _ = peek::json(&o);
     }
 }
 
