@@ -16,10 +16,10 @@ use jose::jose::b64;
 use jose::jose::decrypt::{DecryptOptions, decrypt};
 use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
 use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::keys::{Key, KeySet, jwk, source};
+use jose::keys::{KeySet, jwk};
 use serde_json::{Value, json};
 
-use crate::util::{data, jose, json_lines, read_data, stdout_of, tempdir};
+use crate::util::{all_algs, data, interop_dir, jose, json_lines, load_key, stdout_of, tempdir};
 
 const PAYLOAD: &[u8] = b"go-jose interop \x00\x01\xfe\xff {\"a\":1}\n";
 const PASSWORD: &str = "correct horse battery staple";
@@ -28,16 +28,15 @@ const PASSWORD: &str = "correct horse battery staple";
 const P2C: u32 = 2048;
 
 fn peer_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/gojose-peer")
+    interop_dir().join("gojose-peer")
 }
 
-/// Whether the driver is built; in CI a missing one is a failure.
-fn available() -> bool {
-    let ok = peer_path().is_file();
-    if !ok {
-        panic!("go-jose driver missing: run tests/interop/setup.sh");
-    }
-    ok
+/// The driver must be built: a missing one fails the test, never skips it.
+fn require_peer() {
+    assert!(
+        peer_path().is_file(),
+        "go-jose driver missing: run `bash tests/interop/setup.sh` first"
+    );
 }
 
 fn run_peer(jobs: &[Value]) -> Vec<Value> {
@@ -63,12 +62,6 @@ fn run_peer(jobs: &[Value]) -> Vec<Value> {
     let v: Vec<Value> = serde_json::from_slice(&out.stdout).expect("driver JSON");
     assert_eq!(v.len(), jobs.len());
     v
-}
-
-fn load(rel: &str) -> Key {
-    source::parse_bytes(&read_data(rel), rel)
-        .expect("key")
-        .remove(0)
 }
 
 /// Our fixture for an alg: private key file.
@@ -113,9 +106,7 @@ fn our_public_jwk(path: &Path) -> Value {
 
 #[test]
 fn jws_ours_to_gojose_every_alg_and_serialization() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let payload = dir.path().join("payload.bin");
     std::fs::write(&payload, PAYLOAD).expect("w");
@@ -221,9 +212,7 @@ impl GoKeys {
 
 #[test]
 fn jws_gojose_to_ours_every_alg_compact_and_full() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let go = GoKeys::make();
     let mut jobs = Vec::new();
@@ -282,9 +271,7 @@ fn jws_gojose_to_ours_every_alg_compact_and_full() {
 /// go-jose's private JWKs as signing keys for jose, verified by go-jose.
 #[test]
 fn jws_ours_signs_with_gojose_private_jwks() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let go = GoKeys::make();
     let payload = dir.path().join("payload.bin");
@@ -322,9 +309,7 @@ fn jws_ours_signs_with_gojose_private_jwks() {
 
 #[test]
 fn jws_several_signatures_both_ways() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let go = GoKeys::make();
     // go-jose → jose: three signers, general JSON.
@@ -382,9 +367,7 @@ fn jws_several_signatures_both_ways() {
 /// side accepts the other's.
 #[test]
 fn jws_detached_and_unencoded_payloads() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let go = GoKeys::make();
     let payload: &[u8] = b"detached $ payload {\"x\":1}";
@@ -464,9 +447,7 @@ fn jws_detached_and_unencoded_payloads() {
 /// go-jose v2 has none for `oct` keys (RFC 7638 §3.2 defines one).
 #[test]
 fn jwk_thumbprints_agree() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let go = GoKeys::make();
     let oct = run_peer(&[json!({"op": "thumbprint", "key": go.get("oct256").1})]);
@@ -558,26 +539,9 @@ fn keys_for(alg: JweAlg, enc: JweEnc) -> Vec<Option<&'static str>> {
     }
 }
 
-fn ser_name(s: Serialization) -> &'static str {
-    match s {
-        Serialization::Compact => "compact",
-        Serialization::Flattened => "flattened",
-        Serialization::General => "general",
-    }
-}
-
-fn all_algs() -> DecryptOptions {
-    DecryptOptions {
-        algs: JweAlg::ALL.to_vec(),
-        ..DecryptOptions::default()
-    }
-}
-
 #[test]
 fn jwe_ours_to_gojose_every_alg_and_enc() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let mut jobs = Vec::new();
     for &enc in JweEnc::ALL {
         for &alg in JweAlg::ALL {
@@ -615,7 +579,7 @@ fn jwe_ours_to_gojose_every_alg_and_enc() {
     let pt = PAYLOAD.repeat(40);
     let mut wire = Vec::new();
     for j in &jobs {
-        let key = j.key.map(load);
+        let key = j.key.map(load_key);
         let with = match &key {
             Some(k) => Unwrapper::Key(&k.material),
             None => Unwrapper::Password(PASSWORD.as_bytes()),
@@ -646,7 +610,7 @@ fn jwe_ours_to_gojose_every_alg_and_enc() {
             j.enc,
             j.key,
             j.zip,
-            ser_name(j.ser)
+            j.ser.as_str()
         );
         if gojose_lacks_jwe(j.alg, j.key) {
             assert_eq!(
@@ -689,9 +653,7 @@ fn go_key_for(alg: JweAlg, enc: JweEnc) -> Vec<Option<&'static str>> {
 
 #[test]
 fn jwe_gojose_to_ours_every_alg_and_enc() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let go = GoKeys::make();
     let pt = PAYLOAD.repeat(40);
     let mut jobs = Vec::new();
@@ -768,9 +730,7 @@ fn jwe_gojose_to_ours_every_alg_and_enc() {
 /// go-jose decrypts our several-recipient JWE with each key.
 #[test]
 fn jwe_several_recipients_both_ways() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let dir = tempdir();
     let go = GoKeys::make();
     let pt = PAYLOAD.repeat(3);
@@ -824,7 +784,7 @@ fn jwe_several_recipients_both_ways() {
     let token = stdout_of(c).trim().to_owned();
     let jobs: Vec<Value> = ours
         .iter()
-        .map(|k| json!({"op": "decrypt", "token": token, "key": jwk::to_value(&load(k), true)}))
+        .map(|k| json!({"op": "decrypt", "token": token, "key": jwk::to_value(&load_key(k), true)}))
         .collect();
     for (i, r) in run_peer(&jobs).iter().enumerate() {
         assert_eq!(r["ok"], true, "{}: {}", ours[i], r["error"]);
@@ -836,9 +796,7 @@ fn jwe_several_recipients_both_ways() {
 /// The JSON-only `aad` member, both ways; a changed `aad` fails to decrypt.
 #[test]
 fn jwe_json_aad_both_ways() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let go = GoKeys::make();
     let aad = b"additional \x00 authenticated data";
     let (private, public) = go.get("P-521");
@@ -868,7 +826,7 @@ fn jwe_json_aad_both_ways() {
     }
 
     // jose → go-jose, flattened and general.
-    let ours = load("keys/ec-p384.pkcs8.pem");
+    let ours = load_key("keys/ec-p384.pkcs8.pem");
     let jobs: Vec<Value> = [Serialization::Flattened, Serialization::General]
         .into_iter()
         .map(|ser| {
@@ -894,9 +852,7 @@ fn jwe_json_aad_both_ways() {
 /// go-jose's default PBES2 count (100,000) is within our default bound.
 #[test]
 fn gojose_default_p2c_is_within_our_bound() {
-    if !available() {
-        return;
-    }
+    require_peer();
     let r = run_peer(&[json!({
         "op": "encrypt", "enc": "A128GCM", "ser": "compact",
         "payload_b64": b64::encode(PAYLOAD),

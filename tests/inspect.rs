@@ -282,19 +282,6 @@ fn pem_and_der_keys() {
     );
 }
 
-fn make_cert(dir: &Path, name: &str, args: &[&str]) -> std::path::PathBuf {
-    let out = dir.join(name);
-    let o = jose()
-        .arg("cert")
-        .args(args)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
-}
-
 fn sha256_b64(path: &Path) -> String {
     let out = Std::new("python3")
         .args([

@@ -5,58 +5,25 @@
 //! token to the certificate with RSA-OAEP + A256GCM → `jose decrypt`).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use jose::jose::Serialization;
 use jose::jose::alg::{JweAlg, JweEnc};
 use jose::jose::b64;
-use jose::jose::decrypt::{DecryptOptions, decrypt};
+use jose::jose::decrypt::decrypt;
 use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
 use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::keys::{Key, KeySet, jwk, source};
+use jose::keys::{Key, KeySet, jwk};
 use serde_json::{Value, json};
 
-use crate::util::{jose, read_data, require_tool, tempdir};
+use crate::util::{Peer, all_algs, interop_dir, jose, load_key, require_tool, tempdir};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Impl {
-    Jwcrypto,
-    Node,
-}
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
-}
-
-/// Whether the implementation is installed; in CI a missing one fails.
-fn available(i: Impl) -> bool {
-    let dir = interop_dir();
-    let ok = match i {
-        Impl::Jwcrypto => dir.join(".pydeps/jwcrypto").is_dir() && require_tool("python3"),
-        Impl::Node => dir.join("node_modules/jose").is_dir() && require_tool("node"),
-    };
-    if !ok {
-        panic!("{i:?} is required in CI (bash tests/interop/setup.sh)");
-    }
-    ok
-}
-
-fn run_driver(i: Impl, jobs: &Value) -> Vec<Value> {
-    let dir = interop_dir();
-    let mut cmd = match i {
-        Impl::Jwcrypto => {
-            let mut c = Command::new("python3");
-            c.arg(dir.join("jwe_jwcrypto.py"))
-                .env("PYTHONPATH", dir.join(".pydeps"));
-            c
-        }
-        Impl::Node => {
-            let mut c = Command::new("node");
-            c.arg(dir.join("jwe_node.mjs")).current_dir(&dir);
-            c
-        }
-    };
+fn run_driver(i: Peer, jobs: &Value) -> Vec<Value> {
+    let mut cmd = i.command();
+    cmd.arg(interop_dir().join(match i {
+        Peer::Jwcrypto => "jwe_jwcrypto.py",
+        Peer::Node => "jwe_node.mjs",
+    }));
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -76,12 +43,6 @@ fn run_driver(i: Impl, jobs: &Value) -> Vec<Value> {
     serde_json::from_slice::<Vec<Value>>(&out.stdout).expect("driver JSON")
 }
 
-fn load(rel: &str) -> Key {
-    source::parse_bytes(&read_data(rel), rel)
-        .expect("key")
-        .remove(0)
-}
-
 struct Job {
     key: Option<Key>,
     password: Option<&'static str>,
@@ -94,25 +55,17 @@ struct Job {
 
 const PASSWORD: &str = "Thus from my lips, by yours, my sin is purged.";
 
-fn ser_name(s: Serialization) -> &'static str {
-    match s {
-        Serialization::Compact => "compact",
-        Serialization::Flattened => "flattened",
-        Serialization::General => "general",
-    }
-}
-
 /// Pairs an implementation does not offer; anything else must work.
-fn unsupported(i: Impl, alg: JweAlg, _enc: JweEnc, zip: bool) -> bool {
+fn unsupported(i: Peer, alg: JweAlg, _enc: JweEnc, zip: bool) -> bool {
     match i {
         // jwcrypto 1.5 has no RSA-OAEP-384/-512.
-        Impl::Jwcrypto => matches!(alg, JweAlg::RsaOaep384 | JweAlg::RsaOaep512),
+        Peer::Jwcrypto => matches!(alg, JweAlg::RsaOaep384 | JweAlg::RsaOaep512),
         // Node jose 5 dropped RSA1_5 decryption/encryption and "zip".
-        Impl::Node => alg == JweAlg::Rsa1_5 || zip,
+        Peer::Node => alg == JweAlg::Rsa1_5 || zip,
     }
 }
 
-fn check(i: Impl, jobs: Vec<Job>) {
+fn check(i: Peer, jobs: Vec<Job>) {
     let mut tokens = Vec::new();
     let mut wire = Vec::new();
     for j in &jobs {
@@ -133,7 +86,7 @@ fn check(i: Impl, jobs: Vec<Job>) {
         let t = encrypt(j.pt.clone(), &r, &o).expect("our encrypt");
         let mut w = json!({
             "alg": j.alg.name(), "enc": j.enc.name(), "zip": j.zip,
-            "ser": ser_name(j.ser), "pt": b64::encode(&j.pt), "token": t,
+            "ser": j.ser.as_str(), "pt": b64::encode(&j.pt), "token": t,
         });
         match (&j.key, j.password) {
             (Some(k), _) => w["key"] = jwk::to_value(k, true),
@@ -145,19 +98,10 @@ fn check(i: Impl, jobs: Vec<Job>) {
     }
     let results = run_driver(i, &Value::Array(wire));
     assert_eq!(results.len(), jobs.len());
-    let opts = DecryptOptions {
-        algs: JweAlg::ALL.to_vec(),
-        ..DecryptOptions::default()
-    };
+    let opts = all_algs();
     let mut both_ways = 0;
     for (j, r) in jobs.iter().zip(&results) {
-        let what = format!(
-            "{i:?} {} {} zip={} {}",
-            j.alg,
-            j.enc,
-            j.zip,
-            ser_name(j.ser)
-        );
+        let what = format!("{i:?} {} {} zip={} {}", j.alg, j.enc, j.zip, j.ser.as_str());
         if unsupported(i, j.alg, j.enc, j.zip) {
             assert!(
                 r["error"].is_string(),
@@ -182,14 +126,14 @@ fn check(i: Impl, jobs: Vec<Job>) {
 }
 
 fn matrix() -> Vec<Job> {
-    let rsa = load("keys/rsa2048.pkcs8.pem");
+    let rsa = load_key("keys/rsa2048.pkcs8.pem");
     let curves = [
         "keys/ec-p256.pkcs8.pem",
         "keys/ec-p384.pkcs8.pem",
         "keys/ec-p521.pkcs8.pem",
         "keys/x25519.pkcs8.pem",
     ];
-    let oct = |n: usize| load(&format!("jwe/oct{n}.jwk"));
+    let oct = |n: usize| load_key(&format!("jwe/oct{n}.jwk"));
     let pt = b"The true sign of intelligence is not knowledge but imagination.".to_vec();
     let mut jobs = Vec::new();
     for &enc in JweEnc::ALL {
@@ -206,7 +150,7 @@ fn matrix() -> Vec<Job> {
                 JweAlg::EcdhEs
                 | JweAlg::EcdhEsA128KW
                 | JweAlg::EcdhEsA192KW
-                | JweAlg::EcdhEsA256KW => curves.iter().map(|c| Some(load(c))).collect(),
+                | JweAlg::EcdhEsA256KW => curves.iter().map(|c| Some(load_key(c))).collect(),
                 JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW => {
                     vec![None]
                 }
@@ -230,8 +174,8 @@ fn matrix() -> Vec<Job> {
 }
 
 fn extras() -> Vec<Job> {
-    let rsa = load("keys/rsa2048.pkcs8.pem");
-    let ec = load("keys/ec-p256.pkcs8.pem");
+    let rsa = load_key("keys/rsa2048.pkcs8.pem");
+    let ec = load_key("keys/ec-p256.pkcs8.pem");
     let binary: Vec<u8> = (0..=255u8).rev().cycle().take(4099).collect();
     let big: Vec<u8> = (0..(1usize << 20)).map(|i| (i * 7 % 251) as u8).collect();
     let mut jobs = Vec::new();
@@ -280,30 +224,22 @@ fn extras() -> Vec<Job> {
 
 #[test]
 fn jwcrypto_every_alg_and_enc_both_ways() {
-    if available(Impl::Jwcrypto) {
-        check(Impl::Jwcrypto, matrix());
-    }
+    check(Peer::Jwcrypto, matrix());
 }
 
 #[test]
 fn node_jose_every_alg_and_enc_both_ways() {
-    if available(Impl::Node) {
-        check(Impl::Node, matrix());
-    }
+    check(Peer::Node, matrix());
 }
 
 #[test]
 fn jwcrypto_zip_binary_large_and_serializations() {
-    if available(Impl::Jwcrypto) {
-        check(Impl::Jwcrypto, extras());
-    }
+    check(Peer::Jwcrypto, extras());
 }
 
 #[test]
 fn node_jose_zip_binary_large_and_serializations() {
-    if available(Impl::Node) {
-        check(Impl::Node, extras());
-    }
+    check(Peer::Node, extras());
 }
 
 /// The origin scenario: an app makes a key and a self-signed certificate,
@@ -346,10 +282,7 @@ fn origin_scenario_certificate_rsa_oaep_a256gcm() {
     }
     let id_token = br#"{"iss":"https://id.example","sub":"248289761001","aud":"mobile-app","nonce":"n-0S6_WzA2Mj","exp":1900000000,"iat":1800000000,"name":"Jane Doe"}"#;
     let cert_pem = std::fs::read_to_string(&cert).expect("cert");
-    for i in [Impl::Jwcrypto, Impl::Node] {
-        if !available(i) {
-            continue;
-        }
+    for i in [Peer::Jwcrypto, Peer::Node] {
         let token = encrypt_to_cert(i, &cert_pem, id_token);
         let out = jose()
             .args(["decrypt", "-k"])
@@ -366,15 +299,11 @@ fn origin_scenario_certificate_rsa_oaep_a256gcm() {
     }
 }
 
-fn encrypt_to_cert(i: Impl, cert_pem: &str, pt: &[u8]) -> String {
-    let dir = interop_dir();
-    let (mut cmd, script) = match i {
-        Impl::Jwcrypto => {
-            let mut c = Command::new("python3");
-            c.env("PYTHONPATH", dir.join(".pydeps"));
-            (
-                c,
-                r#"
+fn encrypt_to_cert(i: Peer, cert_pem: &str, pt: &[u8]) -> String {
+    let mut cmd = i.command();
+    let script = match i {
+        Peer::Jwcrypto => {
+            r#"
 import sys, json
 from cryptography import x509
 from jwcrypto import jwe, jwk
@@ -385,29 +314,24 @@ k = jwk.JWK.from_pyca(cert.public_key())
 e = jwe.JWE(sys.stdin.buffer.read(), protected=json_encode({"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}))
 e.add_recipient(k)
 print(e.serialize(compact=True))
-"#,
-            )
+"#
         }
-        Impl::Node => {
-            let mut c = Command::new("node");
-            c.current_dir(&dir).arg("--input-type=module");
-            (
-                c,
-                r#"
+        Peer::Node => {
+            cmd.arg("--input-type=module");
+            r#"
 import * as jose from 'jose';
 import { readFileSync } from 'node:fs';
 const key = await jose.importX509(process.env.CERT_PEM, 'RSA-OAEP');
 const pt = readFileSync(0);
 const t = await new jose.CompactEncrypt(pt).setProtectedHeader({ alg: 'RSA-OAEP', enc: 'A256GCM', cty: 'JWT' }).encrypt(key);
 console.log(t);
-"#,
-            )
+"#
         }
     };
     cmd.env("CERT_PEM", cert_pem);
     match i {
-        Impl::Jwcrypto => cmd.args(["-c", script]),
-        Impl::Node => cmd.args(["-e", script]),
+        Peer::Jwcrypto => cmd.args(["-c", script]),
+        Peer::Node => cmd.args(["-e", script]),
     };
     let mut child = cmd
         .stdin(Stdio::piped())

@@ -9,23 +9,11 @@ use jose::jose::decrypt::{DecryptOptions, decrypt};
 use jose::keys::{KeySet, jwk};
 use serde_json::Value;
 
-use crate::util::read_data;
-
-fn json(rel: &str) -> Value {
-    serde_json::from_slice(&read_data(rel)).expect("vector JSON")
-}
-
-fn hex(s: &Value) -> Vec<u8> {
-    let s = s.as_str().expect("hex string");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
+use crate::util::{hex_field, load_json};
 
 #[test]
 fn wycheproof_aes_gcm_jwe_shapes() {
-    let v = json("vectors/wycheproof/aes_gcm_test.json");
+    let v = load_json("vectors/wycheproof/aes_gcm_test.json");
     let mut n = 0;
     for g in v["testGroups"].as_array().expect("groups") {
         if g["ivSize"] != 96 || g["tagSize"] != 128 {
@@ -33,12 +21,12 @@ fn wycheproof_aes_gcm_jwe_shapes() {
         }
         for t in g["tests"].as_array().expect("tests") {
             let (key, iv, aad, msg, ct, tag) = (
-                hex(&t["key"]),
-                hex(&t["iv"]),
-                hex(&t["aad"]),
-                hex(&t["msg"]),
-                hex(&t["ct"]),
-                hex(&t["tag"]),
+                hex_field(t, "key"),
+                hex_field(t, "iv"),
+                hex_field(t, "aad"),
+                hex_field(t, "msg"),
+                hex_field(t, "ct"),
+                hex_field(t, "tag"),
             );
             let id = &t["tcId"];
             let mut buf = ct.clone();
@@ -61,11 +49,11 @@ fn wycheproof_aes_gcm_jwe_shapes() {
 
 #[test]
 fn wycheproof_aes_key_wrap() {
-    let v = json("vectors/wycheproof/aes_wrap_test.json");
+    let v = load_json("vectors/wycheproof/aes_wrap_test.json");
     let mut n = 0;
     for g in v["testGroups"].as_array().expect("groups") {
         for t in g["tests"].as_array().expect("tests") {
-            let (key, msg, ct) = (hex(&t["key"]), hex(&t["msg"]), hex(&t["ct"]));
+            let (key, msg, ct) = (hex_field(t, "key"), hex_field(t, "msg"), hex_field(t, "ct"));
             let id = &t["tcId"];
             let un = aes_kw::unwrap(&key, &ct);
             match t["result"].as_str() {
@@ -94,7 +82,7 @@ fn wycheproof_rsa_oaep_empty_label() {
             JweAlg::RsaOaep256,
         ),
     ] {
-        let v = json(file);
+        let v = load_json(file);
         let mut n = 0;
         for g in v["testGroups"].as_array().expect("groups") {
             let mut kv = g["privateKeyJwk"].clone();
@@ -106,8 +94,8 @@ fn wycheproof_rsa_oaep_empty_label() {
                     continue; // JWE always uses the empty label
                 }
                 let id = &t["tcId"];
-                let msg = hex(&t["msg"]);
-                let got = rsa_enc::decrypt(alg, &key.material, &hex(&t["ct"]), msg.len());
+                let msg = hex_field(t, "msg");
+                let got = rsa_enc::decrypt(alg, &key.material, &hex_field(t, "ct"), msg.len());
                 match t["result"].as_str() {
                     Some("valid") => assert_eq!(
                         got.map(|c| c.to_vec())
@@ -129,7 +117,7 @@ fn wycheproof_rsa_oaep_empty_label() {
 /// `decrypt` refuses each as malformed, whatever key it is given.
 #[test]
 fn wycheproof_json_web_key_cases_are_not_jwes() {
-    let v = json("vectors/wycheproof/json_web_key_test.json");
+    let v = load_json("vectors/wycheproof/json_web_key_test.json");
     let mut n = 0;
     for g in v["testGroups"].as_array().expect("groups") {
         let keys = match jwk::from_value(&g["private"]).or_else(|_| {

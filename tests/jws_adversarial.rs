@@ -9,22 +9,13 @@ use jose::RejectCode;
 use jose::jose::alg::JwsAlg;
 use jose::jose::b64;
 use jose::jose::verify::{VerifyOptions, verify};
-use jose::keys::{Key, KeyMaterial, KeySet, source};
+use jose::keys::{Key, KeyMaterial, KeySet};
 use serde_json::Value;
 
-use crate::util::{data, jose, tempdir};
-
-fn k(name: &str) -> String {
-    data(&format!("keys/{name}")).display().to_string()
-}
-
-fn load(name: &str) -> Vec<Key> {
-    let bytes = std::fs::read(data(&format!("keys/{name}"))).expect("key file");
-    source::parse_bytes(&bytes, name).expect("key parses")
-}
+use crate::util::{data, hex, jose, key_path, load_keys, tempdir};
 
 fn set(name: &str) -> KeySet {
-    KeySet::new(load(name))
+    KeySet::new(load_keys(&format!("keys/{name}")))
 }
 
 fn enc(v: &Value) -> String {
@@ -83,7 +74,7 @@ fn alg_none_in_any_case_is_never_accepted() {
             let t = format!("{h}.{payload}.{sig}");
             // With an HMAC key, an RSA key, and an explicit allow-list.
             for keys in [vec!["--secret-file", secret.as_str()], vec!["-k", "RSA"]] {
-                let rsa = k("rsa2048.spki.pem");
+                let rsa = key_path("rsa2048.spki.pem");
                 let args: Vec<&str> = keys
                     .iter()
                     .map(|a| if *a == "RSA" { rsa.as_str() } else { a })
@@ -110,7 +101,7 @@ fn hmac_signed_with_the_rsa_public_key_bytes_is_refused() {
     // the attacker signs HS256 with that key's public encodings as secret.
     let pem = std::fs::read(data("keys/rsa2048.spki.pem")).expect("pem");
     let der = std::fs::read(data("keys/rsa2048.spki.der")).expect("der");
-    let KeyMaterial::Rsa { n, .. } = &load("rsa2048.spki.pem")[0].material else {
+    let KeyMaterial::Rsa { n, .. } = &load_keys("keys/rsa2048.spki.pem")[0].material else {
         panic!("rsa")
     };
     for secret in [pem, der, n.clone()] {
@@ -124,13 +115,17 @@ fn hmac_signed_with_the_rsa_public_key_bytes_is_refused() {
                 alg,
                 &hk,
             );
-            rejected_cli(&["-k", &k("rsa2048.spki.pem")], &t, "alg_not_allowed");
+            rejected_cli(
+                &["-k", &key_path("rsa2048.spki.pem")],
+                &t,
+                "alg_not_allowed",
+            );
             // Even when the caller's allow-list names HS256, the RSA key is
             // never an HMAC secret.
             rejected_cli(
                 &[
                     "-k",
-                    &k("rsa2048.spki.pem"),
+                    &key_path("rsa2048.spki.pem"),
                     "--alg",
                     alg.name(),
                     "--alg",
@@ -146,26 +141,30 @@ fn hmac_signed_with_the_rsa_public_key_bytes_is_refused() {
 #[test]
 fn an_embedded_jwk_is_never_trusted() {
     // The attacker signs with their own key and embeds its public half.
-    let attacker = &load("ec-p384.pkcs8.pem")[0];
+    let attacker = &load_keys("keys/ec-p384.pkcs8.pem")[0];
     let jwk = jose::keys::jwk::to_value(&attacker.to_public().expect("public"), false);
     let h = serde_json::json!({"alg": "ES384", "jwk": jwk});
     let t = signed(&h, br#"{"sub":"admin"}"#, JwsAlg::ES384, &attacker.material);
     // The verifier's key is P-256: ES384 is not served by it.
-    rejected_cli(&["-k", &k("ec-p256.spki.pem")], &t, "alg_not_allowed");
+    rejected_cli(
+        &["-k", &key_path("ec-p256.spki.pem")],
+        &t,
+        "alg_not_allowed",
+    );
     // Same curve but another key: the signature fails.
-    let attacker = &load("ec-p256.pkcs8.pem")[0];
+    let attacker = &load_keys("keys/ec-p256.pkcs8.pem")[0];
     let other =
         jose::crypto::generate(jose::crypto::KeySpec::Ec(jose::keys::Curve::P256)).expect("gen");
     let jwk = jose::keys::jwk::to_value(&Key::new(other.to_public().expect("pub")), false);
     let h = serde_json::json!({"alg": "ES256", "jwk": jwk});
     let t = signed(&h, br#"{"sub":"admin"}"#, JwsAlg::ES256, &other);
-    rejected_cli(&["-k", &k("ec-p256.spki.pem")], &t, "bad_signature");
+    rejected_cli(&["-k", &key_path("ec-p256.spki.pem")], &t, "bad_signature");
     let _ = attacker;
     // x5c naming the attacker's certificate: also ignored.
     let cert = std::fs::read(data("keys/cert-p256.der")).expect("cert");
     let h = serde_json::json!({"alg": "ES256", "x5c": [b64::encode_std(&cert)]});
     let t = signed(&h, b"x", JwsAlg::ES256, &other);
-    rejected_cli(&["-k", &k("ec-p256.spki.pem")], &t, "bad_signature");
+    rejected_cli(&["-k", &key_path("ec-p256.spki.pem")], &t, "bad_signature");
 }
 
 #[test]
@@ -178,7 +177,7 @@ fn jku_and_x5u_are_never_fetched() {
     for member in ["jku", "x5u"] {
         let h = serde_json::json!({"alg": "ES256", member: format!("http://127.0.0.1:{port}/keys.json"), "kid": "k1"});
         let t = signed(&h, b"x", JwsAlg::ES256, &other);
-        rejected_cli(&["-k", &k("ec-p256.spki.pem")], &t, "bad_signature");
+        rejected_cli(&["-k", &key_path("ec-p256.spki.pem")], &t, "bad_signature");
     }
     std::thread::sleep(Duration::from_millis(100));
     match listener.accept() {
@@ -199,13 +198,6 @@ const N_P256: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc
 const N_P384: &str = "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973";
 const N_P521: &str = "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409";
 const N_K256: &str = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
 
 fn add_one(v: &[u8]) -> Vec<u8> {
     let mut out = v.to_vec();
@@ -248,7 +240,7 @@ fn ecdsa_signatures_with_r_or_s_zero_or_at_least_n_are_rejected() {
         ),
     ];
     for (private, public, alg, n) in cases {
-        let key = &load(private)[0].material;
+        let key = &load_keys(&format!("keys/{private}"))[0].material;
         let good = signed(&serde_json::json!({"alg": alg.name()}), b"x", alg, key);
         let (input, sig) = good.rsplit_once('.').expect("token");
         let sig = b64::decode(sig).expect("sig");
@@ -290,14 +282,14 @@ fn ecdsa_signatures_with_r_or_s_zero_or_at_least_n_are_rejected() {
         }
         // r + n with s: r is reduced by nobody.
         let t = format!("{input}.{}", b64::encode([n.clone(), s.to_vec()].concat()));
-        rejected_cli(&["-k", &k(public)], &t, "bad_signature");
+        rejected_cli(&["-k", &key_path(public)], &t, "bad_signature");
     }
 }
 
 #[test]
 fn unknown_crit_and_crit_misuse() {
-    let key = &load("ec-p256.pkcs8.pem")[0].material;
-    let pk = k("ec-p256.spki.pem");
+    let key = &load_keys("keys/ec-p256.pkcs8.pem")[0].material;
+    let pk = key_path("ec-p256.spki.pem");
     let t = signed(
         &serde_json::json!({"alg":"ES256","crit":["x-new"],"x-new":1}),
         b"x",
@@ -328,7 +320,7 @@ fn every_single_byte_tamper_of_a_valid_token_is_rejected() {
         ("ed25519.pkcs8.pem", "ed25519.spki.pem", JwsAlg::EdDSA),
         ("rsa2048.pkcs8.pem", "rsa2048.spki.pem", JwsAlg::RS256),
     ] {
-        let key = &load(private)[0].material;
+        let key = &load_keys(&format!("keys/{private}"))[0].material;
         let keys = set(public);
         let t = signed(
             &serde_json::json!({"alg": alg.name(), "kid": "k"}),
@@ -372,7 +364,7 @@ fn every_single_byte_tamper_of_a_valid_token_is_rejected() {
 
 #[test]
 fn malformed_inputs_are_exit_1_malformed_without_panic() {
-    let key = &load("ec-p256.pkcs8.pem")[0].material;
+    let key = &load_keys("keys/ec-p256.pkcs8.pem")[0].material;
     let good = signed(
         &serde_json::json!({"alg":"ES256"}),
         b"payload",
@@ -426,7 +418,7 @@ fn malformed_inputs_are_exit_1_malformed_without_panic() {
     ];
     for t in &cases {
         let out = jose()
-            .args(["verify", "--json", "-k", &k("ec-p256.spki.pem")])
+            .args(["verify", "--json", "-k", &key_path("ec-p256.spki.pem")])
             .write_stdin(t.clone())
             .output()
             .expect("run");
@@ -446,7 +438,11 @@ fn unknown_algs_are_unsupported_alg() {
     let p = b64::encode(b"x");
     for alg in ["HS1", "RS1", "es256", "ES512K", "EdDSA448", "dir"] {
         let t = format!("{}.{p}.AAAA", b64::encode(format!("{{\"alg\":\"{alg}\"}}")));
-        rejected_cli(&["-k", &k("ec-p256.spki.pem")], &t, "unsupported_alg");
+        rejected_cli(
+            &["-k", &key_path("ec-p256.spki.pem")],
+            &t,
+            "unsupported_alg",
+        );
     }
 }
 
@@ -459,7 +455,7 @@ fn ten_megabyte_inputs_are_too_large_or_malformed_never_a_panic() {
     std::fs::write(&f, format!("eyJhbGciOiJFUzI1NiJ9.{big}.AAAA")).expect("w");
     let at = format!("@{}", f.display());
     let out = jose()
-        .args(["verify", "--json", "-k", &k("ec-p256.spki.pem"), &at])
+        .args(["verify", "--json", "-k", &key_path("ec-p256.spki.pem"), &at])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
@@ -472,7 +468,7 @@ fn ten_megabyte_inputs_are_too_large_or_malformed_never_a_panic() {
             "--max-input",
             "1M",
             "-k",
-            &k("ec-p256.spki.pem"),
+            &key_path("ec-p256.spki.pem"),
             &at,
         ])
         .output()
@@ -487,7 +483,7 @@ fn ten_megabyte_inputs_are_too_large_or_malformed_never_a_panic() {
     ] {
         std::fs::write(&f, body).expect("w");
         let out = jose()
-            .args(["verify", "--json", "-k", &k("ec-p256.spki.pem"), &at])
+            .args(["verify", "--json", "-k", &key_path("ec-p256.spki.pem"), &at])
             .output()
             .expect("run");
         assert_eq!(out.status.code(), Some(1));

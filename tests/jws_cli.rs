@@ -6,11 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{data, jose, json_lines, stdout_of, tempdir};
-
-fn k(name: &str) -> String {
-    data(&format!("keys/{name}")).display().to_string()
-}
+use crate::util::{code_of, data, jose, json_lines, key_path, stdout_of, tempdir};
 
 /// (private key, public key, default alg) for every asymmetric alg family.
 const PAIRS: &[(&str, &str, &str)] = &[
@@ -66,20 +62,16 @@ fn verify_json(args: &[&str]) -> (i32, Value) {
     (code, v)
 }
 
-fn code_of(report: &Value) -> &str {
-    report["error"]["code"].as_str().unwrap_or("")
-}
-
 #[test]
 fn every_asymmetric_alg_signs_with_its_default_and_verifies_through_pem() {
     let dir = tempdir();
     let payload = dir.path().join("p.bin");
     std::fs::write(&payload, b"\x00binary\xffpayload\n").expect("write");
     for (private, public, alg) in PAIRS {
-        let t = sign(&["-k", &k(private), payload.to_str().expect("p")]);
+        let t = sign(&["-k", &key_path(private), payload.to_str().expect("p")]);
         assert_eq!(header_of(&t)["alg"], *alg, "{private}");
         let out = jose()
-            .args(["verify", "-k", &k(public), &t])
+            .args(["verify", "-k", &key_path(public), &t])
             .output()
             .expect("run");
         assert!(
@@ -97,9 +89,16 @@ fn every_rsa_and_hmac_alg_round_trips() {
     let s = secret_file(&dir);
     let s = s.to_str().expect("p");
     for alg in ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"] {
-        let t = sign(&["-k", &k("rsa2048.pkcs1.pem"), "--alg", alg, "--iss", "me"]);
+        let t = sign(&[
+            "-k",
+            &key_path("rsa2048.pkcs1.pem"),
+            "--alg",
+            alg,
+            "--iss",
+            "me",
+        ]);
         assert_eq!(header_of(&t)["alg"], alg);
-        let (code, r) = verify_json(&["-k", &k("rsa2048.spki.der"), &t]);
+        let (code, r) = verify_json(&["-k", &key_path("rsa2048.spki.der"), &t]);
         assert_eq!(code, 0, "{alg}: {r}");
         assert_eq!(r["claims"]["iss"], "me");
         assert!(r["key"]["thumbprint"].is_string());
@@ -115,21 +114,24 @@ fn every_rsa_and_hmac_alg_round_trips() {
     // Ed25519 is accepted as the fully-specified name of EdDSA.
     let t = sign(&[
         "-k",
-        &k("ed25519.pkcs8.pem"),
+        &key_path("ed25519.pkcs8.pem"),
         "--alg",
         "Ed25519",
         "--sub",
         "x",
     ]);
     assert_eq!(header_of(&t)["alg"], "Ed25519");
-    assert_eq!(verify(&["-k", &k("ed25519.spki.pem"), "-q", &t]).0, 0);
+    assert_eq!(
+        verify(&["-k", &key_path("ed25519.spki.pem"), "-q", &t]).0,
+        0
+    );
 }
 
 #[test]
 fn jwt_claims_are_built_from_flags() {
     let t = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--iss",
         "https://issuer",
         "--sub",
@@ -164,14 +166,20 @@ fn jwt_claims_are_built_from_flags() {
     assert_eq!(c["exp"].as_i64().expect("exp") - iat, 3600);
     assert_eq!(c["nbf"].as_i64().expect("nbf") - iat, -300);
 
-    let t = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--no-iat", "--aud", "only"]);
+    let t = sign(&[
+        "-k",
+        &key_path("ec-p256.pkcs8.pem"),
+        "--no-iat",
+        "--aud",
+        "only",
+    ]);
     let c = claims_of(&t);
     assert!(c.get("iat").is_none());
     assert_eq!(c["aud"], "only");
 
     let t = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--iat",
         "2020-01-01T00:00:00Z",
         "--exp",
@@ -189,7 +197,7 @@ fn a_claims_file_is_merged_under_the_flags_and_must_be_an_object() {
     std::fs::write(&f, br#"{"iss":"file","role":"admin","iat":5}"#).expect("w");
     let t = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--iss",
         "flag",
         f.to_str().expect("p"),
@@ -204,7 +212,7 @@ fn a_claims_file_is_merged_under_the_flags_and_must_be_an_object() {
         .args([
             "sign",
             "-k",
-            &k("ec-p256.pkcs8.pem"),
+            &key_path("ec-p256.pkcs8.pem"),
             "--iss",
             "x",
             f.to_str().expect("p"),
@@ -215,13 +223,13 @@ fn a_claims_file_is_merged_under_the_flags_and_must_be_an_object() {
 
 #[test]
 fn kid_defaults_to_the_jwk_kid_and_a_jwk_alg_wins() {
-    let t = sign(&["-k", &k("ec-p384.private.jwk.json"), "--sub", "x"]);
+    let t = sign(&["-k", &key_path("ec-p384.private.jwk.json"), "--sub", "x"]);
     let h = header_of(&t);
     assert_eq!(h["kid"], "p384-private");
     assert_eq!(h["alg"], "ES384");
     let t = sign(&[
         "-k",
-        &k("ec-p384.private.jwk.json"),
+        &key_path("ec-p384.private.jwk.json"),
         "--kid",
         "other",
         "--sub",
@@ -239,75 +247,75 @@ fn sign_refuses_what_it_cannot_do_with_exit_2() {
         // alg of another key type
         vec![
             "-k".into(),
-            k("rsa2048.pkcs8.pem"),
+            key_path("rsa2048.pkcs8.pem"),
             "--alg".into(),
             "ES256".into(),
         ],
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--alg".into(),
             "ES384".into(),
         ],
         vec![
             "-k".into(),
-            k("rsa2048.pkcs8.pem"),
+            key_path("rsa2048.pkcs8.pem"),
             "--alg".into(),
             "HS256".into(),
         ],
         // public key
-        vec!["-k".into(), k("rsa2048.spki.pem")],
+        vec!["-k".into(), key_path("rsa2048.spki.pem")],
         // HMAC secret shorter than the hash
         vec!["--secret-file".into(), short.display().to_string()],
         // several keys, compact
         vec![
             "-k".into(),
-            k("rsa2048.pkcs8.pem"),
+            key_path("rsa2048.pkcs8.pem"),
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
         ],
         // header misuse
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--header".into(),
             "alg=\"none\"".into(),
         ],
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--header".into(),
             "b64=false".into(),
         ],
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--header".into(),
             "crit=[\"exp\"]".into(),
         ],
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--header".into(),
             "crit=[]".into(),
         ],
         // alg none and unknown names on the command line
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--alg".into(),
             "none".into(),
         ],
         vec![
             "-k".into(),
-            k("ec-p256.pkcs8.pem"),
+            key_path("ec-p256.pkcs8.pem"),
             "--alg".into(),
             "es256".into(),
         ],
         // no key
         vec![],
         // X25519 cannot sign
-        vec!["-k".into(), k("x25519.pkcs8.pem")],
+        vec!["-k".into(), key_path("x25519.pkcs8.pem")],
     ];
     for args in cases {
         let out = jose()
@@ -356,9 +364,9 @@ fn a_short_hmac_secret_verifies_with_a_warning() {
 fn general_serialization_signs_once_per_key_and_either_key_verifies() {
     let t = sign(&[
         "-k",
-        &k("rsa2048.pkcs8.pem"),
+        &key_path("rsa2048.pkcs8.pem"),
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--serialization",
         "general",
         "--sub",
@@ -366,20 +374,20 @@ fn general_serialization_signs_once_per_key_and_either_key_verifies() {
     ]);
     let v: Value = serde_json::from_str(&t).expect("general JSON on one line");
     assert_eq!(v["signatures"].as_array().map(Vec::len), Some(2));
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), &t]);
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["header"]["alg"], "ES256");
-    let (code, r) = verify_json(&["-k", &k("rsa2048.spki.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("rsa2048.spki.pem"), &t]);
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["header"]["alg"], "RS256");
     // Neither key: rejected.
-    let (code, r) = verify_json(&["-k", &k("ed25519.spki.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("ed25519.spki.pem"), &t]);
     assert_eq!(code, 1);
     assert_eq!(code_of(&r), "alg_not_allowed");
 
     let f = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--serialization",
         "flattened",
         "--sub",
@@ -387,7 +395,10 @@ fn general_serialization_signs_once_per_key_and_either_key_verifies() {
     ]);
     let v: Value = serde_json::from_str(&f).expect("flattened");
     assert!(v["signature"].is_string() && v["protected"].is_string());
-    assert_eq!(verify(&["-k", &k("ec-p256.spki.pem"), "-q", &f]).0, 0);
+    assert_eq!(
+        verify(&["-k", &key_path("ec-p256.spki.pem"), "-q", &f]).0,
+        0
+    );
 }
 
 #[test]
@@ -401,33 +412,38 @@ fn detached_and_unencoded_payloads() {
         vec!["--detached", "--unencoded"],
         vec!["--unencoded", "--serialization", "flattened"],
     ] {
-        let key = k("ec-p256.pkcs8.pem");
+        let key = key_path("ec-p256.pkcs8.pem");
         let mut args = vec!["-k", key.as_str()];
         args.extend(extra.iter().copied());
         args.push(ps);
         let t = sign(&args);
         let t = t.as_str();
         if extra.contains(&"--detached") {
-            let (code, out, err) =
-                verify(&["-k", &k("ec-p256.spki.pem"), "--detached-payload", ps, t]);
+            let (code, out, err) = verify(&[
+                "-k",
+                &key_path("ec-p256.spki.pem"),
+                "--detached-payload",
+                ps,
+                t,
+            ]);
             assert_eq!(code, 0, "{extra:?}: {err}");
             assert_eq!(out, "$.02 detached");
             // Without the payload, or with another one: rejected.
-            let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), t]);
+            let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), t]);
             assert_eq!(code, 1, "{extra:?}");
             assert_eq!(code_of(&r), "bad_signature");
             let other = dir.path().join("other.txt");
             std::fs::write(&other, b"$.03 detached").expect("w");
             let (code, _, _) = verify(&[
                 "-k",
-                &k("ec-p256.spki.pem"),
+                &key_path("ec-p256.spki.pem"),
                 "--detached-payload",
                 other.to_str().expect("p"),
                 t,
             ]);
             assert_eq!(code, 1);
         } else {
-            let (code, out, err) = verify(&["-k", &k("ec-p256.spki.pem"), t]);
+            let (code, out, err) = verify(&["-k", &key_path("ec-p256.spki.pem"), t]);
             assert_eq!(code, 0, "{extra:?}: {err}");
             assert_eq!(out, "$.02 detached");
         }
@@ -437,7 +453,7 @@ fn detached_and_unencoded_payloads() {
 #[test]
 fn key_choice_by_kid_and_the_allow_list() {
     // jwks-public.json holds RSA, P-256, Ed25519 and X25519 keys with kids.
-    let jwks = k("jwks-public.json");
+    let jwks = key_path("jwks-public.json");
     let set: Value = serde_json::from_slice(&std::fs::read(&jwks).expect("r")).expect("j");
     let rsa_kid = set["keys"]
         .as_array()
@@ -451,7 +467,7 @@ fn key_choice_by_kid_and_the_allow_list() {
     // Sign with the RSA private key under the JWKS kid.
     let t = sign(&[
         "-k",
-        &k("rsa2048.pkcs8.pem"),
+        &key_path("rsa2048.pkcs8.pem"),
         "--kid",
         &rsa_kid,
         "--sub",
@@ -463,7 +479,7 @@ fn key_choice_by_kid_and_the_allow_list() {
     // An unknown kid with a key of the right type: no_matching_key.
     let t = sign(&[
         "-k",
-        &k("rsa2048.pkcs8.pem"),
+        &key_path("rsa2048.pkcs8.pem"),
         "--kid",
         "nobody",
         "--sub",
@@ -472,17 +488,17 @@ fn key_choice_by_kid_and_the_allow_list() {
     let (code, r) = verify_json(&["-k", &jwks, &t]);
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
     // Allow-list given, alg outside it: alg_not_allowed.
-    let t = sign(&["-k", &k("rsa2048.pkcs8.pem"), "--sub", "x"]);
-    let (code, r) = verify_json(&["-k", &k("rsa2048.spki.pem"), "--alg", "PS256", &t]);
+    let t = sign(&["-k", &key_path("rsa2048.pkcs8.pem"), "--sub", "x"]);
+    let (code, r) = verify_json(&["-k", &key_path("rsa2048.spki.pem"), "--alg", "PS256", &t]);
     assert_eq!((code, code_of(&r)), (1, "alg_not_allowed"), "{r}");
     // No key of the token's type and no --alg: alg_not_allowed (the default
     // allow-list comes from the keys).
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), &t]);
     assert_eq!((code, code_of(&r)), (1, "alg_not_allowed"), "{r}");
     // --alg given and allowed, but no key of its type: no_matching_key.
     let (code, r) = verify_json(&[
         "-k",
-        &k("ec-p256.spki.pem"),
+        &key_path("ec-p256.spki.pem"),
         "--alg",
         "ES256",
         "--alg",
@@ -492,9 +508,9 @@ fn key_choice_by_kid_and_the_allow_list() {
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
     // --alg that no given key can serve at all: still a token rejection
     // (the alg is allowed, no key of its type was given), with a warning.
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]);
+    let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), "--alg", "RS256", &t]);
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
-    let (_, _, err) = verify(&["-k", &k("ec-p256.spki.pem"), "--alg", "RS256", &t]);
+    let (_, _, err) = verify(&["-k", &key_path("ec-p256.spki.pem"), "--alg", "RS256", &t]);
     assert!(
         err.contains("jose: warning: none of the given keys can verify RS256"),
         "{err}"
@@ -511,25 +527,25 @@ fn certificate_thumbprints_select_keys() {
     let s256 = b64::encode(jose::crypto::sha256(&der));
     let t = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--header",
         &format!("x5t#S256=\"{s256}\""),
         "--sub",
         "x",
     ]);
-    let (code, r) = verify_json(&["-k", &k("cert-p256.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("cert-p256.pem"), &t]);
     assert_eq!(code, 0, "{r}");
     // Another thumbprint: the certificate is no candidate.
     let other = b64::encode([7u8; 32]);
     let t = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--header",
         &format!("x5t#S256=\"{other}\""),
         "--sub",
         "x",
     ]);
-    let (code, r) = verify_json(&["-k", &k("cert-p256.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("cert-p256.pem"), &t]);
     assert_eq!((code, code_of(&r)), (1, "no_matching_key"), "{r}");
 }
 
@@ -544,8 +560,15 @@ fn member_names(v: &Value) -> Vec<&str> {
 
 #[test]
 fn json_report_has_exactly_the_contract_members() {
-    let t = sign(&["-k", &k("ed25519.pkcs8.pem"), "--sub", "x", "--exp", "1h"]);
-    let (code, r) = verify_json(&["-k", &k("ed25519.spki.pem"), &t]);
+    let t = sign(&[
+        "-k",
+        &key_path("ed25519.pkcs8.pem"),
+        "--sub",
+        "x",
+        "--exp",
+        "1h",
+    ]);
+    let (code, r) = verify_json(&["-k", &key_path("ed25519.spki.pem"), &t]);
     assert_eq!(code, 0);
     assert_eq!(
         member_names(&r),
@@ -561,7 +584,7 @@ fn json_report_has_exactly_the_contract_members() {
     );
     assert_eq!(r["key"].as_object().map(|o| o.len()), Some(2));
     // A failure report: same members, valid false, the error's code and message.
-    let (code, r) = verify_json(&["-k", &k("ed25519.spki.pem"), "--iss", "someone", &t]);
+    let (code, r) = verify_json(&["-k", &key_path("ed25519.spki.pem"), "--iss", "someone", &t]);
     assert_eq!(code, 1);
     assert_eq!(
         member_names(&r),
@@ -575,26 +598,26 @@ fn json_report_has_exactly_the_contract_members() {
             .is_some_and(|m| m.contains("iss"))
     );
     // One line.
-    let (_, out, _) = verify(&["--json", "-k", &k("ed25519.spki.pem"), &t]);
+    let (_, out, _) = verify(&["--json", "-k", &key_path("ed25519.spki.pem"), &t]);
     assert_eq!(out.lines().count(), 1);
     assert!(out.ends_with('\n'));
 }
 
 #[test]
 fn human_mode_prints_payload_notes_unasked_checks_and_quiet_prints_nothing() {
-    let t = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "x"]);
-    let (code, out, err) = verify(&["-k", &k("ec-p256.spki.pem"), &t]);
+    let t = sign(&["-k", &key_path("ec-p256.pkcs8.pem"), "--sub", "x"]);
+    let (code, out, err) = verify(&["-k", &key_path("ec-p256.spki.pem"), &t]);
     assert_eq!(code, 0);
     assert!(out.starts_with("{\"sub\":\"x\""), "{out}");
     assert!(
         err.contains("no --iss") && err.contains("no --aud") && err.contains("no exp"),
         "{err}"
     );
-    let (code, out, err) = verify(&["-k", &k("ec-p256.spki.pem"), "-q", &t]);
+    let (code, out, err) = verify(&["-k", &key_path("ec-p256.spki.pem"), "-q", &t]);
     assert_eq!(code, 0);
     assert!(out.is_empty() && err.is_empty(), "{out} / {err}");
     // Failure with -q: still exactly one error line.
-    let (code, out, err) = verify(&["-k", &k("ec-p256.spki.pem"), "-q", "--aud", "x", &t]);
+    let (code, out, err) = verify(&["-k", &key_path("ec-p256.spki.pem"), "-q", "--aud", "x", &t]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -611,7 +634,7 @@ fn token(claims: &str) -> String {
     std::fs::write(&f, claims).expect("w");
     sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--typ",
         "at+jwt",
         f.to_str().expect("p"),
@@ -626,7 +649,7 @@ fn check(claims: &str, flags: &[&str]) -> (i32, String, String) {
     let t = token(claims);
     let mut args = vec![
         "-k".to_owned(),
-        k("ec-p256.spki.pem"),
+        key_path("ec-p256.spki.pem"),
         "--now".to_owned(),
         NOW.to_owned(),
     ];
@@ -798,7 +821,7 @@ fn rejection_messages_say_what_was_expected_and_found() {
     assert!(msg.contains("2h"), "{msg}");
     // The human error line carries the code.
     let t = token(&format!(r#"{{"exp":{}}}"#, n - 100));
-    let (code, _, err) = verify(&["-k", &k("ec-p256.spki.pem"), "--now", NOW, &t]);
+    let (code, _, err) = verify(&["-k", &key_path("ec-p256.spki.pem"), "--now", NOW, &t]);
     assert_eq!(code, 1);
     assert!(
         err.starts_with("jose: error: ") && err.contains("(expired)"),
@@ -811,7 +834,7 @@ fn now_accepts_every_time_form() {
     let t = token(r#"{"exp":1700000000}"#);
     for now in ["1699999000", "2023-11-14T21:00:00Z"] {
         assert_eq!(
-            verify(&["-k", &k("ec-p256.spki.pem"), "-q", "--now", now, &t]).0,
+            verify(&["-k", &key_path("ec-p256.spki.pem"), "-q", "--now", now, &t]).0,
             0,
             "{now}"
         );
@@ -819,7 +842,7 @@ fn now_accepts_every_time_form() {
     assert_eq!(
         verify(&[
             "-k",
-            &k("ec-p256.spki.pem"),
+            &key_path("ec-p256.spki.pem"),
             "-q",
             "--now",
             "2030-01-01T00:00:00Z",
@@ -830,7 +853,7 @@ fn now_accepts_every_time_form() {
     );
     // Relative --now: the token expired long ago, and an hour ago is still later.
     assert_eq!(
-        verify(&["-k", &k("ec-p256.spki.pem"), "-q", "--now=-1h", &t]).0,
+        verify(&["-k", &key_path("ec-p256.spki.pem"), "-q", "--now=-1h", &t]).0,
         1
     );
 }
@@ -839,7 +862,7 @@ fn now_accepts_every_time_form() {
 fn crit_names_need_an_explicit_allowance() {
     let t = sign(&[
         "-k",
-        &k("ec-p256.pkcs8.pem"),
+        &key_path("ec-p256.pkcs8.pem"),
         "--header",
         "exp-hint=1",
         "--header",
@@ -847,16 +870,22 @@ fn crit_names_need_an_explicit_allowance() {
         "--sub",
         "x",
     ]);
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), &t]);
+    let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), &t]);
     assert_eq!((code, code_of(&r)), (1, "unknown_crit"), "{r}");
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), "--crit", "exp-hint", &t]);
+    let (code, r) = verify_json(&[
+        "-k",
+        &key_path("ec-p256.spki.pem"),
+        "--crit",
+        "exp-hint",
+        &t,
+    ]);
     assert_eq!(code, 0, "{r}");
 }
 
 #[test]
 fn tokens_are_read_from_stdin_files_and_authorization_headers() {
     let dir = tempdir();
-    let t = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "x"]);
+    let t = sign(&["-k", &key_path("ec-p256.pkcs8.pem"), "--sub", "x"]);
     let f = dir.path().join("t.jwt");
     std::fs::write(&f, format!("{t}\n")).expect("w");
     for (arg, stdin) in [
@@ -869,7 +898,7 @@ fn tokens_are_read_from_stdin_files_and_authorization_headers() {
         ),
     ] {
         let mut c = jose();
-        c.args(["verify", "-q", "-k", &k("ec-p256.spki.pem")]);
+        c.args(["verify", "-q", "-k", &key_path("ec-p256.spki.pem")]);
         if let Some(a) = &arg {
             c.arg(a);
         }
@@ -882,8 +911,8 @@ fn tokens_are_read_from_stdin_files_and_authorization_headers() {
 
 #[test]
 fn lines_reports_every_token_in_order_and_exit_reflects_all() {
-    let good = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "good"]);
-    let other = sign(&["-k", &k("ec-p384.pkcs8.pem"), "--sub", "other-key"]);
+    let good = sign(&["-k", &key_path("ec-p256.pkcs8.pem"), "--sub", "good"]);
+    let other = sign(&["-k", &key_path("ec-p384.pkcs8.pem"), "--sub", "other-key"]);
     let mut input = String::new();
     let mut want = Vec::new();
     for i in 0..300 {
@@ -914,7 +943,7 @@ fn lines_reports_every_token_in_order_and_exit_reflects_all() {
                 "--threads",
                 threads,
                 "-k",
-                &k("ec-p256.spki.pem"),
+                &key_path("ec-p256.spki.pem"),
             ])
             .write_stdin(input.clone())
             .output()
@@ -934,7 +963,7 @@ fn lines_reports_every_token_in_order_and_exit_reflects_all() {
     // All valid: exit 0.
     let all = format!("{good}\n\n{good}\n");
     jose()
-        .args(["verify", "--lines", "-k", &k("ec-p256.spki.pem")])
+        .args(["verify", "--lines", "-k", &key_path("ec-p256.spki.pem")])
         .write_stdin(all)
         .assert()
         .code(0);
@@ -944,7 +973,7 @@ fn lines_reports_every_token_in_order_and_exit_reflects_all() {
 fn a_jwe_handed_to_verify_is_malformed_with_a_hint() {
     let jwe =
         "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA";
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), jwe]);
+    let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), jwe]);
     assert_eq!((code, code_of(&r)), (1, "malformed"));
     assert!(
         r["error"]["message"]
@@ -952,7 +981,7 @@ fn a_jwe_handed_to_verify_is_malformed_with_a_hint() {
             .is_some_and(|m| m.contains("jose decrypt"))
     );
     let json = r#"{"protected":"eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0","iv":"AAAA","ciphertext":"AAAA","tag":"AAAA"}"#;
-    let (code, r) = verify_json(&["-k", &k("ec-p256.spki.pem"), json]);
+    let (code, r) = verify_json(&["-k", &key_path("ec-p256.spki.pem"), json]);
     assert_eq!((code, code_of(&r)), (1, "malformed"));
     assert!(
         r["error"]["message"]
@@ -969,7 +998,7 @@ fn output_file_gets_the_token_and_is_not_overwritten() {
         .args([
             "sign",
             "-k",
-            &k("ec-p256.pkcs8.pem"),
+            &key_path("ec-p256.pkcs8.pem"),
             "--sub",
             "x",
             "-o",
@@ -984,7 +1013,7 @@ fn output_file_gets_the_token_and_is_not_overwritten() {
         .args([
             "sign",
             "-k",
-            &k("ec-p256.pkcs8.pem"),
+            &key_path("ec-p256.pkcs8.pem"),
             "--sub",
             "x",
             "-o",
@@ -1057,10 +1086,10 @@ fn lines_refuse_an_existing_output_file_and_leave_it_alone() {
     let dir = tempdir();
     let o = dir.path().join("reports.jsonl");
     std::fs::write(&o, "keep me\n").expect("w");
-    let good = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--sub", "x"]);
+    let good = sign(&["-k", &key_path("ec-p256.pkcs8.pem"), "--sub", "x"]);
     for cmd in [["verify", "-k"], ["decrypt", "-k"]] {
         let key = if cmd[0] == "verify" {
-            k("ec-p256.spki.pem")
+            key_path("ec-p256.spki.pem")
         } else {
             data("jwe/oct128.jwk").display().to_string()
         };
@@ -1102,7 +1131,7 @@ fn json_reports_every_rejected_input() {
         (&[], "not-a-token".into(), "malformed"),
     ];
     for (flags, input, code) in cases {
-        let mut args = vec!["-k".to_owned(), k("rsa2048.spki.pem")];
+        let mut args = vec!["-k".to_owned(), key_path("rsa2048.spki.pem")];
         args.extend(flags.iter().map(|f| (*f).to_owned()));
         args.push(input.clone());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -1133,7 +1162,7 @@ fn json_reports_every_rejected_input() {
     input.extend_from_slice(b"\xff\xfe.\xfd.x\nnot-a-token\n");
     let out = jose()
         .args(["verify", "--json", "--lines", "--max-input", "40", "-k"])
-        .arg(k("rsa2048.spki.pem"))
+        .arg(key_path("rsa2048.spki.pem"))
         .write_stdin(input)
         .output()
         .expect("run");
@@ -1161,7 +1190,7 @@ fn alg_none_and_its_case_variants_have_their_codes() {
         let h = jose::jose::b64::encode(format!(r#"{{"alg":"{name}"}}"#));
         let t = format!("{h}.{payload}.");
         for key in [
-            vec!["-k".to_owned(), k("rsa2048.spki.pem")],
+            vec!["-k".to_owned(), key_path("rsa2048.spki.pem")],
             vec!["--secret-file".to_owned(), secret.display().to_string()],
         ] {
             let mut args: Vec<&str> = key.iter().map(String::as_str).collect();
@@ -1186,9 +1215,9 @@ fn an_allowed_alg_without_a_key_of_its_type_is_no_matching_key() {
         "--claim",
         "a=1",
     ]);
-    let es256 = sign(&["-k", &k("ec-p256.pkcs8.pem"), "--claim", "a=1"]);
-    let rs256 = sign(&["-k", &k("rsa2048.pkcs8.pem"), "--claim", "a=1"]);
-    let rsa = k("rsa2048.spki.pem");
+    let es256 = sign(&["-k", &key_path("ec-p256.pkcs8.pem"), "--claim", "a=1"]);
+    let rs256 = sign(&["-k", &key_path("rsa2048.pkcs8.pem"), "--claim", "a=1"]);
+    let rsa = key_path("rsa2048.spki.pem");
     for (alg, token, code) in [
         ("HS256", &hs256, "no_matching_key"),
         ("ES256", &es256, "no_matching_key"),

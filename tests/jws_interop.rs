@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::util::{data, jose, require_tool, stdout_of, tempdir};
+use crate::util::{Peer, data, interop_dir, jose, require_tool, stdout_of, tempdir};
 
 const PAYLOAD: &[u8] = b"interop payload \x00\x01\xfe\xff {\"a\":1}\n";
 
@@ -33,62 +33,20 @@ const ALGS: &[(&str, Option<(&str, &str)>)] = &[
     ("EdDSA", Some(("ed25519.pkcs8.pem", "ed25519.spki.pem"))),
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Peer {
-    Jwcrypto,
-    Node,
-}
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
-}
-
-fn available(peer: Peer) -> bool {
-    match peer {
-        Peer::Jwcrypto => {
-            if !require_tool("python3") {
-                return false;
-            }
-            let ok = Command::new("python3")
-                .env("PYTHONPATH", interop_dir().join(".pydeps"))
-                .args(["-c", "import jwcrypto"])
-                .status()
-                .is_ok_and(|s| s.success());
-            if !ok {
-                panic!("jwcrypto missing: run tests/interop/setup.sh");
-            }
-            ok
-        }
-        Peer::Node => {
-            if !require_tool("node") {
-                return false;
-            }
-            let ok = interop_dir().join("node_modules/jose").is_dir();
-            if !ok {
-                panic!("Node jose missing: run tests/interop/setup.sh");
-            }
-            ok
-        }
-    }
-}
-
 /// Run a batch of tasks through a peer; one result per task.
 fn run_peer(peer: Peer, dir: &Path, tasks: &[Value]) -> Vec<Value> {
     let f = dir.join(format!("tasks-{peer:?}.json"));
     std::fs::write(&f, serde_json::to_vec(tasks).expect("json")).expect("write tasks");
-    let out = match peer {
-        Peer::Jwcrypto => Command::new("python3")
-            .env("PYTHONPATH", interop_dir().join(".pydeps"))
-            .arg(interop_dir().join("jws_jwcrypto.py"))
-            .arg(&f)
-            .output(),
-        Peer::Node => Command::new("node")
-            .current_dir(interop_dir())
-            .arg(interop_dir().join("jws_node.mjs"))
-            .arg(&f)
-            .output(),
-    }
-    .expect("run peer");
+    let script = match peer {
+        Peer::Jwcrypto => "jws_jwcrypto.py",
+        Peer::Node => "jws_node.mjs",
+    };
+    let out = peer
+        .command()
+        .arg(interop_dir().join(script))
+        .arg(&f)
+        .output()
+        .expect("run peer");
     assert!(
         out.status.success(),
         "{peer:?} helper failed: {}",
@@ -188,9 +146,7 @@ fn peer_verify_keys(fx: &Fixture, alg_keys: Option<(&str, &str)>) -> Vec<(&'stat
 }
 
 fn ours_to_peer(peer: Peer) {
-    if !(available(peer) && require_tool("openssl")) {
-        return;
-    }
+    require_tool("openssl");
     let fx = fixture();
     let mut tasks = Vec::new();
     let mut labels = Vec::new();
@@ -235,9 +191,7 @@ fn ours_to_peer(peer: Peer) {
 }
 
 fn peer_to_ours(peer: Peer) {
-    if !(available(peer) && require_tool("openssl")) {
-        return;
-    }
+    require_tool("openssl");
     let fx = fixture();
     let d = fx.dir.path();
     // The peer signs every alg, and exports the public keys as JWK.

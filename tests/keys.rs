@@ -287,7 +287,7 @@ fn pem_output_is_byte_identical_to_openssl() {
 /// parser reads the numbers an independent implementation reads.
 #[test]
 fn thumbprints_match_jwcrypto() {
-    let Some(mut py) = python() else { return };
+    let mut py = interop_python("jwcrypto");
     let files: Vec<String> = FIXTURES
         .iter()
         .filter(|(f, _)| f.ends_with(".pem") && !f.starts_with("cert-") && !f.contains("nopub"))
@@ -573,31 +573,13 @@ else:
 print(json.dumps(out))
 "#;
 
-/// The interop Python (jwcrypto, cryptography) from tests/interop/.pydeps.
-fn python() -> Option<std::process::Command> {
-    let deps = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/.pydeps");
-    if !require_tool("python3") {
-        return None;
-    }
-    if !deps.is_dir() {
-        panic!("tests/interop/.pydeps is required: run bash tests/interop/setup.sh");
-    }
-    let mut c = std::process::Command::new("python3");
-    c.env("PYTHONPATH", deps);
-    Some(c)
-}
-
 #[test]
 fn keygen_every_format_round_trips_through_python_cryptography() {
-    if python().is_none() {
-        return;
-    }
     let dir = tempdir();
     for (label, flags) in ASYMMETRIC {
         for format in ["pem", "der", "jwk", "jwks"] {
             let (private, public) = keygen(dir.path(), label, flags, format);
-            let out = python()
-                .expect("python")
+            let out = interop_python("cryptography")
                 .args(["-c", PY_NUMBERS, path_str(&private), format])
                 .output()
                 .expect("python");
@@ -902,20 +884,6 @@ fn wycheproof_json_web_key_cases() {
 
 // ------------------------------------------------------ Node `jose` interop
 
-/// Node `jose` (panva) from tests/interop/node_modules.
-fn node() -> Option<std::process::Command> {
-    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/node_modules");
-    if !require_tool("node") {
-        return None;
-    }
-    if !modules.join("jose").is_dir() {
-        panic!("tests/interop/node_modules/jose is required: run bash tests/interop/setup.sh");
-    }
-    let mut c = std::process::Command::new("node");
-    c.env("NODE_PATH", &modules);
-    Some(c)
-}
-
 /// `gen ALG [CRV]`: a fresh key pair as {pkcs8, jwk, thumbprint}.
 /// `read ALG PATH`: our PKCS#8 PEM imported and exported as {jwk, thumbprint}.
 const NODE_KEYS: &str = r#"
@@ -953,8 +921,7 @@ const NODE_FAMILIES: &[(&str, Option<&str>, &[&str])] = &[
 ];
 
 fn node_json(args: &[&str]) -> Value {
-    let out = node()
-        .expect("node")
+    let out = interop_node("jose")
         .arg("-e")
         .arg(NODE_KEYS)
         .args(args)
@@ -977,9 +944,6 @@ const JWK_MEMBERS: [&str; 12] = [
 /// Node `jose` as the same numbers and thumbprint.
 #[test]
 fn node_jose_interop_both_directions() {
-    if node().is_none() {
-        return;
-    }
     let dir = tempdir();
     for (alg, crv, flags) in NODE_FAMILIES {
         // Node → jose
@@ -1103,22 +1067,20 @@ fn a_pem_label_is_a_hint_and_the_body_decides() {
             assert!(out.status.success(), "OpenSSL refuses {name}");
         }
     }
-    if let Some(mut py) = python() {
-        let out = py
-            .args([
-                "-c",
-                "import sys; from cryptography.hazmat.primitives import serialization as s; \
-                 s.load_pem_public_key(open(sys.argv[1], 'rb').read())",
-            ])
-            .arg(dir.path().join("spki-as-rsa.pem"))
-            .output()
-            .expect("run python3");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let out = interop_python("cryptography")
+        .args([
+            "-c",
+            "import sys; from cryptography.hazmat.primitives import serialization as s; \
+             s.load_pem_public_key(open(sys.argv[1], 'rb').read())",
+        ])
+        .arg(dir.path().join("spki-as-rsa.pem"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Not a key structure at all: the label's own error.
     let p = dir.path().join("junk.pem");
     std::fs::write(&p, relabel("RSA PUBLIC KEY", b"\x30\x03\x02\x01\x05")).expect("write");

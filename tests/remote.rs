@@ -23,7 +23,7 @@ struct Route {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
-    /// Accept the connection and never answer.
+    /// Accept the connection and never answer (until the server stops).
     hang: bool,
 }
 
@@ -49,6 +49,9 @@ struct Server {
     routes: Arc<Mutex<HashMap<String, Route>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
     agents: Arc<Mutex<Vec<String>>>,
+    /// Hanging requests the server itself ended, at the end of its life
+    /// rather than on the client's hang-up.
+    gave_up: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 }
 
@@ -69,7 +72,9 @@ impl Server {
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
         let agents: Arc<Mutex<Vec<String>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
+        let gave_up: Arc<AtomicUsize> = Arc::default();
         let (r, h, a, s) = (routes.clone(), hits.clone(), agents.clone(), stop.clone());
+        let g = gave_up.clone();
         let t = tls.clone();
         std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(120);
@@ -77,17 +82,18 @@ impl Server {
                 match listener.accept() {
                     Ok((conn, _)) => {
                         let (r, h, a, s) = (r.clone(), h.clone(), a.clone(), s.clone());
+                        let g = g.clone();
                         let t = t.clone();
                         std::thread::spawn(move || {
                             let _ = conn.set_nonblocking(false);
                             let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
                             match t {
-                                None => serve(conn, &r, &h, &a, &s),
+                                None => serve(conn, &r, &h, &a, &g, &s),
                                 Some(cfg) => {
                                     let Ok(tls) = rustls::ServerConnection::new(cfg) else {
                                         return;
                                     };
-                                    serve(rustls::StreamOwned::new(tls, conn), &r, &h, &a, &s);
+                                    serve(rustls::StreamOwned::new(tls, conn), &r, &h, &a, &g, &s);
                                 }
                             }
                         });
@@ -102,6 +108,7 @@ impl Server {
             routes,
             hits,
             agents,
+            gave_up,
             stop,
         }
     }
@@ -127,6 +134,10 @@ impl Server {
             .unwrap_or(0)
     }
 
+    fn gave_up(&self) -> usize {
+        self.gave_up.load(Ordering::Relaxed)
+    }
+
     fn total_hits(&self) -> usize {
         self.hits.lock().expect("lock").values().sum()
     }
@@ -143,6 +154,7 @@ fn serve(
     routes: &Mutex<HashMap<String, Route>>,
     hits: &Mutex<HashMap<String, usize>>,
     agents: &Mutex<Vec<String>>,
+    gave_up: &AtomicUsize,
     stop: &AtomicBool,
 ) {
     let mut buf = Vec::new();
@@ -171,8 +183,14 @@ fn serve(
         return;
     };
     if route.hang {
-        let until = Instant::now() + Duration::from_secs(30);
-        while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+        // Held for as long as the server lives, so that a client that
+        // returns first can only have given up on its own.
+        let until = Instant::now() + Duration::from_secs(120);
+        while !stop.load(Ordering::Relaxed) {
+            if Instant::now() >= until {
+                gave_up.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
         return;
@@ -341,16 +359,6 @@ fn rsa_key() -> String {
     data("keys/rsa2048.pkcs8.pem").display().to_string()
 }
 
-fn certmap() -> String {
-    let cert = String::from_utf8(read_data("keys/cert-rsa2048.pem")).expect("utf-8");
-    json!({ KID: cert }).to_string()
-}
-
-fn certmap_with(extra_kid: &str) -> String {
-    let cert = String::from_utf8(read_data("keys/cert-rsa2048.pem")).expect("utf-8");
-    json!({ KID: cert.clone(), extra_kid: cert }).to_string()
-}
-
 /// Sign a Firebase-like ID token with the fixture key. `drop` names flags
 /// of the default set to leave out; `add` appends flags (a later flag of the
 /// same name wins in `jose sign`, so `add` can also replace a default).
@@ -391,7 +399,6 @@ struct Run {
     code: Option<i32>,
     stdout: String,
     stderr: String,
-    elapsed: Duration,
 }
 
 fn verify(cache: &Path, args: &[&str], token: &str) -> Run {
@@ -401,7 +408,6 @@ fn verify(cache: &Path, args: &[&str], token: &str) -> Run {
 /// `verify` with these environment variables (on top of `jose()`'s
 /// cleared environment).
 fn verify_env(cache: &Path, env: &[(&str, &str)], args: &[&str], token: &str) -> Run {
-    let started = Instant::now();
     let out = jose()
         .env("XDG_CACHE_HOME", cache)
         .envs(env.iter().copied())
@@ -415,13 +421,15 @@ fn verify_env(cache: &Path, env: &[(&str, &str)], args: &[&str], token: &str) ->
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: started.elapsed(),
     }
 }
 
 fn firebase_server() -> Server {
     let s = Server::start();
-    s.route("/certs", ok(certmap(), Some("public, max-age=3600")));
+    s.route(
+        "/certs",
+        ok(certmap(&[KID]).to_string(), Some("public, max-age=3600")),
+    );
     s
 }
 
@@ -710,11 +718,31 @@ fn remote_failures_are_exit_3_with_the_url_and_the_reason() {
         assert!(r.stderr.contains(needle), "{path}: {}", r.stderr);
         assert_eq!(r.stderr.lines().count(), 1, "{path}: {}", r.stderr);
     }
+    // The server never answers /hang while it lives: each run ends by
+    // jose's own --timeout (the server gave up on none of them), and the
+    // wait jose reports is at least that timeout and grows with it.
     let url = s.url("/hang");
-    let r = verify(cache.path(), &["--key", &url, "--timeout", "2"], &t);
-    assert_eq!(r.code, Some(3), "{}", r.stderr);
-    assert!(r.elapsed < Duration::from_secs(8), "took {:?}", r.elapsed);
-    assert!(r.stderr.contains("after 2."), "{}", r.stderr);
+    let waited = |timeout: &str| {
+        let r = verify(cache.path(), &["--key", &url, "--timeout", timeout], &t);
+        assert_eq!(r.code, Some(3), "{}", r.stderr);
+        assert_eq!(s.gave_up(), 0, "the server, not jose, ended the request");
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        let secs: f64 = r
+            .stderr
+            .split("(after ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no wait reported: {}", r.stderr));
+        secs
+    };
+    let (two, six) = (waited("2"), waited("6"));
+    assert!(two >= 2.0, "a 2 s timeout reported after {two} s");
+    assert!(six >= 6.0, "a 6 s timeout reported after {six} s");
+    assert!(
+        six / two > 1.5,
+        "tripling --timeout took {six} s instead of {two} s: the flag is not the bound"
+    );
 }
 
 #[test]
@@ -756,8 +784,11 @@ fn the_cache_serves_fresh_key_sets_without_a_request() {
 #[test]
 fn freshness_follows_max_age_and_no_store() {
     let s = Server::start();
-    s.route("/short", ok(certmap(), Some("max-age=4")));
-    s.route("/nostore", ok(certmap(), Some("no-store")));
+    s.route("/short", ok(certmap(&[KID]).to_string(), Some("max-age=4")));
+    s.route(
+        "/nostore",
+        ok(certmap(&[KID]).to_string(), Some("no-store")),
+    );
     let cache = tempdir();
     let t = firebase_token(&id_iss(), &[]);
     let short = s.url("/short");
@@ -786,7 +817,10 @@ fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
     // The issuer rotates in a new key; the cache still holds the old map.
     s.route(
         "/certs",
-        ok(certmap_with("rotated-kid"), Some("max-age=3600")),
+        ok(
+            certmap(&[KID, "rotated-kid"]).to_string(),
+            Some("max-age=3600"),
+        ),
     );
     let rotated = firebase_token(&id_iss(), &["--kid=rotated-kid"]);
     let r = verify(cache.path(), &args, &rotated);
@@ -814,7 +848,10 @@ fn lines_refetch_once_on_a_kid_miss() {
     assert_eq!(s.hits("/certs"), 1);
     s.route(
         "/certs",
-        ok(certmap_with("rotated-kid"), Some("max-age=3600")),
+        ok(
+            certmap(&[KID, "rotated-kid"]).to_string(),
+            Some("max-age=3600"),
+        ),
     );
     let rotated = firebase_token(&id_iss(), &["--kid=rotated-kid"]);
     let invented = firebase_token(&id_iss(), &["--kid=invented"]);
@@ -931,7 +968,10 @@ fn chmod(p: &Path, mode: u32) {
 fn https_trusts_the_roots_ssl_cert_file_and_ssl_cert_dir_add() {
     let ca = test_ca();
     let s = Server::start_tls(&ca);
-    s.route("/certs", ok(certmap(), Some("max-age=3600")));
+    s.route(
+        "/certs",
+        ok(certmap(&[KID]).to_string(), Some("max-age=3600")),
+    );
     let url = s.url("/certs");
     assert!(url.starts_with("https://"), "{url}");
     let work = tempdir();
@@ -984,7 +1024,10 @@ fn https_trusts_the_roots_ssl_cert_file_and_ssl_cert_dir_add() {
 fn proxies_from_the_environment_tunnel_unless_no_proxy_exempts_the_host() {
     let ca = test_ca();
     let s = Server::start_tls(&ca);
-    s.route("/certs", ok(certmap(), Some("max-age=3600")));
+    s.route(
+        "/certs",
+        ok(certmap(&[KID]).to_string(), Some("max-age=3600")),
+    );
     let url = s.url("/certs");
     let work = tempdir();
     let ca_file = work.path().join("root.pem");
