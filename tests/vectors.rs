@@ -22,7 +22,7 @@ use jose::keys::{Key, KeySet, jwk};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::util::{data, jose, tempdir};
+use crate::util::{data, hex, jose, key_from_jwk as key, public_set, tempdir};
 
 // ------------------------------------------------------------ sidecar format
 
@@ -255,18 +255,6 @@ fn token_of(v: &Value) -> String {
     }
 }
 
-fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len().is_multiple_of(2), "odd hex length");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn key(v: &Value) -> Key {
-    jwk::from_value(v).unwrap_or_else(|e| panic!("vector key rejected: {e}: {v}"))
-}
-
 /// One JWK, an array of them, or a JWK Set.
 fn keys_of(v: &Value) -> Vec<Key> {
     match v {
@@ -274,14 +262,6 @@ fn keys_of(v: &Value) -> Vec<Key> {
         Value::Object(o) if o.contains_key("keys") => keys_of(&v["keys"]),
         other => vec![key(other)],
     }
-}
-
-fn public_set(keys: &[Key]) -> KeySet {
-    KeySet::new(
-        keys.iter()
-            .map(|k| k.to_public().unwrap_or_else(|| k.clone()))
-            .collect(),
-    )
 }
 
 fn deterministic(alg: JwsAlg) -> bool {

@@ -45,16 +45,11 @@ fn plan(a: &KeygenArgs) -> Result<(KeySpec, Option<KeyAlg>)> {
     }
 }
 
-/// Largest RSA modulus generated: beyond it generation takes minutes.
-const RSA_MAX_GEN_BITS: usize = 8192;
-
 fn rsa_bits(bits: Option<usize>) -> Result<KeySpec> {
     let bits = bits.unwrap_or(2048);
-    if !(crate::crypto::RSA_MIN_GEN_BITS..=RSA_MAX_GEN_BITS).contains(&bits)
-        || !bits.is_multiple_of(8)
-    {
+    if !crate::crypto::RSA_GEN_BITS.contains(&bits) {
         return Err(Error::usage(format!(
-            "RSA keys of {bits} bits are refused: use 2048 (default), 3072 or 4096 (at most {RSA_MAX_GEN_BITS}, a multiple of 8)"
+            "RSA keys of {bits} bits are refused: use 2048 (default), 3072 or 4096 (or 8192)"
         )));
     }
     Ok(KeySpec::Rsa { bits })

@@ -8,8 +8,8 @@ use crate::keys::{Curve, KeyMaterial, OkpCurve, RsaPrivate};
 
 /// The smallest RSA modulus accepted when reading a key.
 pub const RSA_MIN_READ_BITS: usize = 1024;
-/// The smallest RSA modulus generated.
-pub const RSA_MIN_GEN_BITS: usize = 2048;
+/// The RSA sizes generated: the ones aws-lc-rs makes.
+pub const RSA_GEN_BITS: [usize; 4] = [2048, 3072, 4096, 8192];
 /// The largest RSA modulus accepted: bounds the work one key can cause.
 pub const RSA_MAX_BITS: usize = 16384;
 
@@ -265,6 +265,7 @@ fn generate_rsa(bits: usize) -> Result<KeyMaterial, KeyRejected> {
     use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
     use aws_lc_rs::rsa::{KeySize, PrivateDecryptingKey};
     use pkcs8::der::Decode;
+    // The match is RSA_GEN_BITS, one size per aws-lc-rs KeySize.
     let size = match bits {
         2048 => KeySize::Rsa2048,
         3072 => KeySize::Rsa3072,

@@ -14,7 +14,7 @@ pub mod rsa_enc;
 pub mod sig;
 
 pub use keys::{
-    KeySpec, RSA_MIN_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,
+    KeySpec, RSA_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,
 };
 
 use ring::digest;
