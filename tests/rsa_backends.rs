@@ -162,7 +162,7 @@ fn rsa_keygen_sizes() {
         assert_eq!(out.status.code(), Some(2), "{bits}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("use 2048, 3072, 4096 or 8192") && err.lines().count() == 1,
+            err.contains("use 2048 (default), 3072, 4096 or 8192") && err.lines().count() == 1,
             "{bits}: {err}"
         );
     }

@@ -49,7 +49,7 @@ fn rsa_bits(bits: Option<usize>) -> Result<KeySpec> {
     let bits = bits.unwrap_or(2048);
     if !crate::crypto::RSA_GEN_BITS.contains(&bits) {
         return Err(Error::usage(format!(
-            "RSA keys of {bits} bits are refused: use 2048 (default), 3072 or 4096 (or 8192)"
+            "RSA keys of {bits} bits are refused: use 2048 (default), 3072, 4096 or 8192"
         )));
     }
     Ok(KeySpec::Rsa { bits })
