@@ -568,7 +568,9 @@ fn nested_empty_objects_reserve_no_room() {
         return;
     }
     // 3 bytes of `{}` used to reserve room for 8 members (about a
-    // kilobyte); now each costs one JSON value (about 80 bytes).
+    // kilobyte); each now costs one JSON value (about 80 bytes), and a text
+    // may hold one value per 8 of its bytes: past that it is `too_large`,
+    // so the parsed form stays within about ten times the text.
     let junk = |n: usize| {
         format!(
             r#"{{"payload":"e30","signatures":[{{"protected":"eyJhbGciOiJFUzI1NiJ9","signature":"AAAA"}}],"x":[{}]}}"#,
@@ -579,9 +581,19 @@ fn nested_empty_objects_reserve_no_room() {
     assert_memory_bounded(
         "verify: an array of empty objects",
         1 << 20,
-        40,
+        12,
         &["verify", "-k", &key],
         1,
         junk,
     );
+    let dir = tempdir();
+    let path = dir.path().join("junk.json");
+    std::fs::write(&path, junk(1 << 20)).expect("write");
+    let out = crate::util::jose()
+        .args(["verify", "--json", "-k", &key])
+        .arg(format!("@{}", path.display()))
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a report");
+    assert_eq!(report["error"]["code"], "too_large", "{report}");
 }

@@ -52,7 +52,7 @@ fn decode(what: &str, s: &str) -> Result<Vec<u8>, Rejection> {
 
 fn header(what: &str, s: &str) -> Result<Object, Rejection> {
     let raw = decode(what, s)?;
-    json::parse_object(&raw).map_err(|e| bad(format!("the {what} is not a JSON object: {e}")))
+    json::parse_object(&raw).map_err(|e| e.rejection(&format!("the {what} is not a JSON object")))
 }
 
 /// Whether the headers switch off payload encoding (RFC 7797).
@@ -128,6 +128,9 @@ pub fn read_json(t: &str) -> Result<Object, Rejection> {
     ];
     json::parse_capped(t.as_bytes(), &caps).map_err(|e| match e {
         json::CappedError::Invalid(e) => bad(format!("not a valid JSON object: {e}")),
+        json::CappedError::TooMany { limit } => {
+            json::JsonError::TooMany { limit }.rejection("the JSON serialization")
+        }
         json::CappedError::TooLong { name, len } if name == "signatures" => {
             too_many_signatures(len)
         }

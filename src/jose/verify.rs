@@ -342,7 +342,7 @@ pub fn claims_of(payload: &[u8]) -> Result<Option<Map<String, Value>>, Rejection
     }
     json::parse_object(payload)
         .map(Some)
-        .map_err(|e| Rejection::malformed(format!("payload is not valid JSON: {e}")))
+        .map_err(|e| e.rejection("payload is not valid JSON"))
 }
 
 /// Verify an already parsed JWS; it is consumed so that the header and the

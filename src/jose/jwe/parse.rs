@@ -20,7 +20,7 @@ fn decode(part: &str, what: &str) -> Result<Vec<u8>, Rejection> {
 
 fn header_from_b64(s: &str) -> Result<Header, Rejection> {
     let raw = decode(s, "the protected header")?;
-    json::parse_object(&raw).map_err(|e| bad(format!("protected header: {e}")))
+    json::parse_object(&raw).map_err(|e| e.rejection("protected header"))
 }
 
 fn parts_error(t: &str) -> Rejection {
@@ -148,6 +148,9 @@ pub fn capped_error(e: json::CappedError) -> Rejection {
     match e {
         json::CappedError::TooLong { len, .. } => too_many(len),
         json::CappedError::Invalid(e) => bad(format!("JWE JSON: {e}")),
+        json::CappedError::TooMany { limit } => {
+            json::JsonError::TooMany { limit }.rejection("JWE JSON")
+        }
     }
 }
 

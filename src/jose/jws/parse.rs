@@ -26,8 +26,7 @@ pub fn parse(token: &str) -> Result<Jws, Rejection> {
 fn decode_header(seg: &str) -> Result<Map<String, Value>, Rejection> {
     let raw = b64::decode(seg)
         .ok_or_else(|| Rejection::malformed("protected header is not valid base64url"))?;
-    json::parse_object(&raw)
-        .map_err(|e| Rejection::malformed(format!("protected header is not a JSON object: {e}")))
+    json::parse_object(&raw).map_err(|e| e.rejection("protected header is not a JSON object"))
 }
 
 fn parse_compact(token: &str) -> Result<Jws, Rejection> {
@@ -162,6 +161,9 @@ fn parse_json(bytes: &[u8]) -> Result<Jws, Rejection> {
             }
             json::CappedError::Invalid(e) => {
                 Rejection::malformed(format!("JSON serialization is not a JSON object: {e}"))
+            }
+            json::CappedError::TooMany { limit } => {
+                json::JsonError::TooMany { limit }.rejection("JSON serialization")
             }
         })?;
     if obj.contains_key("ciphertext") {
