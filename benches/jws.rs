@@ -79,7 +79,7 @@ fn options() -> VerifyOptions {
             leeway: 60,
             iss: Some("https://securetoken.google.com/example-project-4f2a1".into()),
             aud: vec!["example-project-4f2a1".into()],
-            ..Policy::default()
+            ..Policy::at(0)
         },
         crit: Vec::new(),
         detached_payload: None,

@@ -18,6 +18,7 @@ mod jws_adversarial;
 mod jws_cli;
 mod jws_interop;
 mod keys;
+mod library;
 mod limits;
 mod nss;
 mod presets;

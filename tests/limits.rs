@@ -65,9 +65,9 @@ fn a_header_nested_past_the_bound_is_malformed_and_one_within_verifies() {
         h
     };
     let ok = es256_token(&k, header(MAX_DEPTH));
-    verify(&ok, &set, &VerifyOptions::default()).expect("within the bound");
+    verify(&ok, &set, &VerifyOptions::at(0)).expect("within the bound");
     let deep = es256_token(&k, header(MAX_DEPTH + 1));
-    let r = verify(&deep, &set, &VerifyOptions::default()).expect_err("too deep");
+    let r = verify(&deep, &set, &VerifyOptions::at(0)).expect_err("too deep");
     assert_eq!(r.code, RejectCode::Malformed, "{r}");
 }
 
@@ -123,7 +123,7 @@ fn many(n: usize, spec: impl Fn() -> KeySpec) -> Vec<KeyMaterial> {
 fn verify_tries_at_most_max_attempts_keys_per_token() {
     let keys = many(verify::MAX_ATTEMPTS + 8, || KeySpec::Ec(Curve::P256));
     let set = KeySet::new(keys.iter().map(public).collect());
-    let opts = VerifyOptions::default();
+    let opts = VerifyOptions::at(0);
     // The last key within the budget is reached; the first beyond it is not.
     let within = es256_token(&keys[verify::MAX_ATTEMPTS - 1], Map::new());
     let v = verify(&within, &set, &opts).expect("within the budget");
@@ -173,10 +173,10 @@ fn the_budget_spans_every_signature_of_a_general_jws() {
         unencoded: false,
     };
     let t = sign(&req(signers(9))).expect("sign");
-    let r = verify(&t, &set, &VerifyOptions::default()).expect_err("budget spent");
+    let r = verify(&t, &set, &VerifyOptions::at(0)).expect_err("budget spent");
     assert_eq!(r.code, RejectCode::BadSignature, "{r}");
     let t = sign(&req(signers(7))).expect("sign");
-    let v = verify(&t, &set, &VerifyOptions::default()).expect("within budget");
+    let v = verify(&t, &set, &VerifyOptions::at(0)).expect("within budget");
     assert_eq!(v.signature_index, 7);
 }
 

@@ -92,7 +92,7 @@ fn jws_token(alg: JwsAlg, payload: &[u8], serialization: Serialization) -> Strin
 fn verify_opts(alg: JwsAlg) -> VerifyOptions {
     VerifyOptions {
         algs: Some(vec![alg]),
-        ..VerifyOptions::default()
+        ..VerifyOptions::at(0)
     }
 }
 
@@ -309,7 +309,7 @@ fn every_single_byte_mutation_of_a_jws_is_rejected_or_keeps_its_payload() {
     for alg in [JwsAlg::HS256, JwsAlg::ES256, JwsAlg::EdDSA, JwsAlg::RS256] {
         let token = jws_token(alg, payload, Serialization::Compact);
         let set = public_set(&[Key::new(jws_key(alg).clone())]);
-        let opts = VerifyOptions::default();
+        let opts = VerifyOptions::at(0);
         runner(128)
             .run(&mutation(), |m| {
                 let Some(mutant) = apply(&token, &m) else {

@@ -29,7 +29,9 @@ pub trait Rule: Send + Sync {
 }
 
 /// The claim checks of one call. Built once, shared by every verifying thread.
-#[derive(Clone, Default)]
+/// There is no `Default`: a default clock of 0 would check `exp` against
+/// 1970 and let every expired token through. Start from [`Policy::at`].
+#[derive(Clone)]
 pub struct Policy {
     /// Seconds since the epoch to check against.
     pub now: i64,
@@ -82,6 +84,22 @@ pub fn typ_matches(want: &str, have: &str) -> bool {
 }
 
 impl Policy {
+    /// The always-on time checks at `now` (seconds since the epoch) with
+    /// 60 s of leeway, the command line's default; nothing else asked for.
+    pub fn at(now: i64) -> Policy {
+        Policy {
+            now,
+            leeway: 60,
+            iss: None,
+            aud: Vec::new(),
+            sub: None,
+            typ: None,
+            require: Vec::new(),
+            max_age: None,
+            rules: Vec::new(),
+        }
+    }
+
     /// Whether any claim check beyond the always-on time checks is asked for.
     pub fn needs_claims(&self) -> bool {
         self.iss.is_some()

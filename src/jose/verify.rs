@@ -21,7 +21,9 @@ use crate::keys::{Key, KeySet, KeyUse};
 pub const MAX_ATTEMPTS: usize = 64;
 
 /// Everything a verification needs besides the token and the keys.
-#[derive(Debug, Clone, Default)]
+/// How a token is verified. No `Default`, for [`Policy`]'s reason: start
+/// from [`VerifyOptions::at`].
+#[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// Accepted algorithms; `None`: every algorithm the given keys can verify.
     pub algs: Option<Vec<JwsAlg>>,
@@ -33,6 +35,20 @@ pub struct VerifyOptions {
     /// Accept only the compact serialization: a JWT is compact only
     /// (RFC 7519 §7.2), and the presets verify JWTs.
     pub compact_only: bool,
+}
+
+impl VerifyOptions {
+    /// Every algorithm the keys can verify, [`Policy::at`]`(now)`, no extra
+    /// `crit` names, an attached payload, any serialization.
+    pub fn at(now: i64) -> VerifyOptions {
+        VerifyOptions {
+            algs: None,
+            policy: Policy::at(now),
+            crit: Vec::new(),
+            detached_payload: None,
+            compact_only: false,
+        }
+    }
 }
 
 /// The key a token verified with.
@@ -476,7 +492,7 @@ mod tests {
                     Serialization::General,
                 ] {
                     let t = token(alg, &k.material, ser);
-                    let v = verify(&t, &set, &VerifyOptions::default());
+                    let v = verify(&t, &set, &VerifyOptions::at(0));
                     assert!(v.is_ok(), "{alg} {ser:?}: {v:?}");
                 }
                 let t = token(alg, &k.material, Serialization::Compact);
@@ -485,7 +501,7 @@ mod tests {
                     *last = if *last == b'A' { b'Q' } else { b'A' };
                 }
                 let bad = String::from_utf8_lossy(&bad).into_owned();
-                let r = verify(&bad, &set, &VerifyOptions::default());
+                let r = verify(&bad, &set, &VerifyOptions::at(0));
                 assert!(r.is_err(), "{alg} tampered accepted");
             }
         }
@@ -540,7 +556,7 @@ mod tests {
             refreshes: Default::default(),
             misses: Default::default(),
         };
-        let v = verify_with(&t, &p, &VerifyOptions::default());
+        let v = verify_with(&t, &p, &VerifyOptions::at(0));
         assert!(v.is_ok(), "{v:?}");
         assert_eq!(p.refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
         assert_eq!(
@@ -549,7 +565,7 @@ mod tests {
         );
         // A static set never refreshes: the kid miss is final.
         let fixed = StaticKeys(Arc::new(KeySet::new(vec![old])));
-        let r = verify_with(&t, &fixed, &VerifyOptions::default());
+        let r = verify_with(&t, &fixed, &VerifyOptions::at(0));
         assert!(matches!(
             r,
             Err(Error::Rejected(Rejection {
@@ -575,7 +591,7 @@ mod tests {
             misses: Default::default(),
         };
         let p = rotating();
-        let v = verify_with(&t, &p, &VerifyOptions::default());
+        let v = verify_with(&t, &p, &VerifyOptions::at(0));
         assert!(v.is_ok(), "{v:?}");
         assert_eq!(
             p.misses.lock().map(|m| m.clone()).unwrap_or_default(),
@@ -584,7 +600,7 @@ mod tests {
         let p = rotating();
         let only_es256 = VerifyOptions {
             algs: Some(vec![JwsAlg::ES256]),
-            ..VerifyOptions::default()
+            ..VerifyOptions::at(0)
         };
         let r = verify_with(&t, &p, &only_es256);
         assert!(matches!(

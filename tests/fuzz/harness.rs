@@ -64,7 +64,7 @@ pub fn verify(data: &[u8]) -> bool {
     let Ok(s) = std::str::from_utf8(data) else {
         return false;
     };
-    verify::verify(s.trim(), key_set(), &VerifyOptions::default()).is_ok()
+    verify::verify(s.trim(), key_set(), &VerifyOptions::at(0)).is_ok()
 }
 
 /// `jose decrypt` with a fixed key set and a password. The PBES2 bound is
