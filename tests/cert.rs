@@ -633,8 +633,7 @@ fn der_output_and_file_rules() {
     assert!(ok && text.contains("CN = d"), "{text}");
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&der).expect("stat").permissions().mode() & 0o777;
+        let mode = crate::util::mode_of(&der);
         assert_eq!(mode, 0o644, "a certificate is public");
     }
     // An existing file is not overwritten without --force.

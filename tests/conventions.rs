@@ -185,7 +185,6 @@ fn secrets_on_argv_warn() {
 
 #[test]
 fn output_files_are_atomic_private_and_never_clobbered() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempdir();
     let key = dir.path().join("k.pem");
     jose()
@@ -193,7 +192,7 @@ fn output_files_are_atomic_private_and_never_clobbered() {
         .arg(&key)
         .assert()
         .success();
-    let mode = std::fs::metadata(&key).expect("stat").permissions().mode() & 0o777;
+    let mode = crate::util::mode_of(&key);
     assert_eq!(mode, 0o600);
     let before = std::fs::read(&key).expect("read");
     let out = jose()
@@ -230,11 +229,7 @@ fn output_files_are_atomic_private_and_never_clobbered() {
         .assert()
         .success();
     assert_eq!(std::fs::read(&out_file).expect("read"), b"secret plaintext");
-    let mode = std::fs::metadata(&out_file)
-        .expect("stat")
-        .permissions()
-        .mode()
-        & 0o777;
+    let mode = crate::util::mode_of(&out_file);
     assert_eq!(mode, 0o600, "plaintext written 0600");
     jose()
         .args(["decrypt", "-k"])
@@ -408,7 +403,6 @@ fn an_existing_fifo_socket_or_symlink_is_never_written_without_force() {
 /// reports carry them too.
 #[test]
 fn plaintext_files_are_0600_in_every_mode() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempdir();
     let jwk = dir.path().join("k.jwk");
     jose()
@@ -444,7 +438,7 @@ fn plaintext_files_are_0600_in_every_mode() {
         c.assert().success();
         let body = std::fs::read_to_string(&out).expect("read");
         assert!(body.contains("secret plaintext"), "{name}: {body}");
-        let mode = std::fs::metadata(&out).expect("stat").permissions().mode() & 0o777;
+        let mode = crate::util::mode_of(&out);
         assert_eq!(mode, 0o600, "{name} written {mode:o}");
     }
 }

@@ -385,8 +385,7 @@ fn plaintext_exact_bytes_and_output_file() {
     assert_eq!(std::fs::read(&out).expect("read"), b"no newline");
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&out).expect("meta").permissions().mode() & 0o777;
+        let mode = crate::util::mode_of(&out);
         assert_eq!(mode, 0o600, "plaintexts are secrets");
     }
     jose()

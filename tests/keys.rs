@@ -231,8 +231,7 @@ fn fixtures_convert_to_every_format_and_back() {
                 );
                 #[cfg(unix)]
                 {
-                    use std::os::unix::fs::PermissionsExt;
-                    let mode = std::fs::metadata(&out).expect("stat").permissions().mode() & 0o777;
+                    let mode = crate::util::mode_of(&out);
                     if has_private {
                         assert_eq!(mode, 0o600, "{f} --to {to}: private output must be 0600");
                     }
@@ -515,12 +514,7 @@ fn keygen_pem_and_der_round_trip_through_openssl() {
             assert_eq!(theirs, ours, "{label} {format}");
             #[cfg(unix)]
             {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = std::fs::metadata(&private)
-                    .expect("stat")
-                    .permissions()
-                    .mode()
-                    & 0o777;
+                let mode = crate::util::mode_of(&private);
                 assert_eq!(mode, 0o600, "{label} {format}");
             }
         }
@@ -779,8 +773,7 @@ fn keygen_output_file_conventions() {
     assert_eq!(thumbprints(path_str(&key)), thumbprints(path_str(&public)));
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        let mode = |p: &Path| crate::util::mode_of(p);
         assert_eq!(mode(&key), 0o600);
     }
     // jose key -o follows the same rule.

@@ -954,11 +954,6 @@ fn cache_entry(cache: &Path) -> std::path::PathBuf {
     files[0].clone()
 }
 
-fn mode_of(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o7777
-}
-
 fn chmod(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
@@ -1131,9 +1126,9 @@ fn the_cache_is_private_and_written_whole() {
     let t = firebase_token(&id_iss(), &[]);
     assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
     let entry = cache_entry(cache.path());
-    assert_eq!(mode_of(&cache.path().join("jose")), 0o700);
-    assert_eq!(mode_of(&cache.path().join("jose/keys")), 0o700);
-    assert_eq!(mode_of(&entry), 0o600);
+    assert_eq!(crate::util::mode_of(&cache.path().join("jose")), 0o700);
+    assert_eq!(crate::util::mode_of(&cache.path().join("jose/keys")), 0o700);
+    assert_eq!(crate::util::mode_of(&entry), 0o600);
     // A folder an older jose left 0755 is narrowed on the next write.
     chmod(&cache.path().join("jose/keys"), 0o755);
     assert_eq!(
@@ -1142,8 +1137,8 @@ fn the_cache_is_private_and_written_whole() {
     );
     std::fs::remove_file(&entry).expect("remove");
     assert_eq!(verify(cache.path(), &["--key", &url], &t).code, Some(0));
-    assert_eq!(mode_of(&cache.path().join("jose/keys")), 0o700);
-    assert_eq!(mode_of(&cache_entry(cache.path())), 0o600);
+    assert_eq!(crate::util::mode_of(&cache.path().join("jose/keys")), 0o700);
+    assert_eq!(crate::util::mode_of(&cache_entry(cache.path())), 0o600);
     // cache_entry also shows no temporary file was left behind.
     assert_eq!(s.hits("/certs"), 3);
 }
@@ -1172,7 +1167,11 @@ fn a_cache_entry_others_can_write_is_ignored() {
         assert_eq!(r.code, Some(0), "{mode:o}: {}", r.stderr);
         hits += 1;
         assert_eq!(s.hits("/certs"), hits, "{mode:o}: refetched");
-        assert_eq!(mode_of(&cache_entry(cache.path())), 0o600, "replaced");
+        assert_eq!(
+            crate::util::mode_of(&cache_entry(cache.path())),
+            0o600,
+            "replaced"
+        );
     }
 }
 

@@ -140,6 +140,12 @@ pub fn make_cert(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     out
 }
 
+/// The permission bits of `p` (following symlinks), for the 0600 rules.
+pub fn mode_of(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o7777
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

@@ -59,37 +59,44 @@ pub fn emit(
 /// certificate name, a key id) must not move the cursor, retitle the
 /// window or forge a line of our output.
 pub fn escape_controls<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
-    let bad = |c: char| c.is_control() && !keep.contains(&c);
+    escape_with(
+        text,
+        |c| !keep.contains(&c),
+        |out, c| write!(out, "\\u{{{c:x}}}"),
+    )
+}
+
+/// A compact JSON text (no line breaks) with DEL and the C1 controls, which
+/// JSON allows raw inside strings, written as `\uXXXX` escapes (serde_json
+/// already escapes C0): the same JSON value, safe to show on a terminal.
+pub fn escape_json_controls(json: String) -> String {
+    match escape_with(&json, |_| true, |out, c| write!(out, "\\u{c:04x}")) {
+        Cow::Borrowed(_) => json,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// `text` with each control character `c` for which `escape(c)` holds
+/// replaced by what `write` writes for its code point.
+fn escape_with(
+    text: &str,
+    escape: impl Fn(char) -> bool,
+    write: impl Fn(&mut String, u32) -> std::fmt::Result,
+) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && escape(c);
     if !text.contains(bad) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if bad(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            // Writing to a String cannot fail.
+            let _ = write(&mut out, u32::from(c));
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
-}
-
-/// A compact JSON text (no line breaks) with DEL and the C1 controls, which JSON allows raw inside
-/// strings, written as `\uXXXX` escapes (serde_json already escapes C0):
-/// the same JSON value, safe to show on a terminal.
-pub fn escape_json_controls(json: String) -> String {
-    if !json.contains(|c: char| c.is_control()) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if c.is_control() {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn temp_path(dest: &Path) -> PathBuf {
