@@ -7,11 +7,11 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use jose::jose::alg::{JweAlg, JweEnc};
-use jose::jose::decrypt::{DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::keys::{Key, KeySet, source};
+use jose::decrypt::{DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::keymgmt::Unwrapper;
+use jose::{JweAlg, JweEnc};
+use jose::{Key, KeySet, keys::detect as source};
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 
 const ID_TOKEN: &[u8] = br#"{"iss":"https://id.example","sub":"248289761001","aud":"mobile-app","nonce":"n-0S6_WzA2Mj","exp":1900000000,"iat":1800000000,"name":"Jane Doe","email":"jane@example.com"}"#;
@@ -86,7 +86,7 @@ fn big(c: &mut Criterion) {
     g.bench_function("jose_decrypt_owned_compact", |b| {
         b.iter_batched(
             || t.clone(),
-            |tok| jose::jose::decrypt::decrypt_owned(tok, &keys, None, &opts).expect("decrypt"),
+            |tok| jose::decrypt::decrypt_owned(tok, &keys, None, &opts).expect("decrypt"),
             criterion::BatchSize::LargeInput,
         )
     });
@@ -121,7 +121,7 @@ fn big(c: &mut Criterion) {
 /// decrypted by `crypto::rsa_enc::decrypt` (key conversion included, as a
 /// token pays it), per modulus size. `cargo bench --bench jwe -- rsa_cek`.
 fn rsa_cek(c: &mut Criterion) {
-    use jose::crypto::rsa_enc;
+    use jose::internal::crypto::rsa_enc;
     let mut g = c.benchmark_group("rsa_cek");
     for bits in [1024, 2048, 4096] {
         let k = load(&format!("keys/rsa{bits}.pkcs8.pem"));
@@ -140,16 +140,12 @@ criterion_group!(benches, small, big, rsa_cek);
 
 fn b64(c: &mut Criterion) {
     let pt: Vec<u8> = (0..BIG).map(|i| (i * 31 % 251) as u8).collect();
-    let s = jose::jose::b64::encode(&pt);
+    let s = jose::b64::encode(&pt);
     let mut g = c.benchmark_group("b64_16MiB");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(BIG as u64));
-    g.bench_function("decode", |b| {
-        b.iter(|| jose::jose::b64::decode(black_box(&s)))
-    });
-    g.bench_function("encode", |b| {
-        b.iter(|| jose::jose::b64::encode(black_box(&pt)))
-    });
+    g.bench_function("decode", |b| b.iter(|| jose::b64::decode(black_box(&s))));
+    g.bench_function("encode", |b| b.iter(|| jose::b64::encode(black_box(&pt))));
     g.finish();
 }
 criterion_group!(codec, b64);

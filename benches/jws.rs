@@ -7,12 +7,12 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use jose::jose::alg::JwsAlg;
-use jose::jose::b64;
-use jose::jose::jws::{Serialization, SignRequest, Signer, sign};
-use jose::jose::policy::Policy;
-use jose::jose::verify::{VerifyOptions, verify};
-use jose::keys::{Key, KeyMaterial, KeySet, source};
+use jose::JwsAlg;
+use jose::b64;
+use jose::jws::{Serialization, SignRequest, Signer, sign};
+use jose::policy::Policy;
+use jose::verify::{VerifyOptions, verify};
+use jose::{Key, KeyMaterial, KeySet, keys::detect as source};
 use ring::signature::{self, UnparsedPublicKey};
 use serde_json::{Map, Value, json};
 

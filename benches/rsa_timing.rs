@@ -19,9 +19,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use jose::crypto::{random_vec, rsa_enc};
-use jose::jose::alg::JweAlg;
-use jose::keys::{KeyMaterial, source};
+use jose::JweAlg;
+use jose::internal::crypto::{random_vec, rsa_enc};
+use jose::{KeyMaterial, keys::detect as source};
 
 fn load(rel: &str) -> KeyMaterial {
     let path = format!("{}/tests/data/{rel}", env!("CARGO_MANIFEST_DIR"));

@@ -8,14 +8,14 @@
 use std::time::Duration;
 
 use jose::RejectCode;
-use jose::jose::alg::{JweAlg, JweEnc};
-use jose::jose::b64;
-use jose::jose::decrypt::{self, DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::jose::verify::{VerifyOptions, verify};
-use jose::jose::{jws, peek};
-use jose::keys::{Key, KeyMaterial, KeySet};
+use jose::b64;
+use jose::decrypt::{self, DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::keymgmt::Unwrapper;
+use jose::verify::{VerifyOptions, verify};
+use jose::{JweAlg, JweEnc};
+use jose::{Key, KeyMaterial, KeySet};
+use jose::{dangerous as peek, jws};
 use serde_json::{Map, Value, json};
 
 use crate::util::{data, fastest, load_key, max_rss_kib, require_tool, tempdir, timed_jose};
@@ -511,7 +511,7 @@ fn long_signature_and_recipient_lists_are_refused_in_linear_time() {
         e.detail.contains("more than 64 signatures (100000)"),
         "{e:?}"
     );
-    let e = rejection(jose::jose::jwe::parse(&get(&recips, n)));
+    let e = rejection(jose::jwe::parse(&get(&recips, n)));
     assert!(e.detail.contains("found 100000"), "{e:?}");
     let e = rejection(peek::read_json(&get(&recips, n)));
     assert!(e.detail.contains("found 100000"), "{e:?}");
@@ -522,7 +522,7 @@ fn long_signature_and_recipient_lists_are_refused_in_linear_time() {
         let _ = peek::read_json(&get(&sigs, m));
     });
     assert_linear("decrypt: recipients", n, |m| {
-        let _ = jose::jose::jwe::parse(&get(&recips, m));
+        let _ = jose::jwe::parse(&get(&recips, m));
     });
 }
 

@@ -619,8 +619,8 @@ fn firebase_verdicts_match_the_admin_sdk() {
         .filter_map(Value::as_str)
         .collect();
     let ours: BTreeSet<&str> = [
-        jose::jose::presets::FIREBASE_ID_TOKEN_KEYS,
-        jose::jose::presets::FIREBASE_SESSION_COOKIE_KEYS,
+        jose::presets::FIREBASE_ID_TOKEN_KEYS,
+        jose::presets::FIREBASE_SESSION_COOKIE_KEYS,
     ]
     .into();
     assert_eq!(fetched, ours, "certificate URLs");

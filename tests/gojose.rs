@@ -10,13 +10,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use jose::jose::Serialization;
-use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
-use jose::jose::b64;
-use jose::jose::decrypt::{DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::keys::{KeySet, jwk};
+use jose::Serialization;
+use jose::b64;
+use jose::decrypt::{DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::keymgmt::Unwrapper;
+use jose::{JweAlg, JweEnc, JwsAlg};
+use jose::{KeySet, keys::jwk};
 use serde_json::{Value, json};
 
 use crate::util::{all_algs, data, interop_dir, jose, json_lines, load_key, stdout_of, tempdir};
@@ -821,7 +821,7 @@ fn jwe_json_aad_both_ways() {
         v["aad"] = json!(b64::encode(b"other"));
         match decrypt(&v.to_string(), &keys, None, &all_algs()) {
             Ok(_) => panic!("a changed aad was accepted"),
-            Err(e) => assert_eq!(e.code, jose::error::RejectCode::DecryptFailed, "{e}"),
+            Err(e) => assert_eq!(e.code, jose::RejectCode::DecryptFailed, "{e}"),
         }
     }
 

@@ -26,5 +26,4 @@ mod props;
 mod remote;
 mod rsa_backends;
 mod snapshots;
-mod sync_docs;
 mod vectors;

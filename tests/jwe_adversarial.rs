@@ -2,13 +2,13 @@
 //! and memory, and every cryptographic failure looks the same.
 
 use jose::RejectCode;
-use jose::jose::Serialization;
-use jose::jose::alg::{JweAlg, JweEnc};
-use jose::jose::b64;
-use jose::jose::decrypt::{DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::keys::{Key, KeySet};
+use jose::Serialization;
+use jose::b64;
+use jose::decrypt::{DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::keymgmt::Unwrapper;
+use jose::{JweAlg, JweEnc};
+use jose::{Key, KeySet};
 use predicates::prelude::*;
 
 use crate::util::{all_algs, data, fastest, jose, load_key, max_rss_kib, pbes2_token, timed_jose};
@@ -146,7 +146,7 @@ fn flipped_bits_in_every_part_fail() {
 fn wrong_key_and_wrong_key_type() {
     let rsa_pub = load_key("keys/rsa2048.spki.pem");
     let t = make(&rsa_pub, JweAlg::RsaOaep256, JweEnc::A256GCM, b"x");
-    let other = jose::crypto::generate(jose::crypto::KeySpec::Rsa { bits: 2048 }).expect("rsa");
+    let other = jose::keys::generate(jose::keys::KeySpec::Rsa { bits: 2048 }).expect("rsa");
     let c = code(&t, &KeySet::new(vec![Key::new(other)]), &all_algs());
     assert_eq!(c, RejectCode::DecryptFailed);
     let c = code(
@@ -211,10 +211,10 @@ fn rsa1_5_failures_are_indistinguishable() {
 fn cek_of_the_wrong_length_fails() {
     // A 16-byte CEK wrapped with A128KW, announced as A256GCM (32 bytes).
     let kek = load_key("jwe/oct128.jwk");
-    let jose::keys::KeyMaterial::Oct { k } = &kek.material else {
+    let jose::KeyMaterial::Oct { k } = &kek.material else {
         panic!("oct")
     };
-    let ek = jose::crypto::aes_kw::wrap(k, &[9u8; 16]).expect("wrap");
+    let ek = jose::internal::crypto::aes_kw::wrap(k, &[9u8; 16]).expect("wrap");
     let h = b64::encode(br#"{"alg":"A128KW","enc":"A256GCM"}"#);
     let t = format!(
         "{h}.{}.{}.{}.{}",
@@ -264,7 +264,7 @@ fn ecdh_token_with_epk(epk: &str, enc: &str) -> String {
 #[test]
 fn epk_off_the_curve_or_low_order_fails() {
     let ec = load_key("keys/ec-p256.pkcs8.pem");
-    let jose::keys::KeyMaterial::Ec { x, y, .. } = &ec.material else {
+    let jose::KeyMaterial::Ec { x, y, .. } = &ec.material else {
         panic!("ec")
     };
     let mut y2 = y.clone();
@@ -287,13 +287,13 @@ fn epk_off_the_curve_or_low_order_fails() {
         .code(1)
         .stderr(predicate::str::contains("decrypt_failed"));
     // The agreement itself refuses the point, not just the tag check.
-    let off = jose::keys::KeyMaterial::Ec {
-        curve: jose::keys::Curve::P256,
+    let off = jose::KeyMaterial::Ec {
+        curve: jose::Curve::P256,
         x: x.clone(),
         y: y2,
         d: None,
     };
-    assert!(jose::crypto::ecdh::agree(&ec.material, &off).is_err());
+    assert!(jose::internal::crypto::ecdh::agree(&ec.material, &off).is_err());
 
     // X25519: a low-order point gives an all-zero secret, refused.
     let xk = load_key("keys/x25519.pkcs8.pem");
@@ -306,12 +306,12 @@ fn epk_off_the_curve_or_low_order_fails() {
         code(&t, &KeySet::new(vec![xk.clone()]), &all_algs()),
         RejectCode::DecryptFailed
     );
-    let low = jose::keys::KeyMaterial::Okp {
-        curve: jose::keys::OkpCurve::X25519,
+    let low = jose::KeyMaterial::Okp {
+        curve: jose::OkpCurve::X25519,
         x: vec![0u8; 32],
         d: None,
     };
-    assert!(jose::crypto::ecdh::agree(&xk.material, &low).is_err());
+    assert!(jose::internal::crypto::ecdh::agree(&xk.material, &low).is_err());
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn decrypt_ok(key: &str, extra: &[&str], token: &str) -> Vec<u8> {
 
 fn header(token: &str) -> Value {
     let first = token.split('.').next().expect("part");
-    serde_json::from_slice(&jose::jose::b64::decode(first).expect("b64")).expect("json")
+    serde_json::from_slice(&jose::b64::decode(first).expect("b64")).expect("json")
 }
 
 const RSA_PRIV: &str = "keys/rsa2048.pkcs8.pem";
@@ -319,7 +319,7 @@ fn allow_lists_and_key_errors() {
         .assert()
         .code(2);
     // An unknown alg in the token: unsupported_alg.
-    let h = jose::jose::b64::encode(br#"{"alg":"RSA-OAEP-1024","enc":"A256GCM"}"#);
+    let h = jose::b64::encode(br#"{"alg":"RSA-OAEP-1024","enc":"A256GCM"}"#);
     jose()
         .args(["decrypt", "-k", &p(RSA_PRIV), &format!("{h}.AA.AA.AA.AA")])
         .assert()
@@ -339,7 +339,7 @@ fn json_report_and_lines() {
     let v: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["valid"], true);
     assert_eq!(v["plaintext"], "héllo");
-    assert_eq!(v["plaintext_b64"], jose::jose::b64::encode("héllo"));
+    assert_eq!(v["plaintext_b64"], jose::b64::encode("héllo"));
     assert_eq!(v["header"]["alg"], "RSA-OAEP-256");
     assert_eq!(v["error"], Value::Null);
     let keys: Vec<&String> = v.as_object().expect("obj").keys().collect();

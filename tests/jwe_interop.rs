@@ -7,13 +7,13 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use jose::jose::Serialization;
-use jose::jose::alg::{JweAlg, JweEnc};
-use jose::jose::b64;
-use jose::jose::decrypt::decrypt;
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::keys::{Key, KeySet, jwk};
+use jose::Serialization;
+use jose::b64;
+use jose::decrypt::decrypt;
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::keymgmt::Unwrapper;
+use jose::{JweAlg, JweEnc};
+use jose::{Key, KeySet, keys::jwk};
 use serde_json::{Value, json};
 
 use crate::util::{Peer, all_algs, interop_dir, jose, load_key, require_tool, tempdir};

@@ -3,10 +3,10 @@
 //! RSA-OAEP with an empty label (RSA-OAEP, RSA-OAEP-256). Plus Wycheproof's
 //! JSON Web Key cases, all JWS tokens, which `decrypt` must refuse.
 
-use jose::crypto::{aes_gcm, aes_kw, rsa_enc};
-use jose::jose::alg::JweAlg;
-use jose::jose::decrypt::{DecryptOptions, decrypt};
-use jose::keys::{KeySet, jwk};
+use jose::JweAlg;
+use jose::decrypt::{DecryptOptions, decrypt};
+use jose::internal::crypto::{aes_gcm, aes_kw, rsa_enc};
+use jose::{KeySet, keys::jwk};
 use serde_json::Value;
 
 use crate::util::{hex_field, load_json};

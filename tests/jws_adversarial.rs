@@ -5,11 +5,11 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::time::Duration;
 
+use jose::JwsAlg;
 use jose::RejectCode;
-use jose::jose::alg::JwsAlg;
-use jose::jose::b64;
-use jose::jose::verify::{VerifyOptions, verify};
-use jose::keys::{Key, KeyMaterial, KeySet};
+use jose::b64;
+use jose::verify::{VerifyOptions, verify};
+use jose::{Key, KeyMaterial, KeySet};
 use serde_json::Value;
 
 use crate::util::{data, hex, jose, key_path, load_keys, tempdir};
@@ -25,7 +25,7 @@ fn enc(v: &Value) -> String {
 /// Sign `header.payload` with a private key file through the library.
 fn signed(header: &Value, payload: &[u8], alg: JwsAlg, key: &KeyMaterial) -> String {
     let input = format!("{}.{}", enc(header), b64::encode(payload));
-    let sig = jose::crypto::sig::sign(alg, key, input.as_bytes()).expect("sign");
+    let sig = jose::internal::crypto::sig::sign(alg, key, input.as_bytes()).expect("sign");
     format!("{input}.{}", b64::encode(sig))
 }
 
@@ -153,8 +153,7 @@ fn an_embedded_jwk_is_never_trusted() {
     );
     // Same curve but another key: the signature fails.
     let attacker = &load_keys("keys/ec-p256.pkcs8.pem")[0];
-    let other =
-        jose::crypto::generate(jose::crypto::KeySpec::Ec(jose::keys::Curve::P256)).expect("gen");
+    let other = jose::keys::generate(jose::keys::KeySpec::Ec(jose::Curve::P256)).expect("gen");
     let jwk = jose::keys::jwk::to_value(&Key::new(other.to_public().expect("pub")), false);
     let h = serde_json::json!({"alg": "ES256", "jwk": jwk});
     let t = signed(&h, br#"{"sub":"admin"}"#, JwsAlg::ES256, &other);
@@ -172,8 +171,7 @@ fn jku_and_x5u_are_never_fetched() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.set_nonblocking(true).expect("nonblocking");
     let port = listener.local_addr().expect("addr").port();
-    let other =
-        jose::crypto::generate(jose::crypto::KeySpec::Ec(jose::keys::Curve::P256)).expect("gen");
+    let other = jose::keys::generate(jose::keys::KeySpec::Ec(jose::Curve::P256)).expect("gen");
     for member in ["jku", "x5u"] {
         let h = serde_json::json!({"alg": "ES256", member: format!("http://127.0.0.1:{port}/keys.json"), "kid": "k1"});
         let t = signed(&h, b"x", JwsAlg::ES256, &other);

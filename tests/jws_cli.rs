@@ -28,12 +28,12 @@ fn secret_file(dir: &tempfile::TempDir) -> PathBuf {
 
 fn header_of(token: &str) -> Value {
     let h = token.split('.').next().expect("header");
-    serde_json::from_slice(&jose::jose::b64::decode(h).expect("b64")).expect("json")
+    serde_json::from_slice(&jose::b64::decode(h).expect("b64")).expect("json")
 }
 
 fn claims_of(token: &str) -> Value {
     let p = token.split('.').nth(1).expect("payload");
-    serde_json::from_slice(&jose::jose::b64::decode(p).expect("b64")).expect("json")
+    serde_json::from_slice(&jose::b64::decode(p).expect("b64")).expect("json")
 }
 
 fn sign(args: &[&str]) -> String {
@@ -349,7 +349,7 @@ fn a_short_hmac_secret_verifies_with_a_warning() {
         let input = "eyJhbGciOiJIUzI1NiJ9.aGk";
         let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"0123456789");
         let tag = ring::hmac::sign(&key, input.as_bytes());
-        format!("{input}.{}", jose::jose::b64::encode(tag.as_ref()))
+        format!("{input}.{}", jose::b64::encode(tag.as_ref()))
     };
     let (code, out, err) = verify(&["--secret-file", short.to_str().expect("p"), &t]);
     assert_eq!(code, 0, "{err}");
@@ -522,9 +522,9 @@ fn key_choice_by_kid_and_the_allow_list() {
 
 #[test]
 fn certificate_thumbprints_select_keys() {
-    use jose::jose::b64;
+    use jose::b64;
     let der = std::fs::read(data("keys/cert-p256.der")).expect("cert");
-    let s256 = b64::encode(jose::crypto::sha256(&der));
+    let s256 = b64::encode(jose::internal::crypto::sha256(&der));
     let t = sign(&[
         "-k",
         &key_path("ec-p256.pkcs8.pem"),
@@ -1180,14 +1180,14 @@ fn json_reports_every_rejected_input() {
 fn alg_none_and_its_case_variants_have_their_codes() {
     let dir = tempdir();
     let secret = secret_file(&dir);
-    let payload = jose::jose::b64::encode(br#"{"sub":"admin"}"#);
+    let payload = jose::b64::encode(br#"{"sub":"admin"}"#);
     for (name, code) in [
         ("none", "alg_not_allowed"),
         ("None", "unsupported_alg"),
         ("NONE", "unsupported_alg"),
         ("nOnE", "unsupported_alg"),
     ] {
-        let h = jose::jose::b64::encode(format!(r#"{{"alg":"{name}"}}"#));
+        let h = jose::b64::encode(format!(r#"{{"alg":"{name}"}}"#));
         let t = format!("{h}.{payload}.");
         for key in [
             vec!["-k".to_owned(), key_path("rsa2048.spki.pem")],

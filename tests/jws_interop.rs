@@ -76,7 +76,7 @@ fn fixture() -> Fixture {
     let secret_jwk = dir.path().join("hmac.jwk");
     std::fs::write(
         &secret_jwk,
-        json!({"kty": "oct", "k": jose::jose::b64::encode(&bytes)}).to_string(),
+        json!({"kty": "oct", "k": jose::b64::encode(&bytes)}).to_string(),
     )
     .expect("w");
     Fixture {
@@ -170,7 +170,7 @@ fn ours_to_peer(peer: Peer) {
         labels.push(format!("TAMPERED {alg}"));
     }
     let results = run_peer(peer, fx.dir.path(), &tasks);
-    let want = jose::jose::b64::encode(PAYLOAD);
+    let want = jose::b64::encode(PAYLOAD);
     let mut failures = Vec::new();
     for (label, r) in labels.iter().zip(&results) {
         let accepted = r["ok"] == true && r["out"] == want.as_str();

@@ -2,14 +2,14 @@
 //! the bytes of a PEM file, a JWT signed and verified, the policy's clock
 //! given explicitly (there is no default clock to forget).
 
+use jose::JwsAlg;
+use jose::KeySet;
 use jose::RejectCode;
-use jose::jose::Serialization;
-use jose::jose::alg::JwsAlg;
-use jose::jose::jws::{SignRequest, Signer, sign};
-use jose::jose::policy::Policy;
-use jose::jose::verify::{VerifyOptions, verify};
-use jose::keys::KeySet;
-use jose::keys::source::parse_bytes;
+use jose::Serialization;
+use jose::jws::{SignRequest, Signer, sign};
+use jose::keys::detect::parse_bytes;
+use jose::policy::Policy;
+use jose::verify::{VerifyOptions, verify};
 use serde_json::{Map, json};
 
 use crate::util::read_data;

@@ -8,17 +8,17 @@
 //! each applies per line: the last two tests check that through the binary.
 
 use jose::RejectCode;
-use jose::crypto::{KeySpec, generate};
-use jose::jose::Serialization as JweSerialization;
-use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
-use jose::jose::decrypt::{self, DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::json::{self, MAX_DEPTH};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::jose::jwe::parse::MAX_RECIPIENTS;
-use jose::jose::jws::{Serialization, SignRequest, Signer, sign};
-use jose::jose::verify::{self, VerifyOptions, verify};
-use jose::keys::{Curve, Key, KeyMaterial, KeySet, jwk};
+use jose::Serialization as JweSerialization;
+use jose::decrypt::{self, DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::internal::crypto::{KeySpec, generate};
+use jose::json::{self, MAX_DEPTH};
+use jose::jwe::parse::MAX_RECIPIENTS;
+use jose::jws::{Serialization, SignRequest, Signer, sign};
+use jose::keymgmt::Unwrapper;
+use jose::verify::{self, VerifyOptions, verify};
+use jose::{Curve, Key, KeyMaterial, KeySet, keys::jwk};
+use jose::{JweAlg, JweEnc, JwsAlg};
 use serde_json::{Map, Value, json};
 
 use crate::util::{code_of, max_rss_kib, timed_jose};
@@ -107,7 +107,7 @@ fn jwe_recipients_are_bounded_before_any_work() {
         let r = decrypt(&t, &set, None, &opts).expect_err("over the bound");
         assert_eq!(r.code, RejectCode::Malformed, "{r}");
         assert!(r.detail.contains(&format!("found {n}")), "{r}");
-        let parsed = jose::jose::jwe::parse(&t).expect_err("the parser refuses it");
+        let parsed = jose::jwe::parse(&t).expect_err("the parser refuses it");
         assert_eq!((parsed.code, &parsed.detail), (r.code, &r.detail));
         let keyless = decrypt(&t, &none, None, &opts).expect_err("over the bound");
         assert_eq!((keyless.code, &keyless.detail), (r.code, &r.detail));

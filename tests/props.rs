@@ -9,14 +9,14 @@
 
 use std::sync::OnceLock;
 
-use jose::crypto::{KeySpec, generate};
-use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
-use jose::jose::decrypt::{DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::Unwrapper;
-use jose::jose::jws::{Serialization, SignRequest, Signer, sign};
-use jose::jose::verify::{VerifyOptions, verify};
-use jose::keys::{Curve, Key, KeyMaterial, KeySet, OkpCurve};
+use jose::decrypt::{DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::internal::crypto::{KeySpec, generate};
+use jose::jws::{Serialization, SignRequest, Signer, sign};
+use jose::keymgmt::Unwrapper;
+use jose::verify::{VerifyOptions, verify};
+use jose::{Curve, Key, KeyMaterial, KeySet, OkpCurve};
+use jose::{JweAlg, JweEnc, JwsAlg};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Map;

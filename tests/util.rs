@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use jose::jose::alg::JweAlg;
-use jose::jose::decrypt::DecryptOptions;
-use jose::keys::{Key, KeySet, jwk, source};
+use jose::JweAlg;
+use jose::decrypt::DecryptOptions;
+use jose::{Key, KeySet, keys::detect as source, keys::jwk};
 use serde_json::Value;
 
 /// Our `jose`, by its cargo path (never by PATH: Debian's C tool is also
@@ -195,7 +195,7 @@ pub fn require_tool(tool: &str) -> bool {
 /// as given: `2e9` and `"1000"` are JSON too) and dummy parts: enough to
 /// reach the `p2c` bound, which comes before any work.
 pub fn pbes2_token(p2c: impl std::fmt::Display) -> String {
-    use jose::jose::b64;
+    use jose::b64;
     let h = format!(
         r#"{{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAAAAAAAAAAAAA","p2c":{p2c}}}"#
     );

@@ -10,15 +10,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jose::RejectCode;
-use jose::crypto::sig;
-use jose::jose::alg::{JweAlg, JweEnc, JwsAlg};
-use jose::jose::b64;
-use jose::jose::decrypt::{DecryptOptions, decrypt};
-use jose::jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
-use jose::jose::jwe::keymgmt::{Fixed, Unwrapper};
-use jose::jose::jws::{self, SignRequest, Signer, sign};
-use jose::jose::verify::{VerifyOptions, verify};
-use jose::keys::{Key, KeySet, jwk};
+use jose::b64;
+use jose::decrypt::{DecryptOptions, decrypt};
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::internal::crypto::sig;
+use jose::jws::{self, SignRequest, Signer, sign};
+use jose::keymgmt::{Fixed, Unwrapper};
+use jose::verify::{VerifyOptions, verify};
+use jose::{JweAlg, JweEnc, JwsAlg};
+use jose::{Key, KeySet, keys::jwk};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -710,11 +710,11 @@ fn jwe_cookbook_case(c: &Case, file: &Value, what: &str) -> usize {
     }
     if input.get("zip").and_then(Value::as_str) == Some("DEF") {
         eo.zip = true;
-        eo.serialization = jose::jose::Serialization::Flattened;
+        eo.serialization = jose::Serialization::Flattened;
     }
     if let Some(a) = input.get("aad").and_then(Value::as_str) {
         eo.aad = Some(a.as_bytes().to_vec());
-        eo.serialization = jose::jose::Serialization::Flattened;
+        eo.serialization = jose::Serialization::Flattened;
     }
     let with = match &pw {
         Some(p) => Unwrapper::Password(p),
@@ -755,12 +755,12 @@ fn ecdh_es_kdf_case(c: &Case, v: &Value, what: &str) -> usize {
     let alice = key(at(v, "/alice_epk"));
     let bob = key(at(v, "/bob_key"));
     let public = |k: &Key| k.material.to_public().expect("public");
-    let z = jose::crypto::ecdh::agree(&alice.material, &public(&bob)).expect("agree");
+    let z = jose::internal::crypto::ecdh::agree(&alice.material, &public(&bob)).expect("agree");
     let want_z = bytes_at(v, "/z");
     assert_eq!(*z, want_z, "{what}: Z");
-    let z2 = jose::crypto::ecdh::agree(&bob.material, &public(&alice)).expect("agree");
+    let z2 = jose::internal::crypto::ecdh::agree(&bob.material, &public(&alice)).expect("agree");
     assert_eq!(*z2, want_z, "{what}: Z from Bob's side");
-    let derived = jose::crypto::ecdh::concat_kdf(
+    let derived = jose::internal::crypto::ecdh::concat_kdf(
         &z,
         str_at(v, "/enc").as_bytes(),
         &b64_at(v, "/apu"),
@@ -793,7 +793,7 @@ fn ecdh_es_kdf_case(c: &Case, v: &Value, what: &str) -> usize {
         panic!("{what}: not a compact JWE")
     };
     let mut buf = b64::decode(ct).expect("ct");
-    jose::crypto::content_open(
+    jose::internal::crypto::content_open(
         JweEnc::A128GCM,
         &derived,
         &b64::decode(iv).expect("iv"),
@@ -876,7 +876,7 @@ fn tests_of(v: &Value) -> impl Iterator<Item = (&Value, &Value)> {
 }
 
 fn raw_ec_key(pk: &Value) -> Key {
-    use jose::keys::{Curve, KeyMaterial};
+    use jose::{Curve, KeyMaterial};
     let curve = match str_at(pk, "/curve") {
         "secp256r1" => Curve::P256,
         "secp384r1" => Curve::P384,
@@ -936,7 +936,7 @@ fn accepts(w: &WycheproofFile, g: &Value, t: &Value) -> bool {
             ) else {
                 return false;
             };
-            match jose::crypto::ecdh::agree(&ours.material, &peer.material) {
+            match jose::internal::crypto::ecdh::agree(&ours.material, &peer.material) {
                 Ok(z) if t["result"] == "valid" => {
                     assert_eq!(*z, hex(str_at(t, "/shared")), "tcId {id}: shared secret");
                     true

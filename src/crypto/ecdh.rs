@@ -5,7 +5,7 @@
 use zeroize::Zeroizing;
 
 use super::Unspecified;
-use crate::keys::{Curve, KeyMaterial, OkpCurve, Secret};
+use crate::model::key::{Curve, KeyMaterial, OkpCurve, Secret};
 
 fn uncompressed(x: &[u8], y: &[u8]) -> Vec<u8> {
     let mut p = Vec::with_capacity(1 + x.len() + y.len());

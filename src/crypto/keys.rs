@@ -4,7 +4,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use zeroize::Zeroizing;
 
 use super::KeyRejected;
-use crate::keys::{Curve, KeyMaterial, OkpCurve, RsaPrivate};
+use crate::model::key::{Curve, KeyMaterial, OkpCurve, RsaPrivate};
 
 /// The smallest RSA modulus accepted when reading a key.
 pub const RSA_MIN_READ_BITS: usize = 1024;

@@ -1,6 +1,6 @@
 //! The only module that names `ring`, `aws-lc-rs`, `rsa` and the RustCrypto
 //! crates. Every other module speaks in terms of
-//! [`crate::keys::KeyMaterial`] and the algorithm enums. Cryptographic
+//! [`crate::model::key::KeyMaterial`] and the algorithm enums. Cryptographic
 //! failures are opaque on purpose ([`Unspecified`]); key-parse failures are
 //! explained ([`KeyRejected`]).
 
@@ -12,6 +12,7 @@ mod keys;
 pub mod pbes2;
 pub mod rsa_enc;
 pub mod sig;
+pub mod x509;
 
 pub use keys::{
     KeySpec, RSA_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,
@@ -69,7 +70,7 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 /// Content encryption (RFC 7518 §5) in place; returns the tag. A CEK of the
 /// wrong length for `enc` fails.
 pub fn content_seal(
-    enc: crate::jose::alg::JweEnc,
+    enc: crate::model::alg::JweEnc,
     cek: &[u8],
     iv: &[u8],
     aad: &[u8],
@@ -87,7 +88,7 @@ pub fn content_seal(
 
 /// Check the tag and decrypt in place. Every failure is the same [`Unspecified`].
 pub fn content_open(
-    enc: crate::jose::alg::JweEnc,
+    enc: crate::model::alg::JweEnc,
     cek: &[u8],
     iv: &[u8],
     aad: &[u8],

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use ring::pbkdf2;
 
 use super::Unspecified;
-use crate::jose::alg::JweAlg;
+use crate::model::alg::JweAlg;
 
 /// Derive the key-wrapping key. The caller bounds `p2c` before calling.
 pub fn derive(alg: JweAlg, password: &[u8], p2s: &[u8], p2c: u32) -> Result<Vec<u8>, Unspecified> {

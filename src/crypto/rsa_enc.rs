@@ -28,8 +28,8 @@ use zeroize::Zeroizing;
 
 use super::Unspecified;
 use super::keys::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
-use crate::jose::alg::JweAlg;
-use crate::keys::{KeyMaterial, RsaPrivate, Secret};
+use crate::model::alg::JweAlg;
+use crate::model::key::{KeyMaterial, RsaPrivate, Secret};
 
 /// The modulus sizes aws-lc-rs accepts for RSA keys (it refuses the others
 /// with `KeyRejected`, see the `aws_lc_rs_refuses_other_sizes` test).
@@ -335,7 +335,7 @@ mod tests {
                 env!("CARGO_MANIFEST_DIR")
             );
             let pem = std::fs::read(&path).expect("fixture");
-            let key = crate::keys::source::parse_bytes(&pem, &path)
+            let key = crate::codec::key::detect::parse_bytes(&pem, &path)
                 .expect("key")
                 .remove(0);
             let KeyMaterial::Rsa {

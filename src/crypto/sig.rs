@@ -7,8 +7,8 @@ use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair, UnparsedPublicKey};
 
 use super::{KeyRejected, Unspecified};
-use crate::jose::alg::JwsAlg;
-use crate::keys::{Curve, KeyMaterial, OkpCurve};
+use crate::model::alg::JwsAlg;
+use crate::model::key::{Curve, KeyMaterial, OkpCurve};
 
 /// Why a key cannot sign with an algorithm.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

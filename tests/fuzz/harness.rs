@@ -7,10 +7,10 @@
 
 use std::sync::OnceLock;
 
-use jose::jose::decrypt::{self, DecryptOptions};
-use jose::jose::verify::{self, VerifyOptions};
-use jose::jose::{json, jwe, jws, peek};
-use jose::keys::{Key, KeySet, source};
+use jose::decrypt::{self, DecryptOptions};
+use jose::verify::{self, VerifyOptions};
+use jose::{Key, KeySet, keys::detect as source};
+use jose::{dangerous as peek, json, jwe, jws};
 
 /// The password of the `decrypt` target's PBES2 recipients.
 pub const PASSWORD: &[u8] = b"fuzz-password";

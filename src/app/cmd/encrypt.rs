@@ -1,0 +1,148 @@
+//! `jose encrypt`: plaintext + recipients → JWE.
+
+use crate::cli::EncryptArgs;
+use crate::io::{self, Emit, Io};
+use crate::sources;
+use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
+use jose::keymgmt::Unwrapper;
+use jose::{Error, Result};
+use jose::{JweAlg, JweEnc, KeyAlg};
+use jose::{Key, KeyMaterial};
+
+/// Key wrapping by the secret's length, for when `dir` cannot serve.
+fn kw_for(len: usize) -> Option<JweAlg> {
+    match len {
+        16 => Some(JweAlg::A128KW),
+        24 => Some(JweAlg::A192KW),
+        32 => Some(JweAlg::A256KW),
+        _ => None,
+    }
+}
+
+/// The contract's default `alg` for a key; `several` turns direct modes into key wrapping.
+fn default_alg(key: &Key, enc: JweEnc, several: bool) -> Result<JweAlg> {
+    if let Some(KeyAlg::Jwe(a)) = &key.alg {
+        return Ok(*a);
+    }
+    match &key.material {
+        KeyMaterial::Rsa { .. } => Ok(JweAlg::RsaOaep256),
+        m @ (KeyMaterial::Ec { .. } | KeyMaterial::Okp { .. }) => {
+            if !m.fits(jose::KeyFamily::Agreement) {
+                return Err(Error::local(format!(
+                    "a {} key cannot encrypt (JWE uses EC P-256/P-384/P-521, X25519, RSA or symmetric keys)",
+                    m.describe()
+                )));
+            }
+            Ok(if several {
+                JweAlg::EcdhEsA256KW
+            } else {
+                JweAlg::EcdhEs
+            })
+        }
+        KeyMaterial::Oct { k } => {
+            if !several && k.len() == enc.key_len() {
+                return Ok(JweAlg::Dir);
+            }
+            kw_for(k.len()).ok_or_else(|| {
+                Error::local(format!(
+                    "a {}-bit secret fits neither dir with {enc} nor AES key wrap (128, 192 or 256 bits); give --alg or another key",
+                    k.len() * 8
+                ))
+            })
+        }
+    }
+}
+
+pub fn run(args: &EncryptArgs, io: &mut Io<'_>) -> Result<()> {
+    let mut keys = sources::load_all_local(io, &args.keys.key)?;
+    if let Some(k) = sources::secret_key(io, &args.secret)? {
+        keys.push(k);
+    }
+    let password = sources::password(io, &args.password)?;
+    let several = keys.len() + usize::from(password.is_some()) > 1;
+    if keys.is_empty() && password.is_none() {
+        return Err(Error::usage(
+            "no recipient key: give --key SOURCE, --secret-file/--secret-env or --password-file/--password-env",
+        ));
+    }
+    if args.kid.is_some() && several {
+        return Err(Error::usage(
+            "--kid names one key; with several keys each key's own kid is used",
+        ));
+    }
+    if let Some(a) = args.alg
+        && a.is_direct()
+        && several
+    {
+        return Err(Error::usage(format!(
+            "{a} is a direct mode and takes exactly one key; use key wrapping (e.g. ECDH-ES+A256KW or A256KW) with several keys"
+        )));
+    }
+    let mut recipients = Vec::new();
+    for key in &keys {
+        let alg = match args.alg {
+            Some(a) => {
+                if let Some(KeyAlg::Jwe(own)) = &key.alg
+                    && *own != a
+                {
+                    return Err(Error::local(format!(
+                        "the key{} is for {own}, not {a}",
+                        key.kid
+                            .as_deref()
+                            .map(|k| format!(" {k:?}"))
+                            .unwrap_or_default()
+                    )));
+                }
+                a
+            }
+            None => default_alg(key, args.enc, several)?,
+        };
+        recipients.push(RecipientSpec {
+            with: Unwrapper::Key(&key.material),
+            alg,
+            kid: args.kid.clone().or_else(|| key.kid.clone()),
+        });
+    }
+    if let Some(pw) = &password {
+        let alg = match args.alg {
+            Some(a) if a.family() == jose::KeyFamily::Password => a,
+            Some(a) if keys.is_empty() => {
+                return Err(Error::usage(format!(
+                    "{a} cannot be used with a password; use a PBES2 alg"
+                )));
+            }
+            _ => JweAlg::Pbes2Hs512A256KW,
+        };
+        recipients.push(RecipientSpec {
+            with: Unwrapper::Password(pw),
+            alg,
+            kid: args.kid.clone(),
+        });
+    }
+    if recipients.iter().any(|r| r.alg == JweAlg::Rsa1_5) {
+        io.warn("RSA1_5 is deprecated (RFC 8725 §3.2) and open to padding-oracle attacks; prefer RSA-OAEP-256");
+    }
+    let plaintext = io::read_payload(
+        io,
+        args.file.as_deref(),
+        "the plaintext",
+        args.limit.max_input,
+    )?;
+    let mut opts = EncryptOptions::new(args.enc);
+    opts.zip = args.zip.is_some();
+    opts.p2c = args.p2c;
+    opts.serialization = args.serialization.into();
+    if let Some(t) = &args.typ {
+        opts.header.insert("typ".into(), t.clone().into());
+    }
+    if let Some(t) = &args.cty {
+        opts.header.insert("cty".into(), t.clone().into());
+    }
+    for (k, v) in &args.header {
+        if opts.header.insert(k.clone(), v.clone()).is_some() {
+            return Err(Error::usage(format!("header parameter {k:?} given twice")));
+        }
+    }
+    let jwe = encrypt(plaintext, &recipients, &opts)?;
+    io::emit(io, &args.out, jwe.as_bytes(), Emit::Line, false)
+}

@@ -1,0 +1,151 @@
+//! `jose key`: read keys from any source format, adjust their metadata, and
+//! write them as PEM, DER, JWK or JWKS, or print their thumbprints.
+
+use crate::cli::{KeyArgs, KeyFormat, Use};
+use crate::io::{Emit, Io};
+use jose::keys::detect::is_url;
+use jose::keys::export;
+use jose::remote;
+use jose::{Error, Result};
+use jose::{JweAlg, KeyAlg, KeyFamily};
+use jose::{Key, KeyMaterial, KeyUse};
+
+use crate::sources;
+
+pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
+    let stdin = ["-".to_owned()];
+    let sources: &[String] = if a.sources.is_empty() {
+        &stdin
+    } else {
+        &a.sources
+    };
+    let mut keys = Vec::new();
+    for s in sources {
+        if is_url(s) {
+            // A JWKS or certificate map from a URL, fetched fresh: converting
+            // keys should show what the issuer serves now, not a cached copy.
+            let opts = remote::RemoteOptions::new(10, true, false);
+            keys.extend(remote::load_keys(s, &opts)?.keys);
+            continue;
+        }
+        keys.extend(sources::load_local(io, s)?);
+    }
+
+    if a.kid.is_some() && keys.len() > 1 {
+        return Err(Error::usage(format!(
+            "--kid names one key but the sources hold {}",
+            keys.len()
+        )));
+    }
+    let alg = a.alg.as_deref().map(parse_alg).transpose()?;
+    for k in &mut keys {
+        if let Some(kid) = &a.kid {
+            k.kid = Some(kid.clone());
+        }
+        if let Some(alg) = &alg {
+            check_fits(k, alg)?;
+            // As keygen does: a key for an enc name is a `dir` key (RFC 7518 §4.5).
+            k.alg = Some(match alg {
+                KeyAlg::Enc(_) => KeyAlg::Jwe(JweAlg::Dir),
+                other => other.clone(),
+            });
+        }
+        if let Some(u) = a.key_use {
+            k.key_use = Some(match u {
+                Use::Sig => KeyUse::Sig,
+                Use::Enc => KeyUse::Enc,
+            });
+        }
+    }
+    if a.public {
+        keys = keys
+            .into_iter()
+            .map(|k| {
+                k.to_public().ok_or_else(|| {
+                    Error::usage(
+                        "a symmetric (oct) key has no public half: --public does not apply",
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+
+    if a.thumbprint {
+        let mut out = String::new();
+        for k in &keys {
+            out.push_str(&jose::keys::thumbprint::sha256_b64(&k.material));
+            out.push('\n');
+        }
+        return crate::io::emit(io, &a.out, out.as_bytes(), Emit::Line, false);
+    }
+
+    let format = a.to.unwrap_or(if keys.len() == 1 {
+        KeyFormat::Jwk
+    } else {
+        KeyFormat::Jwks
+    });
+    let to_stdout = a.out.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    if format == KeyFormat::Der && to_stdout && io.stdout_is_tty {
+        return Err(Error::usage(
+            "refusing to write binary DER to a terminal: use -o PATH or redirect",
+        ));
+    }
+    let private = !a.public;
+    if matches!(format, KeyFormat::Pem | KeyFormat::Der)
+        && (a.kid.is_some() || a.alg.is_some() || a.key_use.is_some())
+    {
+        io.warn("PEM and DER cannot record kid, alg or use; they are not written");
+    }
+    let encoded = export::encode(&keys, format.into(), private)?;
+    let kind = if format == KeyFormat::Der {
+        Emit::Binary
+    } else {
+        Emit::Line
+    };
+    let secret = export::holds_private(&keys, private);
+    crate::io::emit(io, &a.out, &encoded, kind, secret)
+}
+
+/// A registered algorithm name; an enc name stands for `dir` with that enc.
+fn parse_alg(name: &str) -> Result<KeyAlg> {
+    match KeyAlg::parse(name) {
+        KeyAlg::Unknown(n) => Err(Error::usage(format!("unknown algorithm {n:?}"))),
+        other => Ok(other),
+    }
+}
+
+/// An algorithm recorded on a key must be one the key can serve, or the
+/// JWK would select a key that can never work.
+fn check_fits(k: &Key, alg: &KeyAlg) -> Result<()> {
+    let (family, size) = match alg {
+        KeyAlg::Jws(a) => (a.family(), None),
+        KeyAlg::Jwe(a) => {
+            if a.family() == KeyFamily::Password {
+                return Err(Error::usage(format!("{a} uses a password, not a key")));
+            }
+            let size = match a {
+                JweAlg::Dir => None,
+                _ => a.kw_len().filter(|_| a.family() == KeyFamily::Oct),
+            };
+            (a.family(), size)
+        }
+        KeyAlg::Enc(e) => (KeyFamily::Oct, Some(e.key_len())),
+        KeyAlg::Unknown(n) => return Err(Error::usage(format!("unknown algorithm {n:?}"))),
+    };
+    if !k.material.fits(family) {
+        return Err(Error::usage(format!(
+            "{alg} cannot be used with a {} key",
+            k.material.describe()
+        )));
+    }
+    if let (Some(len), KeyMaterial::Oct { k: secret }) = (size, &k.material)
+        && secret.len() != len
+    {
+        return Err(Error::usage(format!(
+            "{alg} needs a {}-bit key, this one has {}",
+            len * 8,
+            secret.len() * 8
+        )));
+    }
+    Ok(())
+}

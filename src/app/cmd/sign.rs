@@ -1,0 +1,256 @@
+//! `jose sign`: payload or JWT claims in, JWS out.
+
+use serde_json::{Map, Value};
+
+use crate::cli::{ClaimArgs, SignArgs};
+use crate::io::{self, Emit, Io};
+use crate::sources;
+use jose::jws::{self, Serialization, SignRequest, Signer, header};
+use jose::{Curve, Key, KeyMaterial, OkpCurve};
+use jose::{Error, Result};
+use jose::{JwsAlg, KeyAlg};
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// The algorithm a key signs with when none is asked for.
+pub fn default_alg(key: &Key) -> Result<JwsAlg> {
+    match &key.alg {
+        Some(KeyAlg::Jws(a)) => return Ok(*a),
+        Some(other) => {
+            return Err(Error::local(format!(
+                "the key is for {other}, not for signing"
+            )));
+        }
+        None => {}
+    }
+    Ok(match &key.material {
+        KeyMaterial::Rsa { .. } => JwsAlg::RS256,
+        KeyMaterial::Ec { curve, .. } => match curve {
+            Curve::P256 => JwsAlg::ES256,
+            Curve::P384 => JwsAlg::ES384,
+            Curve::P521 => JwsAlg::ES512,
+            Curve::Secp256k1 => JwsAlg::ES256K,
+        },
+        KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            ..
+        } => JwsAlg::EdDSA,
+        KeyMaterial::Okp { .. } => {
+            return Err(Error::local(format!(
+                "a {} key cannot sign",
+                key.material.describe()
+            )));
+        }
+        KeyMaterial::Oct { .. } => JwsAlg::HS256,
+    })
+}
+
+fn choose_alg(key: &Key, asked: Option<JwsAlg>) -> Result<JwsAlg> {
+    let Some(alg) = asked else {
+        return default_alg(key);
+    };
+    if !key.material.fits(alg.family()) {
+        return Err(Error::local(format!(
+            "--alg {alg} cannot be used with a {} key",
+            key.material.describe()
+        )));
+    }
+    match &key.alg {
+        Some(KeyAlg::Jws(own))
+            if *own != alg
+                && !matches!(
+                    (own, alg),
+                    (JwsAlg::EdDSA, JwsAlg::Ed25519) | (JwsAlg::Ed25519, JwsAlg::EdDSA)
+                ) =>
+        {
+            Err(Error::local(format!(
+                "--alg {alg} conflicts with the key's own alg {own}"
+            )))
+        }
+        Some(KeyAlg::Jws(_)) | None => Ok(alg),
+        Some(other) => Err(Error::local(format!(
+            "the key is for {other}, not for signing"
+        ))),
+    }
+}
+
+/// Build the claims object: FILE's object (if any) with the flags over it.
+fn build_claims(base: Option<Map<String, Value>>, c: &ClaimArgs, now: i64) -> Map<String, Value> {
+    let mut m = base.unwrap_or_default();
+    for (k, v) in &c.claim {
+        m.insert(k.clone(), v.clone());
+    }
+    if let Some(s) = &c.iss {
+        m.insert("iss".into(), Value::String(s.clone()));
+    }
+    if let Some(s) = &c.sub {
+        m.insert("sub".into(), Value::String(s.clone()));
+    }
+    match c.aud.as_slice() {
+        [] => {}
+        [one] => {
+            m.insert("aud".into(), Value::String(one.clone()));
+        }
+        many => {
+            m.insert(
+                "aud".into(),
+                Value::Array(many.iter().cloned().map(Value::String).collect()),
+            );
+        }
+    }
+    if let Some(t) = c.exp {
+        m.insert("exp".into(), t.resolve(now).into());
+    }
+    if let Some(t) = c.nbf {
+        m.insert("nbf".into(), t.resolve(now).into());
+    }
+    if let Some(t) = c.iat {
+        m.insert("iat".into(), t.resolve(now).into());
+    } else if c.no_iat {
+        m.remove("iat");
+    } else if !m.contains_key("iat") {
+        m.insert("iat".into(), now.into());
+    }
+    if let Some(j) = &c.jti {
+        m.insert("jti".into(), Value::String(j.clone()));
+    }
+    m
+}
+
+fn extra_headers(args: &SignArgs) -> Result<Map<String, Value>> {
+    let mut h = Map::new();
+    for (name, value) in &args.header {
+        match name.as_str() {
+            "alg" => return Err(Error::usage("--header cannot set alg: use --alg")),
+            "b64" => {
+                return Err(Error::usage(
+                    "--header cannot set b64: use --unencoded (RFC 7797)",
+                ));
+            }
+            "kid" | "typ" | "cty" => {
+                return Err(Error::usage(format!(
+                    "--header cannot set {name}: use --{name}"
+                )));
+            }
+            _ => {}
+        }
+        if h.insert(name.clone(), value.clone()).is_some() {
+            return Err(Error::usage(format!("--header {name} given twice")));
+        }
+    }
+    Ok(h)
+}
+
+pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
+    let mut keys = sources::load_all_local(io, &args.keys.key)?;
+    if let Some(k) = sources::secret_key(io, &args.secret)? {
+        keys.push(k);
+    }
+    if keys.is_empty() {
+        return Err(Error::usage(
+            "no signing key: give --key or --secret-file/--secret-env",
+        ));
+    }
+    let serialization = Serialization::from(args.serialization);
+    if keys.len() > 1 && serialization != Serialization::General {
+        return Err(Error::usage(format!(
+            "{} keys were given: signing with several keys needs --serialization general",
+            keys.len()
+        )));
+    }
+    if keys.len() > 1 && args.kid.is_some() {
+        return Err(Error::usage(
+            "--kid with several keys is ambiguous: set each key's kid in its JWK",
+        ));
+    }
+
+    let now = now();
+    let building_jwt = args.claims.any();
+    let payload: Vec<u8> = if building_jwt {
+        let base = match args.file.as_deref() {
+            None => None,
+            Some(f) => {
+                let data = io::read_payload(io, Some(f), "the payload", args.limit.max_input)?;
+                match jose::json::parse_object(&data) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        return Err(Error::usage(format!(
+                            "claim flags need the payload file to be a JSON object: {e}"
+                        )));
+                    }
+                }
+            }
+        };
+        Value::Object(build_claims(base, &args.claims, now))
+            .to_string()
+            .into_bytes()
+    } else {
+        io::read_payload(
+            io,
+            args.file.as_deref(),
+            "the payload",
+            args.limit.max_input,
+        )?
+    };
+
+    let extra = extra_headers(args)?;
+    let mut signers = Vec::with_capacity(keys.len());
+    for key in &keys {
+        let alg = choose_alg(key, args.alg)?;
+        if !key.material.is_private() {
+            return Err(Error::local(format!(
+                "the {} key is public: signing needs the private key",
+                key.material.describe()
+            )));
+        }
+        let mut h = Map::new();
+        if let Some(kid) = args.kid.as_ref().or(key.kid.as_ref()) {
+            h.insert("kid".into(), Value::String(kid.clone()));
+        }
+        if let Some(t) = &args.typ {
+            h.insert("typ".into(), Value::String(t.clone()));
+        } else if building_jwt {
+            h.insert("typ".into(), Value::String("JWT".into()));
+        }
+        if let Some(c) = &args.cty {
+            h.insert("cty".into(), Value::String(c.clone()));
+        }
+        h.extend(extra.clone());
+        if h.contains_key("crit") {
+            let mut check = h.clone();
+            if args.unencoded {
+                check.insert("b64".into(), Value::Bool(false));
+                if let Some(Value::Array(a)) = check.get_mut("crit") {
+                    a.push(Value::String("b64".into()));
+                }
+            }
+            let names: Vec<String> = match check.get("crit") {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            header::check_crit(&check, None, &names)
+                .map_err(|r| Error::usage(format!("--header crit: {}", r.detail)))?;
+        }
+        signers.push(Signer {
+            alg,
+            key: &key.material,
+            protected: h,
+        });
+    }
+    let token = jws::sign(&SignRequest {
+        payload: &payload,
+        signers,
+        serialization,
+        detached: args.detached,
+        unencoded: args.unencoded,
+    })?;
+    io::emit(io, &args.out, token.as_bytes(), Emit::Line, false)
+}

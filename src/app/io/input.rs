@@ -1,0 +1,95 @@
+//! Reading tokens, payloads and key sources: literal, `-` (standard input) or
+//! `@PATH`; size limits enforced while reading, never after.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::Io;
+use jose::{Error, RejectCode, Result};
+
+/// Read at most `limit` bytes; `Ok(None)` when there is more.
+pub fn read_limited(r: &mut dyn Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    read_limited_into(r, limit, Vec::new())
+}
+
+/// [`read_limited`] into `buf`, whose capacity may be sized beforehand.
+fn read_limited_into(
+    r: &mut dyn Read,
+    limit: usize,
+    mut buf: Vec<u8>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let cap = (limit as u64).saturating_add(1);
+    r.take(cap).read_to_end(&mut buf)?;
+    Ok(if buf.len() > limit { None } else { Some(buf) })
+}
+
+/// Read a file of at most `limit` bytes; `Ok(None)` when it is larger.
+pub fn read_file_limited(path: &Path, limit: usize) -> Result<Option<Vec<u8>>> {
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::local_with(format!("cannot open {}", path.display()), e))?;
+    // The size hint saves the doubling reads and copies of a large file.
+    let hint = f.metadata().map_or(0, |m| m.len()).min(limit as u64);
+    let buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    read_limited_into(&mut f, limit, buf)
+        .map_err(|e| Error::local_with(format!("cannot read {}", path.display()), e))
+}
+
+fn too_large(what: &str, limit: usize) -> Error {
+    Error::rejected(
+        RejectCode::TooLarge,
+        format!("{what} is larger than the input limit of {limit} bytes (--max-input)"),
+    )
+}
+
+/// Read a TOKEN argument (literal, `-`/absent: stdin, `@PATH`) and normalize
+/// it (see `jose::token::normalize_token`). Over `limit` bytes is `too_large`.
+pub fn read_token(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<String> {
+    let raw = read_token_bytes(io, arg, limit)?;
+    let text = String::from_utf8(raw)
+        .map_err(|_| Error::rejected(RejectCode::Malformed, "the token is not UTF-8 text"))?;
+    Ok(jose::token::normalize_token(&text).into_owned())
+}
+
+/// Read a TOKEN argument's bytes without normalizing (for `--lines`).
+pub fn read_token_bytes(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<Vec<u8>> {
+    match arg {
+        None | Some("-") => io
+            .read_stdin("the token", limit)?
+            .ok_or_else(|| too_large("the token", limit)),
+        Some(a) if a.starts_with('@') => read_file_limited(Path::new(&a[1..]), limit)?
+            .ok_or_else(|| too_large("the token", limit)),
+        Some(a) => {
+            if a.len() > limit {
+                return Err(too_large("the token", limit));
+            }
+            Ok(a.as_bytes().to_vec())
+        }
+    }
+}
+
+/// Read a FILE argument (path, `-`/absent: stdin) exactly, up to `limit` bytes.
+pub fn read_payload(
+    io: &mut Io<'_>,
+    arg: Option<&str>,
+    what: &str,
+    limit: usize,
+) -> Result<Vec<u8>> {
+    let data = match arg {
+        None | Some("-") => io.read_stdin(what, limit)?,
+        Some(p) => read_file_limited(Path::new(p), limit)?,
+    };
+    data.ok_or_else(|| too_large(what, limit))
+}
+
+/// The largest key file read: keys, JWKS and certificate maps are small.
+pub const MAX_KEY_SOURCE: usize = 16 << 20;
+
+/// Read a local key SOURCE (path or `-`).
+pub fn read_source(io: &mut Io<'_>, source: &str) -> Result<Vec<u8>> {
+    let what = format!("key source {source}");
+    let data = match source {
+        "-" => io.read_stdin("a key", MAX_KEY_SOURCE)?,
+        p => read_file_limited(Path::new(p), MAX_KEY_SOURCE)?,
+    };
+    data.ok_or_else(|| Error::local(format!("{what} is larger than {MAX_KEY_SOURCE} bytes")))
+}

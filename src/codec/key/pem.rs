@@ -1,0 +1,116 @@
+//! PEM key and certificate blocks (RFC 7468). Text outside the blocks is
+//! ignored, as RFC 7468 §2 allows; every block must be a key or a certificate,
+//! and its label is a hint: the body decides which.
+
+use super::der;
+use crate::codec::b64;
+use crate::model::error::{Error, Result};
+use crate::model::key::Key;
+
+/// The most blocks one PEM text may hold: bounds the work of one input.
+pub const MAX_BLOCKS: usize = 1000;
+
+/// Parse every key or certificate block of a PEM text, in order.
+pub fn parse(text: &str) -> Result<Vec<Key>> {
+    let mut keys = Vec::new();
+    let mut rest = text;
+    let mut n = 0usize;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        n += 1;
+        if n > MAX_BLOCKS {
+            return Err(Error::local(format!("more than {MAX_BLOCKS} PEM blocks")));
+        }
+        let after = &rest[start + "-----BEGIN ".len()..];
+        let label_end = after
+            .find("-----")
+            .ok_or_else(|| Error::local(format!("PEM block {n}: unterminated BEGIN line")))?;
+        let label = &after[..label_end];
+        let body_and_rest = &after[label_end + 5..];
+        let end_line = format!("-----END {label}-----");
+        let body_end = body_and_rest.find(&end_line).ok_or_else(|| {
+            Error::local(format!("PEM block {n} ({label}): no matching {end_line:?}"))
+        })?;
+        let body = &body_and_rest[..body_end];
+        rest = &body_and_rest[body_end + end_line.len()..];
+        let key = block(label, body).map_err(|e| match e {
+            Error::Local { msg, source } => Error::Local {
+                msg: format!("PEM block {n} ({label}): {msg}"),
+                source,
+            },
+            other => other,
+        })?;
+        keys.push(key);
+    }
+    if n == 0 {
+        return Err(Error::local("no PEM block found"));
+    }
+    Ok(keys)
+}
+
+fn block(label: &str, body: &str) -> Result<Key> {
+    if body.contains("Proc-Type:") || label == "ENCRYPTED PRIVATE KEY" {
+        return Err(Error::local(
+            "encrypted private keys are not supported: decrypt it first (openssl pkey -in KEY -out PLAIN)",
+        ));
+    }
+    let der = decode_body(body)?;
+    let by_label = match label {
+        "PRIVATE KEY" => der::from_pkcs8(&der),
+        "PUBLIC KEY" => der::from_spki(&der),
+        "CERTIFICATE" => super::cert::from_der(&der),
+        "RSA PRIVATE KEY" => der::from_pkcs1_private_der(&der),
+        "RSA PUBLIC KEY" => der::from_pkcs1_public_der(&der),
+        "EC PRIVATE KEY" => der::from_sec1_der(&der),
+        other => Err(Error::local(format!(
+            "unsupported PEM block type {other:?} (expected PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)"
+        ))),
+    };
+    // The label is a hint (Perl's CryptX writes SPKI under `RSA PUBLIC KEY`,
+    // OpenSSL and Python read it): a body that is another of the structures
+    // is read as what it is. They are disjoint in DER (each SEQUENCE starts
+    // differently), so at most one of them decodes, and a body of the
+    // labelled structure that fails a check keeps the label's error.
+    by_label.or_else(|labelled| match der::parse(&der) {
+        Ok(mut keys) if keys.len() == 1 => keys.pop().ok_or(labelled),
+        _ => Err(labelled),
+    })
+}
+
+/// The base64 body with line breaks removed; padding and alphabet strict.
+fn decode_body(body: &str) -> Result<Vec<u8>> {
+    let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if compact.is_empty() {
+        return Err(Error::local("empty PEM block"));
+    }
+    b64::decode_std(&compact).ok_or_else(|| Error::local("PEM body is not valid base64"))
+}
+
+/// A PEM block with LF line endings and 64-column lines.
+pub fn encode(label: &str, der: &[u8]) -> Result<String> {
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der)
+        .map_err(|e| Error::local(format!("cannot encode PEM: {e}")))
+}
+
+/// PKCS#8 `PRIVATE KEY` (`private`) or SPKI `PUBLIC KEY`.
+pub fn to_pem(key: &Key, private: bool) -> Result<String> {
+    if private {
+        let der = zeroize::Zeroizing::new(der::to_pkcs8(key)?);
+        encode("PRIVATE KEY", &der)
+    } else {
+        encode("PUBLIC KEY", &der::to_spki(key)?)
+    }
+}
+
+/// PKCS#1 `RSA PRIVATE KEY` / `RSA PUBLIC KEY`.
+pub fn to_pkcs1_pem(key: &Key, private: bool) -> Result<String> {
+    if private {
+        encode("RSA PRIVATE KEY", &der::to_pkcs1_private(key)?)
+    } else {
+        encode("RSA PUBLIC KEY", &der::to_pkcs1_public(key)?)
+    }
+}
+
+/// SEC1 `EC PRIVATE KEY` with the curve named.
+pub fn to_sec1_pem(key: &Key) -> Result<String> {
+    encode("EC PRIVATE KEY", &der::to_sec1(key, true)?)
+}

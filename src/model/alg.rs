@@ -1,0 +1,307 @@
+//! Registered algorithm names (RFC 7518, RFC 8037, RFC 9864) as enums.
+//! `none` is not representable: it can be neither produced nor accepted.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The family of key an algorithm needs. An algorithm is only ever used with a
+/// key of its own family (RFC 8725 §3.1): an RSA public key is never an HMAC secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyFamily {
+    Rsa,
+    Ec(super::curve::Curve),
+    Okp(super::curve::OkpCurve),
+    Oct,
+    /// ECDH-ES works with any EC curve of the contract or X25519.
+    Agreement,
+    Password,
+}
+
+macro_rules! alg_enum {
+    ($(#[$m:meta])* $name:ident, $what:literal { $($var:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($var),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+
+            pub fn name(self) -> &'static str {
+                match self { $($name::$var => $s),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownAlg;
+            /// Names match exactly, case-sensitively (RFC 7515 §4.1.1).
+            fn from_str(s: &str) -> Result<Self, UnknownAlg> {
+                match s {
+                    $($s => Ok($name::$var),)+
+                    _ => Err(UnknownAlg { kind: $what, name: s.to_owned() }),
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+    };
+}
+
+/// An algorithm name this tool does not know (or `none`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} algorithm {name:?}")]
+pub struct UnknownAlg {
+    pub kind: &'static str,
+    pub name: String,
+}
+
+alg_enum!(
+    /// JWS `alg` values (RFC 7518 §3.1, RFC 8037, RFC 8812 ES256K, RFC 9864 Ed25519).
+    JwsAlg, "JWS" {
+        HS256 => "HS256", HS384 => "HS384", HS512 => "HS512",
+        RS256 => "RS256", RS384 => "RS384", RS512 => "RS512",
+        PS256 => "PS256", PS384 => "PS384", PS512 => "PS512",
+        ES256 => "ES256", ES384 => "ES384", ES512 => "ES512", ES256K => "ES256K",
+        EdDSA => "EdDSA", Ed25519 => "Ed25519",
+    }
+);
+
+alg_enum!(
+    /// JWE key management `alg` values (RFC 7518 §4.1, RFC 8037).
+    JweAlg, "JWE key management" {
+        RsaOaep => "RSA-OAEP", RsaOaep256 => "RSA-OAEP-256",
+        RsaOaep384 => "RSA-OAEP-384", RsaOaep512 => "RSA-OAEP-512",
+        Rsa1_5 => "RSA1_5",
+        A128KW => "A128KW", A192KW => "A192KW", A256KW => "A256KW",
+        Dir => "dir",
+        EcdhEs => "ECDH-ES", EcdhEsA128KW => "ECDH-ES+A128KW",
+        EcdhEsA192KW => "ECDH-ES+A192KW", EcdhEsA256KW => "ECDH-ES+A256KW",
+        A128GCMKW => "A128GCMKW", A192GCMKW => "A192GCMKW", A256GCMKW => "A256GCMKW",
+        Pbes2Hs256A128KW => "PBES2-HS256+A128KW",
+        Pbes2Hs384A192KW => "PBES2-HS384+A192KW",
+        Pbes2Hs512A256KW => "PBES2-HS512+A256KW",
+    }
+);
+
+alg_enum!(
+    /// JWE content encryption `enc` values (RFC 7518 §5.1).
+    JweEnc, "JWE content encryption" {
+        A128CbcHs256 => "A128CBC-HS256", A192CbcHs384 => "A192CBC-HS384",
+        A256CbcHs512 => "A256CBC-HS512",
+        A128GCM => "A128GCM", A192GCM => "A192GCM", A256GCM => "A256GCM",
+    }
+);
+
+/// The SHA-2 width an algorithm is built on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sha {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Sha {
+    pub fn output_len(self) -> usize {
+        match self {
+            Sha::Sha256 => 32,
+            Sha::Sha384 => 48,
+            Sha::Sha512 => 64,
+        }
+    }
+}
+
+impl JwsAlg {
+    /// Whether two names denote the same algorithm: `EdDSA` (RFC 8037) and
+    /// the fully specified `Ed25519` (RFC 9864) are one algorithm on an
+    /// Ed25519 key.
+    pub fn same_as(self, other: JwsAlg) -> bool {
+        let ed = |x| matches!(x, JwsAlg::EdDSA | JwsAlg::Ed25519);
+        self == other || (ed(self) && ed(other))
+    }
+
+    /// The key family this algorithm accepts.
+    pub fn family(self) -> KeyFamily {
+        use super::curve::{Curve, OkpCurve};
+        match self {
+            JwsAlg::HS256 | JwsAlg::HS384 | JwsAlg::HS512 => KeyFamily::Oct,
+            JwsAlg::RS256 | JwsAlg::RS384 | JwsAlg::RS512 => KeyFamily::Rsa,
+            JwsAlg::PS256 | JwsAlg::PS384 | JwsAlg::PS512 => KeyFamily::Rsa,
+            JwsAlg::ES256 => KeyFamily::Ec(Curve::P256),
+            JwsAlg::ES384 => KeyFamily::Ec(Curve::P384),
+            JwsAlg::ES512 => KeyFamily::Ec(Curve::P521),
+            JwsAlg::ES256K => KeyFamily::Ec(Curve::Secp256k1),
+            JwsAlg::EdDSA | JwsAlg::Ed25519 => KeyFamily::Okp(OkpCurve::Ed25519),
+        }
+    }
+
+    pub fn sha(self) -> Option<Sha> {
+        match self {
+            JwsAlg::HS256 | JwsAlg::RS256 | JwsAlg::PS256 | JwsAlg::ES256 | JwsAlg::ES256K => {
+                Some(Sha::Sha256)
+            }
+            JwsAlg::HS384 | JwsAlg::RS384 | JwsAlg::PS384 | JwsAlg::ES384 => Some(Sha::Sha384),
+            JwsAlg::HS512 | JwsAlg::RS512 | JwsAlg::PS512 | JwsAlg::ES512 => Some(Sha::Sha512),
+            JwsAlg::EdDSA | JwsAlg::Ed25519 => None,
+        }
+    }
+
+    pub fn is_hmac(self) -> bool {
+        self.family() == KeyFamily::Oct
+    }
+}
+
+impl JweAlg {
+    /// Whether the key management mode is direct (no encrypted key, one recipient only).
+    pub fn is_direct(self) -> bool {
+        matches!(self, JweAlg::Dir | JweAlg::EcdhEs)
+    }
+
+    /// For AES key wrap based modes: the KEK length in bytes.
+    pub fn kw_len(self) -> Option<usize> {
+        match self {
+            JweAlg::A128KW
+            | JweAlg::EcdhEsA128KW
+            | JweAlg::A128GCMKW
+            | JweAlg::Pbes2Hs256A128KW => Some(16),
+            JweAlg::A192KW
+            | JweAlg::EcdhEsA192KW
+            | JweAlg::A192GCMKW
+            | JweAlg::Pbes2Hs384A192KW => Some(24),
+            JweAlg::A256KW
+            | JweAlg::EcdhEsA256KW
+            | JweAlg::A256GCMKW
+            | JweAlg::Pbes2Hs512A256KW => Some(32),
+            _ => None,
+        }
+    }
+
+    pub fn family(self) -> KeyFamily {
+        match self {
+            JweAlg::RsaOaep
+            | JweAlg::RsaOaep256
+            | JweAlg::RsaOaep384
+            | JweAlg::RsaOaep512
+            | JweAlg::Rsa1_5 => KeyFamily::Rsa,
+            JweAlg::EcdhEs | JweAlg::EcdhEsA128KW | JweAlg::EcdhEsA192KW | JweAlg::EcdhEsA256KW => {
+                KeyFamily::Agreement
+            }
+            JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW => {
+                KeyFamily::Password
+            }
+            _ => KeyFamily::Oct,
+        }
+    }
+}
+
+impl JweEnc {
+    /// The content encryption key length in bytes.
+    pub fn key_len(self) -> usize {
+        match self {
+            JweEnc::A128CbcHs256 => 32,
+            JweEnc::A192CbcHs384 => 48,
+            JweEnc::A256CbcHs512 => 64,
+            JweEnc::A128GCM => 16,
+            JweEnc::A192GCM => 24,
+            JweEnc::A256GCM => 32,
+        }
+    }
+
+    pub fn is_gcm(self) -> bool {
+        matches!(self, JweEnc::A128GCM | JweEnc::A192GCM | JweEnc::A256GCM)
+    }
+
+    pub fn iv_len(self) -> usize {
+        match self {
+            JweEnc::A128CbcHs256 | JweEnc::A192CbcHs384 | JweEnc::A256CbcHs512 => 16,
+            _ => 12,
+        }
+    }
+
+    /// The `enc` whose CEK has exactly this many bytes, preferring GCM.
+    pub fn for_key_len(len: usize) -> Option<JweEnc> {
+        [
+            JweEnc::A128GCM,
+            JweEnc::A192GCM,
+            JweEnc::A256GCM,
+            JweEnc::A256CbcHs512,
+            JweEnc::A192CbcHs384,
+        ]
+        .into_iter()
+        .find(|e| e.key_len() == len)
+    }
+}
+
+/// An algorithm as recorded in a JWK's `alg` member. Unknown names are kept as
+/// they are so that reading and re-writing a JWK loses nothing, but they never
+/// select any cryptography.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KeyAlg {
+    Jws(JwsAlg),
+    Jwe(JweAlg),
+    Enc(JweEnc),
+    Unknown(String),
+}
+
+impl KeyAlg {
+    pub fn parse(s: &str) -> KeyAlg {
+        if let Ok(a) = s.parse() {
+            KeyAlg::Jws(a)
+        } else if let Ok(a) = s.parse() {
+            KeyAlg::Jwe(a)
+        } else if let Ok(e) = s.parse() {
+            KeyAlg::Enc(e)
+        } else {
+            KeyAlg::Unknown(s.to_owned())
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            KeyAlg::Jws(a) => a.name(),
+            KeyAlg::Jwe(a) => a.name(),
+            KeyAlg::Enc(e) => e.name(),
+            KeyAlg::Unknown(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for KeyAlg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_exactly() {
+        for a in JwsAlg::ALL {
+            assert_eq!(a.name().parse::<JwsAlg>(), Ok(*a));
+        }
+        for a in JweAlg::ALL {
+            assert_eq!(a.name().parse::<JweAlg>(), Ok(*a));
+        }
+        for e in JweEnc::ALL {
+            assert_eq!(e.name().parse::<JweEnc>(), Ok(*e));
+        }
+    }
+
+    #[test]
+    fn none_and_case_variants_are_unknown() {
+        for s in ["none", "None", "NONE", "hs256", "Rs256", "eddsa", "DIR", ""] {
+            assert!(s.parse::<JwsAlg>().is_err(), "{s}");
+            assert!(s.parse::<JweAlg>().is_err(), "{s}");
+        }
+    }
+}

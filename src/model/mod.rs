@@ -1,0 +1,34 @@
+//! Floor 0, the vocabulary every other layer speaks: algorithm names, the
+//! key model, where keys come from ([`KeyProvider`]), and the typed errors
+//! with the contract's rejection codes. Nothing here parses or computes.
+
+pub mod alg;
+pub mod curve;
+pub mod error;
+pub mod key;
+pub mod provider;
+
+pub use alg::{JweAlg, JweEnc, JwsAlg, KeyAlg, KeyFamily};
+pub use error::{Error, RejectCode, Rejection, Result};
+pub use key::{Curve, Key, KeyMaterial, KeyOp, KeySet, KeyUse, OkpCurve, RsaPrivate, Secret};
+pub use provider::{KeyMiss, KeyProvider, StaticKeys};
+
+/// Which serialization a JWS or JWE came in or goes out as (RFC 7515 §7,
+/// RFC 7516 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Serialization {
+    #[default]
+    Compact,
+    Flattened,
+    General,
+}
+
+impl Serialization {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Serialization::Compact => "compact",
+            Serialization::Flattened => "flattened",
+            Serialization::General => "general",
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! The decryption API: a token, keys and limits in; the authentic plaintext
+//! and the joint header out, or one [`Rejection`].
+
+use serde_json::Value;
+
+use crate::codec::b64;
+use crate::codec::jwe::{self, Header, JointHeader, Jwe, zip};
+use crate::crypto;
+use crate::model::alg::{JweAlg, JweEnc, KeyFamily};
+use crate::model::error::{RejectCode, Rejection};
+use crate::model::key::KeySet;
+use crate::ops::keymgmt::{self, P2cBudget, Unwrapper};
+
+/// Most (recipient, key) pairs tried for one token.
+pub const MAX_ATTEMPTS: usize = 64;
+
+/// The default `--max-p2c`: the most PBES2 iterations one token may cost,
+/// summed over its recipients. It admits a token from our own `encrypt`
+/// (p2c 600,000) and one from each usual peer's default (node jose 2,048,
+/// jwcrypto 8,192, go-jose 600,000, formerly 100,000), stays under the
+/// 1,200,000 above which RFC 8725bis advises rejecting, and as a sum it caps
+/// the PBKDF2 work of any token at about what one such recipient costs.
+pub const DEFAULT_MAX_P2C: u64 = 1_000_000;
+
+#[derive(Clone, Debug)]
+pub struct DecryptOptions {
+    /// Accepted `alg`s; empty: every one but RSA1_5.
+    pub algs: Vec<JweAlg>,
+    /// Accepted `enc`s; empty: all.
+    pub encs: Vec<JweEnc>,
+    pub max_p2c: u64,
+    /// Largest plaintext, after decompression.
+    pub max_size: usize,
+}
+
+impl Default for DecryptOptions {
+    fn default() -> Self {
+        DecryptOptions {
+            algs: Vec::new(),
+            encs: Vec::new(),
+            max_p2c: DEFAULT_MAX_P2C,
+            max_size: 16 << 20,
+        }
+    }
+}
+
+impl DecryptOptions {
+    fn alg_allowed(&self, a: JweAlg) -> bool {
+        if self.algs.is_empty() {
+            a != JweAlg::Rsa1_5
+        } else {
+            self.algs.contains(&a)
+        }
+    }
+
+    fn enc_allowed(&self, e: JweEnc) -> bool {
+        self.encs.is_empty() || self.encs.contains(&e)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Decrypted {
+    /// The joint header of the recipient that decrypted.
+    pub header: Header,
+    pub plaintext: Vec<u8>,
+    pub recipient: usize,
+}
+
+fn too_large(detail: String) -> Rejection {
+    Rejection::new(RejectCode::TooLarge, detail)
+}
+
+fn str_param<'a>(h: &JointHeader<'a>, name: &str) -> Result<Option<&'a str>, Rejection> {
+    match h.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Rejection::malformed(format!(
+            "header {name:?} must be a string"
+        ))),
+    }
+}
+
+fn b64_param(h: &JointHeader<'_>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
+    str_param(h, name)?
+        .map(|s| {
+            b64::decode(s).ok_or_else(|| {
+                Rejection::malformed(format!("header {name:?} is not strict base64url"))
+            })
+        })
+        .transpose()
+}
+
+/// Parameters that must be integrity protected when present.
+fn check_protected_only(jwe: &Jwe) -> Result<(), Rejection> {
+    for name in ["zip", "crit"] {
+        let elsewhere = jwe.unprotected.iter().any(|h| h.contains_key(name))
+            || jwe
+                .recipients
+                .iter()
+                .any(|r| r.header.as_ref().is_some_and(|h| h.contains_key(name)));
+        if elsewhere {
+            return Err(Rejection::malformed(format!(
+                "header parameter {name:?} must be in the protected header"
+            )));
+        }
+    }
+    // No `crit` extension is understood for JWE: a well-formed list is
+    // `unknown_crit` on its first name.
+    use crate::codec::jws::header::{REGISTERED, crit_names};
+    match crit_names(&jwe.protected)? {
+        None => Ok(()),
+        Some(names) => {
+            if let Some(n) = names.iter().find(|n| REGISTERED.contains(n)) {
+                return Err(Rejection::malformed(format!(
+                    "\"crit\" lists the registered parameter {n:?}"
+                )));
+            }
+            let first = names.first().copied().unwrap_or("?");
+            Err(Rejection::new(
+                RejectCode::UnknownCrit,
+                format!("critical header parameter {first:?} is not understood"),
+            ))
+        }
+    }
+}
+
+/// One (recipient, key) pair to try. Its header is a view of the token's:
+/// an attempt copies nothing of it.
+struct Attempt<'a> {
+    recipient: usize,
+    header: JointHeader<'a>,
+    alg: JweAlg,
+    enc: JweEnc,
+    with: Unwrapper<'a>,
+}
+
+/// The pairs recipient `i` offers, appended to `out` up to [`MAX_ATTEMPTS`]
+/// in all.
+fn attempts_for<'a>(
+    h: &JointHeader<'a>,
+    i: usize,
+    keys: &'a KeySet,
+    password: Option<&'a [u8]>,
+    opts: &DecryptOptions,
+    out: &mut Vec<Attempt<'a>>,
+) -> Result<(), Rejection> {
+    let alg_s = str_param(h, "alg")?
+        .ok_or_else(|| Rejection::malformed("the JWE header has no \"alg\""))?;
+    let enc_s = str_param(h, "enc")?
+        .ok_or_else(|| Rejection::malformed("the JWE header has no \"enc\""))?;
+    let alg: JweAlg = alg_s
+        .parse()
+        .map_err(|e| Rejection::new(RejectCode::UnsupportedAlg, format!("{e}")))?;
+    let enc: JweEnc = enc_s
+        .parse()
+        .map_err(|e| Rejection::new(RejectCode::UnsupportedAlg, format!("{e}")))?;
+    if !opts.alg_allowed(alg) {
+        let hint = if alg == JweAlg::Rsa1_5 {
+            " (RSA1_5 is accepted only when named with --alg)"
+        } else {
+            ""
+        };
+        return Err(Rejection::new(
+            RejectCode::AlgNotAllowed,
+            format!("alg {alg} is not allowed{hint}"),
+        ));
+    }
+    if !opts.enc_allowed(enc) {
+        return Err(Rejection::new(
+            RejectCode::AlgNotAllowed,
+            format!("enc {enc} is not allowed"),
+        ));
+    }
+    let before = out.len();
+    let attempt = |with| Attempt {
+        recipient: i,
+        header: *h,
+        alg,
+        enc,
+        with,
+    };
+    if alg.family() == KeyFamily::Password {
+        if let Some(pw) = password {
+            out.push(attempt(Unwrapper::Password(pw)));
+        }
+    } else {
+        let kid = str_param(h, "kid")?;
+        let x5t = b64_param(h, "x5t")?;
+        let x5t256 = b64_param(h, "x5t#S256")?;
+        // `candidates` yields the set's keys in order: walking both side by
+        // side keeps each key's place in one pass.
+        let mut cands = keys
+            .candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref())
+            .peekable();
+        for k in &keys.keys {
+            if out.len() == MAX_ATTEMPTS {
+                break;
+            }
+            if cands.next_if(|c| std::ptr::eq(*c, k)).is_some()
+                && k.permits(crate::model::KeyOp::Decrypt(alg, enc))
+            {
+                out.push(attempt(Unwrapper::Key(&k.material)));
+            }
+        }
+    }
+    if out.len() == before {
+        let what = match str_param(h, "kid")? {
+            Some(kid) => format!("no key given can decrypt {alg} with kid {kid:?}"),
+            None if alg.family() == KeyFamily::Password => {
+                format!("{alg} needs a password (--password-file or --password-env)")
+            }
+            None => format!("no key given can decrypt {alg}"),
+        };
+        return Err(Rejection::new(RejectCode::NoMatchingKey, what));
+    }
+    Ok(())
+}
+
+/// Decrypt a JWE in any serialization.
+pub fn decrypt(
+    token: &str,
+    keys: &KeySet,
+    password: Option<&[u8]>,
+    opts: &DecryptOptions,
+) -> Result<Decrypted, Rejection> {
+    decrypt_parsed(jwe::parse(token)?, keys, password, opts)
+}
+
+/// [`decrypt`] taking ownership of the token, whose buffer then holds the
+/// ciphertext and plaintext: no second copy of a large JWE.
+pub fn decrypt_owned(
+    token: String,
+    keys: &KeySet,
+    password: Option<&[u8]>,
+    opts: &DecryptOptions,
+) -> Result<Decrypted, Rejection> {
+    decrypt_parsed(jwe::parse_owned(token)?, keys, password, opts)
+}
+
+/// Decrypt an already parsed JWE; its ciphertext is decrypted in place.
+pub fn decrypt_parsed(
+    mut jwe: Jwe,
+    keys: &KeySet,
+    password: Option<&[u8]>,
+    opts: &DecryptOptions,
+) -> Result<Decrypted, Rejection> {
+    check_protected_only(&jwe)?;
+    let zip = match str_param(&JointHeader::single(&jwe.protected), "zip")? {
+        None => false,
+        Some("DEF") => true,
+        Some(other) => {
+            return Err(Rejection::new(
+                RejectCode::UnsupportedAlg,
+                format!("unknown compression {other:?}"),
+            ));
+        }
+    };
+
+    jwe.check_shared().map_err(Rejection::malformed)?;
+    let mut ciphertext = std::mem::take(&mut jwe.ciphertext);
+    let jwe = &jwe;
+    // Bound the work before any is done: recipients are read in order until
+    // they offer MAX_ATTEMPTS pairs; those beyond are never looked at.
+    let mut attempts = Vec::new();
+    let mut first_err: Option<Rejection> = None;
+    for i in 0..jwe.recipients.len() {
+        if attempts.len() == MAX_ATTEMPTS {
+            break;
+        }
+        let step = jwe
+            .joint(i)
+            .map_err(Rejection::malformed)
+            .and_then(|h| attempts_for(&h, i, keys, password, opts, &mut attempts));
+        if let Err(e) = step
+            && first_err.is_none()
+        {
+            first_err = Some(e);
+        }
+    }
+    if attempts.is_empty() {
+        return Err(first_err.unwrap_or_else(keymgmt::failed));
+    }
+
+    // Bound the work before any decryption: ciphertext longer than the
+    // largest accepted plaintext (plus padding, or DEFLATE's worst case).
+    let slack = if zip { opts.max_size / 1000 + 1024 } else { 16 };
+    if ciphertext.len() > opts.max_size.saturating_add(slack) {
+        return Err(too_large(format!(
+            "the ciphertext ({} bytes) is larger than the plaintext limit of {} bytes (--max-size)",
+            ciphertext.len(),
+            opts.max_size
+        )));
+    }
+
+    let aad = jwe.aad();
+    let last = attempts.len() - 1;
+    let mut failure = keymgmt::failed();
+    let mut p2c_budget = P2cBudget::new(opts.max_p2c);
+    for (n, a) in attempts.into_iter().enumerate() {
+        let ek = jwe
+            .recipients
+            .get(a.recipient)
+            .map(|r| r.encrypted_key.as_slice())
+            .unwrap_or_default();
+        let cek = match keymgmt::unwrap_cek(a.alg, a.enc, &a.header, a.with, ek, &mut p2c_budget) {
+            Ok(c) => c,
+            Err(e) if e.code == RejectCode::DecryptFailed => continue,
+            Err(e) => {
+                failure = e;
+                continue;
+            }
+        };
+        // A failed open leaves the buffer unusable, so earlier attempts work on a copy.
+        let mut buf = if n == last {
+            std::mem::take(&mut ciphertext)
+        } else {
+            ciphertext.clone()
+        };
+        if crypto::content_open(a.enc, &cek, &jwe.iv, &aad, &mut buf, &jwe.tag).is_err() {
+            continue;
+        }
+        let plaintext = if zip {
+            zip::inflate(&buf, opts.max_size)?
+        } else {
+            if buf.len() > opts.max_size {
+                return Err(too_large(format!(
+                    "the plaintext ({} bytes) exceeds the limit of {} bytes (--max-size)",
+                    buf.len(),
+                    opts.max_size
+                )));
+            }
+            buf
+        };
+        return Ok(Decrypted {
+            header: a.header.to_header(),
+            plaintext,
+            recipient: a.recipient,
+        });
+    }
+    Err(failure)
+}

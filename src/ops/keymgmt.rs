@@ -1,0 +1,390 @@
+//! Key management (RFC 7518 §4): from a key and the joint header to the CEK,
+//! and back. Header parameter shapes are `malformed`; every cryptographic
+//! failure is the one `decrypt_failed`.
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::codec::b64;
+use crate::codec::jwe::{Header, JointHeader};
+use crate::crypto::{self, Unspecified};
+use crate::model::alg::{JweAlg, JweEnc};
+use crate::model::error::{Error, RejectCode, Rejection};
+use crate::model::key::{KeyMaterial, Secret};
+
+/// The shortest PBES2 salt input accepted (RFC 7518 §4.8.1.1).
+pub const MIN_P2S: usize = 8;
+
+/// What a recipient decrypts with.
+#[derive(Clone, Copy, Debug)]
+pub enum Unwrapper<'a> {
+    Key(&'a KeyMaterial),
+    Password(&'a [u8]),
+}
+
+/// The one message of every cryptographic failure.
+pub fn failed() -> Rejection {
+    Rejection::new(RejectCode::DecryptFailed, "decryption failed")
+}
+
+fn from_crypto(_: Unspecified) -> Rejection {
+    failed()
+}
+
+fn b64_param(h: &JointHeader<'_>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
+    match h.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => b64::decode(s).map(Some).ok_or_else(|| {
+            Rejection::malformed(format!("header {name:?} is not strict base64url"))
+        }),
+        Some(_) => Err(Rejection::malformed(format!(
+            "header {name:?} must be a string"
+        ))),
+    }
+}
+
+fn need_b64(h: &JointHeader<'_>, name: &str, alg: JweAlg) -> Result<Vec<u8>, Rejection> {
+    b64_param(h, name)?
+        .ok_or_else(|| Rejection::malformed(format!("{alg} needs the header parameter {name:?}")))
+}
+
+/// The peer's ephemeral public key: a public JWK whose private parts, if
+/// any, are ignored. A point off its curve fails like any crypto failure.
+fn epk(h: &JointHeader<'_>) -> Result<KeyMaterial, Rejection> {
+    let v = h
+        .get("epk")
+        .ok_or_else(|| Rejection::malformed("ECDH-ES needs the header parameter \"epk\""))?;
+    if !v.is_object() {
+        return Err(Rejection::malformed("header \"epk\" must be a JSON object"));
+    }
+    let key = crate::codec::key::jwk::from_value(v).map_err(|_| failed())?;
+    key.material.to_public().ok_or_else(failed)
+}
+
+fn kdf(z: &[u8], alg: JweAlg, enc: JweEnc, h: &JointHeader<'_>) -> Result<Secret, Rejection> {
+    let apu = b64_param(h, "apu")?.unwrap_or_default();
+    let apv = b64_param(h, "apv")?.unwrap_or_default();
+    let (id, len) = match alg.kw_len() {
+        Some(n) => (alg.name(), n),
+        None => (enc.name(), enc.key_len()),
+    };
+    Ok(crypto::ecdh::concat_kdf(z, id.as_bytes(), &apu, &apv, len))
+}
+
+/// The PBES2 iterations one token may still cost: `--max-p2c` bounds the sum
+/// of `p2c` over every recipient tried, so 64 recipients at the limit cost
+/// one derivation, not 64.
+#[derive(Debug, Clone, Copy)]
+pub struct P2cBudget {
+    max: u64,
+    spent: u64,
+}
+
+impl P2cBudget {
+    pub fn new(max: u64) -> Self {
+        P2cBudget { max, spent: 0 }
+    }
+
+    /// Spend `p2c` iterations, or refuse it (`too_large`) if that would pass
+    /// the limit. A count that is not a positive integer is `malformed`
+    /// unless it is above the limit anyway (1e30 is too large in any
+    /// notation).
+    fn spend(&mut self, p2c: &serde_json::Number) -> Result<u64, Rejection> {
+        let left = self.max.saturating_sub(self.spent);
+        let above = match p2c.as_u64() {
+            Some(0) => return Err(not_a_count()),
+            Some(p) if p <= left => {
+                self.spent += p;
+                return Ok(p);
+            }
+            Some(_) => true,
+            None => p2c.as_f64().is_some_and(|f| f > left as f64),
+        };
+        if !above {
+            return Err(not_a_count());
+        }
+        let detail = if self.spent == 0 {
+            format!(
+                "PBES2 iteration count {p2c} is above the limit {} (--max-p2c)",
+                self.max
+            )
+        } else {
+            format!(
+                "PBES2 iteration count {p2c} on top of the {} already spent on this token is above the limit {} (--max-p2c bounds the sum over its recipients)",
+                self.spent, self.max
+            )
+        };
+        Err(Rejection::new(RejectCode::TooLarge, detail))
+    }
+}
+
+fn not_a_count() -> Rejection {
+    Rejection::malformed("header \"p2c\" must be a positive integer")
+}
+
+/// The `p2c` of a header: a JSON number, judged by [`P2cBudget::spend`].
+fn p2c_param<'h>(h: &JointHeader<'h>, alg: JweAlg) -> Result<&'h serde_json::Number, Rejection> {
+    match h.get("p2c") {
+        Some(Value::Number(n)) => Ok(n),
+        Some(_) => Err(not_a_count()),
+        None => Err(Rejection::malformed(format!(
+            "{alg} needs the header parameter \"p2c\""
+        ))),
+    }
+}
+
+/// Recover the CEK for `enc` from one recipient. A PBES2 `p2c` is taken from
+/// `p2c_budget` (or refused) before any PBKDF2 work.
+pub fn unwrap_cek(
+    alg: JweAlg,
+    enc: JweEnc,
+    h: &JointHeader<'_>,
+    with: Unwrapper<'_>,
+    ek: &[u8],
+    p2c_budget: &mut P2cBudget,
+) -> Result<Secret, Rejection> {
+    fn key<'k>(w: Unwrapper<'k>) -> Result<&'k KeyMaterial, Rejection> {
+        match w {
+            Unwrapper::Key(k) => Ok(k),
+            Unwrapper::Password(_) => Err(failed()),
+        }
+    }
+    let cek = match alg {
+        JweAlg::RsaOaep
+        | JweAlg::RsaOaep256
+        | JweAlg::RsaOaep384
+        | JweAlg::RsaOaep512
+        | JweAlg::Rsa1_5 => {
+            crypto::rsa_enc::decrypt(alg, key(with)?, ek, enc.key_len()).map_err(from_crypto)?
+        }
+        JweAlg::A128KW | JweAlg::A192KW | JweAlg::A256KW => match key(with)? {
+            KeyMaterial::Oct { k } if Some(k.len()) == alg.kw_len() => {
+                Zeroizing::new(crypto::aes_kw::unwrap(k, ek).map_err(from_crypto)?)
+            }
+            _ => return Err(failed()),
+        },
+        JweAlg::A128GCMKW | JweAlg::A192GCMKW | JweAlg::A256GCMKW => {
+            let iv = need_b64(h, "iv", alg)?;
+            let tag = need_b64(h, "tag", alg)?;
+            match key(with)? {
+                KeyMaterial::Oct { k } if Some(k.len()) == alg.kw_len() => {
+                    let mut buf = Zeroizing::new(ek.to_vec());
+                    crypto::aes_gcm::open(k, &iv, &[], &mut buf, &tag).map_err(from_crypto)?;
+                    buf
+                }
+                _ => return Err(failed()),
+            }
+        }
+        JweAlg::Dir => {
+            if !ek.is_empty() {
+                return Err(Rejection::malformed(
+                    "\"dir\" must have an empty encrypted key",
+                ));
+            }
+            match key(with)? {
+                KeyMaterial::Oct { k } => k.clone(),
+                _ => return Err(failed()),
+            }
+        }
+        JweAlg::EcdhEs | JweAlg::EcdhEsA128KW | JweAlg::EcdhEsA192KW | JweAlg::EcdhEsA256KW => {
+            let peer = epk(h)?;
+            if alg == JweAlg::EcdhEs && !ek.is_empty() {
+                return Err(Rejection::malformed(
+                    "ECDH-ES must have an empty encrypted key",
+                ));
+            }
+            let z = crypto::ecdh::agree(key(with)?, &peer).map_err(from_crypto)?;
+            let derived = kdf(&z, alg, enc, h)?;
+            if alg == JweAlg::EcdhEs {
+                derived
+            } else {
+                Zeroizing::new(crypto::aes_kw::unwrap(&derived, ek).map_err(from_crypto)?)
+            }
+        }
+        JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW => {
+            let p2c = p2c_budget.spend(p2c_param(h, alg)?)?;
+            let p2s = need_b64(h, "p2s", alg)?;
+            if p2s.len() < MIN_P2S {
+                return Err(Rejection::malformed(format!(
+                    "header \"p2s\" must hold at least {MIN_P2S} bytes"
+                )));
+            }
+            let Unwrapper::Password(pw) = with else {
+                return Err(failed());
+            };
+            let p2c = u32::try_from(p2c).map_err(|_| failed())?;
+            let kek =
+                Zeroizing::new(crypto::pbes2::derive(alg, pw, &p2s, p2c).map_err(from_crypto)?);
+            Zeroizing::new(crypto::aes_kw::unwrap(&kek, ek).map_err(from_crypto)?)
+        }
+    };
+    if cek.len() != enc.key_len() {
+        return Err(failed());
+    }
+    Ok(cek)
+}
+
+/// Test-only fixed values, so that deterministic modes reproduce published
+/// vectors byte for byte. Never reachable from the command line.
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct Fixed {
+    pub cek: Option<Vec<u8>>,
+    pub iv: Option<Vec<u8>>,
+    pub epk: Option<KeyMaterial>,
+    pub p2s: Option<Vec<u8>>,
+    pub kw_iv: Option<Vec<u8>>,
+    /// The protected header's JSON text, used verbatim.
+    pub protected: Option<String>,
+}
+
+/// One recipient's key management output.
+pub struct Wrapped {
+    /// Parameters this recipient adds to the header (`epk`, `p2s`, `p2c`, `iv`, `tag`).
+    pub params: Header,
+    pub encrypted_key: Vec<u8>,
+    /// For direct modes, the CEK that key management decided.
+    pub direct_cek: Option<Secret>,
+}
+
+fn usage_key(alg: JweAlg, m: &KeyMaterial) -> Error {
+    Error::local(format!("{alg} cannot be used with a {} key", m.describe()))
+}
+
+/// Produce one recipient's encrypted key for `cek` (ignored by direct modes).
+/// `ctx` carries the header parameters `apu`/`apv` the caller set.
+pub fn wrap_cek(
+    alg: JweAlg,
+    enc: JweEnc,
+    with: Unwrapper<'_>,
+    cek: &[u8],
+    ctx: &Header,
+    p2c: u32,
+    fixed: &Fixed,
+) -> Result<Wrapped, Error> {
+    let crypto_err = |_: Unspecified| Error::local(format!("{alg} key management failed"));
+    let mut params = Header::new();
+    let key = match with {
+        Unwrapper::Key(k) => Some(k),
+        Unwrapper::Password(_) => None,
+    };
+    let mut direct_cek = None;
+    let encrypted_key = match alg {
+        JweAlg::RsaOaep
+        | JweAlg::RsaOaep256
+        | JweAlg::RsaOaep384
+        | JweAlg::RsaOaep512
+        | JweAlg::Rsa1_5 => match key {
+            Some(m @ KeyMaterial::Rsa { .. }) => {
+                crypto::rsa_enc::encrypt(alg, m, cek).map_err(crypto_err)?
+            }
+            Some(m) => return Err(usage_key(alg, m)),
+            None => {
+                return Err(Error::usage(format!(
+                    "{alg} needs an RSA key, not a password"
+                )));
+            }
+        },
+        JweAlg::A128KW
+        | JweAlg::A192KW
+        | JweAlg::A256KW
+        | JweAlg::A128GCMKW
+        | JweAlg::A192GCMKW
+        | JweAlg::A256GCMKW => {
+            let k = match key {
+                Some(KeyMaterial::Oct { k }) => k,
+                Some(m) => return Err(usage_key(alg, m)),
+                None => {
+                    return Err(Error::usage(format!(
+                        "{alg} needs a symmetric key, not a password"
+                    )));
+                }
+            };
+            if Some(k.len()) != alg.kw_len() {
+                return Err(Error::local(format!(
+                    "{alg} needs a {}-bit key, the given key has {} bits",
+                    alg.kw_len().unwrap_or(0) * 8,
+                    k.len() * 8
+                )));
+            }
+            if matches!(alg, JweAlg::A128KW | JweAlg::A192KW | JweAlg::A256KW) {
+                crypto::aes_kw::wrap(k, cek).map_err(crypto_err)?
+            } else {
+                let iv = fixed
+                    .kw_iv
+                    .clone()
+                    .unwrap_or_else(|| crypto::random_vec(12));
+                let mut buf = cek.to_vec();
+                let tag = crypto::aes_gcm::seal(k, &iv, &[], &mut buf).map_err(crypto_err)?;
+                params.insert("iv".into(), b64::encode(&iv).into());
+                params.insert("tag".into(), b64::encode(tag).into());
+                buf
+            }
+        }
+        JweAlg::Dir => match key {
+            Some(KeyMaterial::Oct { k }) => {
+                if k.len() != enc.key_len() {
+                    return Err(Error::local(format!(
+                        "dir with {enc} needs a {}-bit key, the given key has {} bits",
+                        enc.key_len() * 8,
+                        k.len() * 8
+                    )));
+                }
+                direct_cek = Some(k.clone());
+                Vec::new()
+            }
+            Some(m) => return Err(usage_key(alg, m)),
+            None => return Err(Error::usage("dir needs a symmetric key, not a password")),
+        },
+        JweAlg::EcdhEs | JweAlg::EcdhEsA128KW | JweAlg::EcdhEsA192KW | JweAlg::EcdhEsA256KW => {
+            let peer = match key {
+                Some(m) if m.fits(crate::model::alg::KeyFamily::Agreement) => m,
+                Some(m) => return Err(usage_key(alg, m)),
+                None => {
+                    return Err(Error::usage(format!(
+                        "{alg} needs an EC or X25519 key, not a password"
+                    )));
+                }
+            };
+            let peer = peer.to_public().ok_or_else(|| usage_key(alg, peer))?;
+            let eph = match &fixed.epk {
+                Some(e) => e.clone(),
+                None => crypto::ecdh::ephemeral_for(&peer).map_err(crypto_err)?,
+            };
+            let z = crypto::ecdh::agree(&eph, &peer).map_err(crypto_err)?;
+            let derived = kdf(&z, alg, enc, &JointHeader::single(ctx)).map_err(Error::Rejected)?;
+            let eph_pub = eph.to_public().ok_or_else(|| usage_key(alg, &eph))?;
+            params.insert(
+                "epk".into(),
+                crate::codec::key::jwk::to_value(&crate::model::key::Key::new(eph_pub), false),
+            );
+            if alg == JweAlg::EcdhEs {
+                direct_cek = Some(derived);
+                Vec::new()
+            } else {
+                crypto::aes_kw::wrap(&derived, cek).map_err(crypto_err)?
+            }
+        }
+        JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW => {
+            let Unwrapper::Password(pw) = with else {
+                return Err(Error::usage(format!(
+                    "{alg} needs a password (--password-file or --password-env)"
+                )));
+            };
+            if p2c == 0 {
+                return Err(Error::usage("--p2c must be at least 1"));
+            }
+            let p2s = fixed.p2s.clone().unwrap_or_else(|| crypto::random_vec(16));
+            let kek =
+                Zeroizing::new(crypto::pbes2::derive(alg, pw, &p2s, p2c).map_err(crypto_err)?);
+            params.insert("p2s".into(), b64::encode(&p2s).into());
+            params.insert("p2c".into(), p2c.into());
+            crypto::aes_kw::wrap(&kek, cek).map_err(crypto_err)?
+        }
+    };
+    Ok(Wrapped {
+        params,
+        encrypted_key,
+        direct_cek,
+    })
+}

@@ -1,0 +1,12 @@
+//! Floor 3, the pipelines: sign, verify, encrypt and decrypt a token, the
+//! claims policy and its presets, key management, certificates, and the
+//! facts that pair algorithms with keys ([`defaults`]).
+
+pub mod decrypt;
+pub mod defaults;
+pub mod encrypt;
+pub mod keymgmt;
+pub mod policy;
+pub mod presets;
+pub mod verify;
+pub mod x509;
