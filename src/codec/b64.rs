@@ -1,8 +1,6 @@
 //! Strict base64url without padding (RFC 7515 §2, Appendix C): no `=`, no
 //! characters outside the URL-safe alphabet, no non-canonical trailing bits.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
@@ -19,20 +17,17 @@ const STRICT: GeneralPurpose = GeneralPurpose::new(
 // non-zero trailing bits refused (its non-"forgiving" mode).
 const FAST: base64_simd::Base64 = base64_simd::URL_SAFE_NO_PAD;
 
-// The SIMD codec's first call runs CPU feature detection, a dozen CPUID
-// instructions, each a trap to the hypervisor on a VM: 60 µs, 5 % of a whole
-// one-token `jose verify` process here. So a process starts on the scalar
-// engine and switches to SIMD once it shows bulk work: an input of 64 KiB or
-// more (where SIMD wins at once), or more calls than one token and its keys
-// make (where the per-call saving, about 1 µs a token, soon repays it).
+// Which engine decodes depends on the input's length alone, never on
+// what the process did before, so a token is judged the same way every
+// time. The SIMD codec's first call runs CPU feature detection (a dozen
+// CPUID instructions, each a trap to the hypervisor on a VM: about 60 µs,
+// 5 % of a one-token process), which pays off only for bulk input: a large
+// JWE (a 16 MiB payload is 21 MiB of base64url). benches/README.md has the
+// figures.
 const SIMD_FROM: usize = 64 * 1024;
-const SCALAR_CALLS: u32 = 64;
-static CALLS: AtomicU32 = AtomicU32::new(0);
 
 fn simd(len: usize) -> bool {
     len >= SIMD_FROM
-        || CALLS.load(Ordering::Relaxed) >= SCALAR_CALLS
-        || CALLS.fetch_add(1, Ordering::Relaxed) >= SCALAR_CALLS
 }
 
 pub fn encode(data: impl AsRef<[u8]>) -> String {

@@ -6,12 +6,7 @@ use zeroize::Zeroizing;
 use super::KeyRejected;
 use crate::model::key::{Curve, KeyMaterial, OkpCurve, RsaPrivate};
 
-/// The smallest RSA modulus accepted when reading a key.
-pub const RSA_MIN_READ_BITS: usize = 1024;
-/// The RSA sizes generated: the ones aws-lc-rs makes.
-pub const RSA_GEN_BITS: [usize; 4] = [2048, 3072, 4096, 8192];
-/// The largest RSA modulus accepted: bounds the work one key can cause.
-pub const RSA_MAX_BITS: usize = 16384;
+use super::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
 
 /// What `keygen` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,9 +14,14 @@ pub mod rsa_enc;
 pub mod sig;
 pub mod x509;
 
-pub use keys::{
-    KeySpec, RSA_GEN_BITS, check_key, ec_point_from_sec1, ec_public, generate, okp_public,
-};
+pub use keys::{KeySpec, check_key, ec_point_from_sec1, ec_public, generate, okp_public};
+
+/// The smallest RSA modulus accepted when reading a key.
+pub const RSA_MIN_READ_BITS: usize = 1024;
+/// The RSA sizes generated: the ones aws-lc-rs makes.
+pub const RSA_GEN_BITS: [usize; 4] = [2048, 3072, 4096, 8192];
+/// The largest RSA modulus accepted: bounds the work one key can cause.
+pub const RSA_MAX_BITS: usize = 16384;
 
 use ring::digest;
 use ring::rand::{SecureRandom, SystemRandom};

@@ -27,7 +27,7 @@ use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroizing;
 
 use super::Unspecified;
-use super::keys::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
+use super::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
 use crate::model::alg::JweAlg;
 use crate::model::key::{KeyMaterial, RsaPrivate, Secret};
 

@@ -167,15 +167,6 @@ impl Error {
         Error::Rejected(Rejection::new(code, detail))
     }
 
-    /// The process exit status of the contract's table.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Usage(_) | Error::Local { .. } => 2,
-            Error::Rejected(_) => 1,
-            Error::Remote { .. } => 3,
-        }
-    }
-
     pub fn rejection(&self) -> Option<&Rejection> {
         match self {
             Error::Rejected(r) => Some(r),

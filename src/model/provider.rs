@@ -48,3 +48,84 @@ impl KeyProvider for StaticKeys {
         Ok(self.0.clone())
     }
 }
+
+/// A provider that asks its inner one for fresh keys at most once in its
+/// life: one run over a stream of tokens fetches at most once, however many
+/// of them name unknown `kid`s (the inner remote source also rate-limits
+/// across runs). Tokens that miss after that refresh are checked against
+/// the refreshed set, which they may have missed only because another
+/// thread was refreshing it meanwhile.
+pub struct RefreshOnce<P> {
+    inner: P,
+    state: std::sync::Mutex<Refreshed>,
+}
+
+/// What the one refresh did.
+enum Refreshed {
+    NotYet,
+    Done,
+    Failed(String),
+}
+
+impl<P: KeyProvider> RefreshOnce<P> {
+    /// Wrap `inner`.
+    pub fn new(inner: P) -> RefreshOnce<P> {
+        RefreshOnce {
+            inner,
+            state: std::sync::Mutex::new(Refreshed::NotYet),
+        }
+    }
+
+    /// Why the one refresh failed, if it did: tokens that missed stay
+    /// rejected, and the caller says once why their keys were not renewed.
+    pub fn failure(&self) -> Option<String> {
+        match &*self.state.lock().ok()? {
+            Refreshed::Failed(why) => Some(why.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl<P: KeyProvider> KeyProvider for RefreshOnce<P> {
+    fn keys(&self) -> Result<Arc<KeySet>> {
+        self.inner.keys()
+    }
+
+    fn refresh(&self, miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
+        // Held across the fetch: a thread that misses meanwhile waits for
+        // the one refresh and then uses its result.
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| super::Error::local("the key refresh state is unusable"))?;
+        match *state {
+            Refreshed::NotYet => {}
+            Refreshed::Done => return self.inner.keys().map(Some),
+            Refreshed::Failed(_) => return Ok(None),
+        }
+        match self.inner.refresh(miss) {
+            Ok(Some(fresh)) => {
+                *state = Refreshed::Done;
+                Ok(Some(fresh))
+            }
+            Ok(None) => {
+                *state = Refreshed::Done;
+                Ok(None)
+            }
+            Err(e) => {
+                *state = Refreshed::Failed(format!("keys not refreshed for {miss}: {e}"));
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl<P: KeyProvider + ?Sized> KeyProvider for Box<P> {
+    fn keys(&self) -> Result<Arc<KeySet>> {
+        (**self).keys()
+    }
+
+    fn refresh(&self, miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
+        (**self).refresh(miss)
+    }
+}

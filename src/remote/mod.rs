@@ -10,7 +10,7 @@ use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use url::Url;
@@ -43,15 +43,24 @@ pub struct RemoteOptions {
     pub offline: bool,
     /// Cache folder; `None` disables caching.
     pub cache_dir: Option<PathBuf>,
+    /// The wall clock, in Unix seconds, that cache entries are dated and
+    /// judged by: the caller's, so that one clock serves a whole run.
+    pub clock: fn() -> i64,
 }
 
 impl RemoteOptions {
-    pub fn new(timeout_secs: u64, no_cache: bool, offline: bool) -> RemoteOptions {
+    pub fn new(
+        timeout_secs: u64,
+        no_cache: bool,
+        offline: bool,
+        clock: fn() -> i64,
+    ) -> RemoteOptions {
         RemoteOptions {
             timeout: Duration::from_secs(timeout_secs.max(1)),
             no_cache,
             offline,
             cache_dir: default_cache_dir(),
+            clock,
         }
     }
 }
@@ -65,11 +74,9 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("jose"))
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+/// The options' clock as the cache's unsigned seconds (0 before 1970).
+fn now_secs(opts: &RemoteOptions) -> u64 {
+    u64::try_from((opts.clock)()).unwrap_or(0)
 }
 
 fn is_loopback(u: &Url) -> bool {
@@ -693,7 +700,7 @@ pub enum Origin {
 /// Get a URL's body through the cache. An entry that must not be trusted
 /// is fetched anew, and with `--offline` it is an error naming why.
 pub fn get_cached(url: &str, opts: &RemoteOptions) -> Result<(Vec<u8>, Origin)> {
-    let now = now_secs();
+    let now = now_secs(opts);
     let cached = match cache_read(opts, url) {
         Cached::Entry(e) => Some(e),
         Cached::Missing => None,
@@ -779,7 +786,7 @@ pub fn refetch_on_miss(current: &RemoteKeys, opts: &RemoteOptions) -> Result<Opt
     if current.origin == Origin::Network || opts.offline {
         return Ok(None);
     }
-    let now = now_secs();
+    let now = now_secs(opts);
     if let Cached::Entry(c) = cache_read(opts, &current.url)
         && c.refetched_recently(now)
     {

@@ -10,7 +10,7 @@ use jose::{Error, Result};
 const DEFAULT_DAYS: u32 = 365;
 
 pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = crate::clock::now();
     let req = request(args, now)?;
     let key = single_key(load_local(io, &args.key)?, &args.key)?;
 

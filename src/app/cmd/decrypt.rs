@@ -1,11 +1,10 @@
 //! `jose decrypt`: JWE + keys → plaintext, or a JSON report per token.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 
-use super::lines::{self, Lines, Sink, Tally};
+use crate::batch::{self, Outcome, Sink};
 use crate::cli::DecryptArgs;
+use crate::io::lines::Lines;
 use crate::io::{self, Emit, Io};
 use crate::sources;
 use jose::b64;
@@ -109,38 +108,25 @@ fn run_lines(
     nested: Option<&(KeySet, VerifyOptions)>,
 ) -> Result<()> {
     let limit = args.limit.max_input;
-    let mut input = Lines::open(args.token.as_deref(), limit)?;
-    let mut sink = Sink::new(&args.out, false, true)?;
-    let mut tally = Tally::default();
-    lines::with_pool(lines::threads(args.threads), |pool| {
-        let mut batch = Arc::new(input.next_batch(io)?);
-        while !batch.is_empty() {
-            let b = batch.clone();
-            let one = move |i: usize| -> (Vec<u8>, Option<Rejection>) {
-                let token = b.token(i);
-                let r = match token {
-                    Some(t) => decrypt_one(t, keys, pw, opts, nested),
-                    None => Err(lines::too_large(limit)),
-                };
-                let mut line = report(token.unwrap_or_default(), &r)
-                    .to_string()
-                    .into_bytes();
-                line.push(b'\n');
-                (line, r.err())
-            };
-            let (results, next) = pool.map(batch.len(), Arc::new(one), || input.next_batch(io))?;
-            let mut out = Vec::with_capacity(results.iter().map(|(l, _)| l.len()).sum());
-            for (i, (report, rejection)) in results.into_iter().enumerate() {
-                tally.add(batch.line_no(i), rejection.as_ref());
-                out.extend_from_slice(&report);
-            }
-            sink.write(io, &out)?;
-            input.advance(&mut batch, next)?;
+    let input = Lines::open(args.token.as_deref(), limit)?;
+    // The reports hold plaintexts: written as secrets.
+    let sink = Sink::new(&args.out, false, true)?;
+    let check = |token: Option<&str>| -> Outcome {
+        let r = match token {
+            Some(t) => decrypt_one(t, keys, pw, opts, nested),
+            None => Err(batch::too_large(limit)),
+        };
+        let mut report = report(token.unwrap_or_default(), &r)
+            .to_string()
+            .into_bytes();
+        report.push(b'\n');
+        Outcome {
+            report,
+            rejection: r.err(),
+            warnings: Vec::new(),
         }
-        Ok::<_, Error>(())
-    })?;
-    sink.finish()?;
-    tally.finish()
+    };
+    batch::run_stream(io, input, sink, args.threads, &check)
 }
 
 /// The inner JWS's checks: verify's policy flags and `--verify-alg`.

@@ -30,7 +30,7 @@ enum Inspected {
 }
 
 pub fn run(args: &InspectArgs, io: &mut Io<'_>) -> Result<()> {
-    let wall = OffsetDateTime::now_utc().unix_timestamp();
+    let wall = crate::clock::now();
     let now = args.now.map_or(wall, |t| t.resolve(wall));
     let item = crate::io::input::read_token_bytes(io, args.input.as_deref(), args.limit.max_input)
         .and_then(|raw| classify(&raw));
@@ -205,7 +205,7 @@ fn classify_der(raw: &[u8]) -> Result<Inspected> {
     if let Ok(info) = cert_info::parse(raw) {
         return Ok(Inspected::Certs(vec![info]));
     }
-    jose::keys::der::parse(raw)
+    jose::keys::cert::parse_der(raw)
         .map(Inspected::Keys)
         .map_err(as_malformed)
 }

@@ -24,7 +24,7 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
         if is_url(s) {
             // A JWKS or certificate map from a URL, fetched fresh: converting
             // keys should show what the issuer serves now, not a cached copy.
-            let opts = remote::RemoteOptions::new(10, true, false);
+            let opts = remote::RemoteOptions::new(10, true, false, crate::clock::now);
             keys.extend(remote::load_keys(s, &opts)?.keys);
             continue;
         }

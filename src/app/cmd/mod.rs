@@ -8,7 +8,6 @@ pub mod encrypt;
 pub mod inspect;
 pub mod key;
 pub mod keygen;
-mod lines;
 pub mod sign;
 pub mod verify;
 

@@ -10,13 +10,6 @@ use jose::{Curve, Key, KeyMaterial, OkpCurve};
 use jose::{Error, Result};
 use jose::{JwsAlg, KeyAlg};
 
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// The algorithm a key signs with when none is asked for.
 pub fn default_alg(key: &Key) -> Result<JwsAlg> {
     match &key.alg {
@@ -169,7 +162,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
         ));
     }
 
-    let now = now();
+    let now = crate::clock::now();
     let building_jwt = args.claims.any();
     let payload: Vec<u8> = if building_jwt {
         let base = match args.file.as_deref() {

@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::lines::{self, Batch, Job, Lines, Sink, Tally};
+use crate::batch::{self, Outcome, Sink};
 use crate::cli::{PolicyArgs, VerifyArgs};
+use crate::io::lines::Lines;
 use crate::io::{self, Emit, Io};
 use jose::b64;
 use jose::jws;
@@ -17,15 +18,15 @@ use crate::sources;
 use jose::KeySet;
 use jose::presets::{self, FirebaseKind};
 use jose::remote::{self, RemoteOptions, RemoteProvider};
-use jose::{KeyMiss, KeyOp, KeyProvider, StaticKeys};
+use jose::{KeyMiss, KeyOp, KeyProvider, RefreshOnce, StaticKeys};
 
 /// The claims policy the flags ask for; shared with `decrypt --verify-key`.
 pub fn policy(p: &PolicyArgs) -> Policy {
     Policy {
         now: p
             .now
-            .map(|t| t.resolve(super::sign::now()))
-            .unwrap_or_else(super::sign::now),
+            .map(|t| t.resolve(crate::clock::now()))
+            .unwrap_or_else(crate::clock::now),
         leeway: i64::try_from(p.leeway).unwrap_or(i64::MAX),
         iss: p.iss.clone(),
         aud: p.aud.clone(),
@@ -79,12 +80,7 @@ fn options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Result<VerifyOp
 }
 
 /// The `--json` report of the contract, one object per token.
-/// `thumbprints` are the key set's, from [`verify::thumbprints`].
-pub fn report(
-    token: &str,
-    outcome: &std::result::Result<Verified, Rejection>,
-    thumbprints: &[Option<String>],
-) -> Value {
+pub fn report(token: &str, outcome: &std::result::Result<Verified, Rejection>) -> Value {
     match outcome {
         Ok(v) => json!({
             "valid": true,
@@ -93,7 +89,7 @@ pub fn report(
             "payload_b64": b64::encode(&v.payload),
             "key": {
                 "kid": v.key.kid,
-                "thumbprint": v.key.thumbprint().or_else(|| thumbprints.get(v.key.index).cloned().flatten()),
+                "thumbprint": v.key.thumbprint(),
             },
             "error": Value::Null,
         }),
@@ -155,7 +151,7 @@ fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvider>> 
         keys.push(k);
     }
     let r = &args.remote;
-    let ropts = RemoteOptions::new(r.timeout, r.no_cache, r.offline);
+    let ropts = RemoteOptions::new(r.timeout, r.no_cache, r.offline, crate::clock::now);
     let mut urls = urls;
     // A --key given with a preset replaces the preset's key source: a saved
     // key set works offline, and nothing is fetched.
@@ -202,8 +198,8 @@ fn apply_presets(args: &VerifyArgs, opts: &mut VerifyOptions) {
 
 /// The set to start from: when `--alg` names only algs no loaded key can
 /// verify, a remote source may have rotated to a key of a new type, so that
-/// is a key-type miss and costs the one refetch (`true` when it was asked).
-fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<(Arc<KeySet>, bool)> {
+/// is a key-type miss and costs the run's one refetch.
+fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<Arc<KeySet>> {
     let keys = provider.keys()?;
     let served = |keys: &KeySet| {
         args.alg
@@ -213,9 +209,9 @@ fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<(Arc<K
     match args.alg.first() {
         Some(alg) if !served(&keys) => {
             let fresh = provider.refresh(&KeyMiss::Alg(*alg))?;
-            Ok((fresh.unwrap_or(keys), true))
+            Ok(fresh.unwrap_or(keys))
         }
-        _ => Ok((keys, false)),
+        _ => Ok(keys),
     }
 }
 
@@ -226,15 +222,15 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
             "--oidc needs --aud CLIENT_ID: an ID token is meant for one client (OIDC Core §3.1.3.7)",
         ));
     }
-    let provider = provider(args, io)?;
-    let (keys, refreshed) = keys_for_algs(args, provider.as_ref())?;
+    let provider = RefreshOnce::new(provider(args, io)?);
+    let keys = keys_for_algs(args, &provider)?;
     if args.lines {
-        return run_lines(args, io, provider.as_ref(), keys, refreshed);
+        return run_lines(args, io, &provider);
     }
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
     let (token, outcome) = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
-        Ok(token) => match verify::verify_with(&token, provider.as_ref(), &opts) {
+        Ok(token) => match verify::verify_with(&token, &provider, &opts) {
             Ok(v) => (token, Ok(v)),
             Err(Error::Rejected(r)) => (token, Err(r)),
             Err(e) => return Err(e),
@@ -249,8 +245,7 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
         }
     }
     if args.json {
-        // verify_with kept the key that verified, for its thumbprint.
-        let line = report(&token, &outcome, &[]).to_string();
+        let line = report(&token, &outcome).to_string();
         if !args.quiet {
             io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
         }
@@ -270,141 +265,56 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     Ok(())
 }
 
-/// What one `--lines` worker hands back: the rendered report (empty with
-/// `-q`), the rejection if any, and warnings.
-struct LineOutcome {
-    report: Vec<u8>,
-    rejection: Option<Rejection>,
-    warnings: Vec<String>,
-}
-
-/// One `--lines` line: its outcome and, unless `-q`, its report line.
-fn verify_line(
-    args: &VerifyArgs,
-    opts: &VerifyOptions,
-    keys: &KeySet,
-    prints: &[Option<String>],
-    tok: Option<&str>,
-) -> LineOutcome {
-    let outcome = match tok {
-        Some(t) => verify::verify(t, keys, opts),
-        None => Err(lines::too_large(args.limit.max_input)),
-    };
-    let mut report_line = Vec::new();
-    if !args.quiet
-        && let Ok(mut l) = serde_json::to_vec(&report(tok.unwrap_or_default(), &outcome, prints))
-    {
-        l.push(b'\n');
-        report_line = l;
-    }
-    match outcome {
-        Ok(v) => LineOutcome {
-            report: report_line,
-            rejection: None,
-            warnings: v.warnings,
-        },
-        Err(r) => LineOutcome {
-            report: report_line,
-            rejection: Some(r),
-            warnings: Vec::new(),
-        },
-    }
-}
-
+/// `--lines`: one report per token, checked on every core. Tokens that
+/// miss the key set share one refresh of a remote source for the run.
 fn run_lines(
     args: &VerifyArgs,
     io: &mut Io<'_>,
-    provider: &dyn KeyProvider,
-    keys: Arc<KeySet>,
-    refreshed: bool,
+    provider: &RefreshOnce<Box<dyn KeyProvider>>,
 ) -> Result<()> {
-    let mut keys = keys;
-    let mut refreshed = refreshed;
+    let keys = provider.keys()?;
     let mut opts = options(args, io, &keys)?;
     apply_presets(args, &mut opts);
-    let opts = &opts;
-    let mut input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
-    let mut sink = Sink::new(&args.out, args.quiet, false)?;
-    let mut tally = Tally::default();
-    let mut warned: Vec<String> = Vec::new();
-    let mut prints = Arc::new(verify::thumbprints(&keys));
-    // As for one token, a kid or key type the key set lacks asks a remote
-    // source for a fresh set (rotated keys), but once per run: a stream of
-    // invented kids costs at most one fetch (and the source rate-limits it
-    // across runs).
-    // The job that checks line `j` of `batch` with these keys, or with
-    // `only`, line `only[j]`.
-    let job = |batch: &Arc<Batch>,
-               keys: &Arc<KeySet>,
-               prints: &Arc<Vec<Option<String>>>,
-               only: Option<Arc<Vec<usize>>>|
-     -> Job<'_, LineOutcome> {
-        let (b, k, p) = (batch.clone(), keys.clone(), prints.clone());
-        Arc::new(move |j| {
-            let i = only.as_ref().and_then(|o| o.get(j).copied()).unwrap_or(j);
-            verify_line(args, opts, &k, &p, b.token(i))
-        })
-    };
-    lines::with_pool(lines::threads(args.threads), |pool| {
-        let mut batch = Arc::new(input.next_batch(io)?);
-        while !batch.is_empty() {
-            let (mut results, next) =
-                pool.map(batch.len(), job(&batch, &keys, &prints, None), || {
-                    input.next_batch(io)
-                })?;
-            // The lines that missed the set (an unknown kid, or an alg no
-            // key of the set verifies), with the first one's miss.
-            let missed: Vec<(usize, KeyMiss)> = if refreshed {
-                Vec::new()
-            } else {
-                (0..results.len())
-                    .filter_map(|i| {
-                        let r = results[i].rejection.as_ref()?;
-                        verify::key_miss(batch.token(i)?, &keys, opts, r).map(|m| (i, m))
-                    })
-                    .collect()
-            };
-            if let Some((_, miss)) = missed.first() {
-                refreshed = true;
-                // The lines before were already reported; a failed refetch
-                // leaves these lines rejected rather than the stream cut off.
-                let fresh = provider.refresh(miss).unwrap_or_else(|e| {
-                    io.warn(format_args!("keys not refreshed for {miss}: {e:#}"));
-                    None
-                });
-                if let Some(fresh) = fresh {
-                    keys = fresh;
-                    prints = Arc::new(verify::thumbprints(&keys));
-                    let redo: Vec<usize> = missed.iter().map(|(i, _)| *i).collect();
-                    let redo = Arc::new(redo);
-                    let (again, ()) = pool.map(
-                        redo.len(),
-                        job(&batch, &keys, &prints, Some(redo.clone())),
-                        || (),
-                    )?;
-                    for (&i, r) in redo.iter().zip(again) {
-                        results[i] = r;
-                    }
-                }
-            }
-            let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
-            for (i, r) in results.into_iter().enumerate() {
-                for w in r.warnings {
-                    if !warned.contains(&w) {
-                        warned.push(w);
-                    }
-                }
-                tally.add(batch.line_no(i), r.rejection.as_ref());
-                out.extend_from_slice(&r.report);
-            }
-            sink.write(io, &out)?;
-            input.advance(&mut batch, next)?;
+    let input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
+    let sink = Sink::new(&args.out, args.quiet, false)?;
+    let limit = args.limit.max_input;
+    let check = |tok: Option<&str>| -> Outcome {
+        let outcome = match tok {
+            Some(t) => match verify::verify_with(t, provider, &opts) {
+                Ok(v) => Ok(v),
+                Err(Error::Rejected(r)) => Err(r),
+                // The refresh-once provider turns a failed fetch into no
+                // fresh keys; anything else is reported on the line.
+                Err(e) => Err(Rejection::new(
+                    jose::RejectCode::NoMatchingKey,
+                    e.to_string(),
+                )),
+            },
+            None => Err(batch::too_large(limit)),
+        };
+        let mut report_line = Vec::new();
+        if !args.quiet
+            && let Ok(mut l) = serde_json::to_vec(&report(tok.unwrap_or_default(), &outcome))
+        {
+            l.push(b'\n');
+            report_line = l;
         }
-        Ok::<_, Error>(())
-    })?;
-    for w in warned {
-        io.warn(w);
+        match outcome {
+            Ok(v) => Outcome {
+                report: report_line,
+                rejection: None,
+                warnings: v.warnings,
+            },
+            Err(r) => Outcome {
+                report: report_line,
+                rejection: Some(r),
+                warnings: Vec::new(),
+            },
+        }
+    };
+    let result = batch::run_stream(io, input, sink, args.threads, &check);
+    if let Some(why) = provider.failure() {
+        io.warn(why);
     }
-    sink.finish()?;
-    tally.finish()
+    result
 }

@@ -1,6 +1,7 @@
 //! Input and output conventions shared by every subcommand.
 
 pub mod input;
+pub mod lines;
 pub mod output;
 
 pub use input::{read_payload, read_source, read_token};

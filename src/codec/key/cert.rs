@@ -24,3 +24,13 @@ pub fn from_der(der: &[u8]) -> Result<Key> {
 pub fn x5t_s256(der: &[u8]) -> [u8; 32] {
     crate::crypto::sha256(der)
 }
+
+/// One DER key (PKCS#8, PKCS#1, SEC1, SPKI) or, failing that, an X.509
+/// certificate's public key.
+pub fn parse_der(der: &[u8]) -> Result<Vec<Key>> {
+    super::der::parse_key(der).or_else(|key_err| match from_der(der) {
+        Ok(k) => Ok(vec![k]),
+        // Not a certificate either: the key parser's reason is the better one.
+        Err(_) => Err(key_err),
+    })
+}

@@ -60,10 +60,11 @@ fn checked(material: KeyMaterial) -> Result<Key> {
     Ok(Key::new(material))
 }
 
-/// Parse one DER key (PKCS#8, PKCS#1, SEC1, SPKI) or certificate. The first
-/// structure that decodes decides the format, so a well-formed key of the
-/// wrong kind is explained rather than reported as "unknown format".
-pub fn parse(der: &[u8]) -> Result<Vec<Key>> {
+/// Parse one DER key (PKCS#8, PKCS#1, SEC1, SPKI). The first structure that
+/// decodes decides the format, so a well-formed key of the wrong kind is
+/// explained rather than reported as "unknown format". A certificate is not
+/// a key: [`super::cert::parse_der`] tries one when this fails.
+pub fn parse_key(der: &[u8]) -> Result<Vec<Key>> {
     if let Ok(info) = pkcs8::PrivateKeyInfo::from_der(der) {
         return Ok(vec![from_pkcs8_info(&info)?]);
     }
@@ -84,12 +85,15 @@ pub fn parse(der: &[u8]) -> Result<Vec<Key>> {
             "encrypted private keys are not supported: decrypt it first (openssl pkey -in KEY -out PLAIN)",
         ));
     }
-    match super::cert::from_der(der) {
-        Ok(k) => Ok(vec![k]),
-        Err(_) => Err(Error::local(
-            "DER is not a PKCS#8, PKCS#1, SEC1 or SPKI key nor an X.509 certificate",
-        )),
-    }
+    Err(Error::local(
+        "DER is not a PKCS#8, PKCS#1, SEC1 or SPKI key nor an X.509 certificate",
+    ))
+}
+
+/// Strip leading zero bytes from a big-endian unsigned integer.
+pub(crate) fn trim_be(v: &[u8]) -> Vec<u8> {
+    let lead = v.iter().position(|b| *b != 0).unwrap_or(v.len());
+    v[lead..].to_vec()
 }
 
 /// `EncryptedPrivateKeyInfo` starts with a PBES2 algorithm identifier.
@@ -191,7 +195,7 @@ fn unsupported_alg(oid: &ObjectIdentifier) -> Error {
 }
 
 fn uint(u: &UintRef<'_>) -> Vec<u8> {
-    super::jwk::trim_be(u.as_bytes())
+    trim_be(u.as_bytes())
 }
 
 fn from_pkcs1_private(k: &pkcs1::RsaPrivateKey<'_>) -> Result<Key> {

@@ -28,7 +28,7 @@ pub fn parse_bytes(data: &[u8], origin: &str) -> Result<Vec<Key>> {
             .map_err(|_| wrap(Error::local("PEM text is not UTF-8")))?;
         super::pem::parse(text).map_err(wrap)?
     } else if trimmed.first() == Some(&0x30) {
-        super::der::parse(data).map_err(wrap)?
+        super::cert::parse_der(data).map_err(wrap)?
     } else {
         return Err(wrap(Error::local(
             "not a key: expected PEM, DER, a JWK, a JWKS or a certificate map",

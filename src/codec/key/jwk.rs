@@ -37,12 +37,6 @@ fn secret(o: &Map<String, Value>, name: &str, kty: &str) -> Result<Secret> {
     required(o, name, kty).map(Zeroizing::new)
 }
 
-/// Strip leading zero bytes from a big-endian unsigned integer.
-pub(crate) fn trim_be(v: &[u8]) -> Vec<u8> {
-    let lead = v.iter().position(|b| *b != 0).unwrap_or(v.len());
-    v[lead..].to_vec()
-}
-
 fn fixed(o: &Map<String, Value>, name: &str, len: usize, what: &str) -> Result<Vec<u8>> {
     let v = required(o, name, what)?;
     if v.len() != len {
@@ -65,8 +59,8 @@ pub fn from_value(v: &Value) -> Result<Key> {
             if o.contains_key("oth") {
                 return Err(err("multi-prime RSA keys (\"oth\") are not supported"));
             }
-            let n = trim_be(&required(o, "n", "RSA")?);
-            let e = trim_be(&required(o, "e", "RSA")?);
+            let n = super::der::trim_be(&required(o, "n", "RSA")?);
+            let e = super::der::trim_be(&required(o, "e", "RSA")?);
             if n.is_empty() || e.is_empty() {
                 return Err(err("RSA \"n\" and \"e\" must be non-zero"));
             }

@@ -70,7 +70,7 @@ fn block(label: &str, body: &str) -> Result<Key> {
     // is read as what it is. They are disjoint in DER (each SEQUENCE starts
     // differently), so at most one of them decodes, and a body of the
     // labelled structure that fails a check keeps the label's error.
-    by_label.or_else(|labelled| match der::parse(&der) {
+    by_label.or_else(|labelled| match super::cert::parse_der(&der) {
         Ok(mut keys) if keys.len() == 1 => keys.pop().ok_or(labelled),
         _ => Err(labelled),
     })
