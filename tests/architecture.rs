@@ -1,11 +1,16 @@
 //! The layering of `src/`, read as text (no parser crate): every `.rs` file
 //! belongs to one layer of the table below, and names only its own layer or
-//! lower ones. A failure lists every offence as `file:line: text — rule`.
+//! lower ones. A failure lists every offence as `file:line: text — what is wrong`
+//! under the rule it breaks, with how to mend it. Rules 1, 2 and 4 skip a file's
+//! test module (from `#[cfg(test)]` to the end, the crate's convention): a test
+//! may build fixtures with any layer, but names no crypto crate outside src/crypto/.
 //!
 //! Report (lines per layer, upward edges, circles, largest files and functions):
 //! `JOSE_ARCH_REPORT=1 cargo test --test integration architecture -- --nocapture`.
 //! `JOSE_ARCH_OLD=1` checks against the layout before the move (the floors an
 //! earlier review used), `JOSE_ARCH_SRC=<dir>` checks another source tree.
+//! The scanner is in architecture/scan.rs, its tests on small trees in
+//! architecture/synthetic.rs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -27,7 +27,6 @@ pub fn strip(src: &str) -> Vec<char> {
     let at = |k: usize| c.get(k).copied().unwrap_or('\0');
     let mut i = 0;
     while i < c.len() {
-        let prev = if i == 0 { ' ' } else { c[i - 1] };
         if c[i] == '/' && at(i + 1) == '/' {
             while i < c.len() && c[i] != '\n' {
                 out.push(' ');
@@ -52,7 +51,7 @@ pub fn strip(src: &str) -> Vec<char> {
                     i += 1;
                 }
             }
-        } else if c[i] == 'r' && !is_ident(prev) && matches!(at(i + 1), '"' | '#') {
+        } else if c[i] == 'r' && raw_start(&c, i) && matches!(at(i + 1), '"' | '#') {
             let hashes = c[i + 1..].iter().take_while(|&&h| h == '#').count();
             if at(i + 1 + hashes) != '"' {
                 out.push(c[i]); // a raw identifier, r#type
@@ -96,6 +95,12 @@ pub fn strip(src: &str) -> Vec<char> {
         }
     }
     out
+}
+
+/// Whether the `r` at `i` can open a raw string: it starts a token (`r"`) or follows a lone `b` (`br"`).
+fn raw_start(c: &[char], i: usize) -> bool {
+    let starts = |k: usize| k == 0 || !is_ident(c[k - 1]);
+    starts(i) || i > 0 && c[i - 1] == 'b' && starts(i - 1)
 }
 
 pub fn ident_at(c: &[char], i: usize) -> (String, usize) {

@@ -89,6 +89,7 @@ fn a_use_group_in_codec_is_read_leaf_by_leaf() {
             "codec/jwe.rs",
             "use crate::{\n    ops::x,\n    model::error::Error,\n};\n",
         ),
+        ("codec/jws.rs", "use crate::{ops::x, model::{error, fs}};\n"),
         ("ops/x.rs", ""),
     ]);
     let r1 = offences(&f, R1);
@@ -97,7 +98,10 @@ fn a_use_group_in_codec_is_read_leaf_by_leaf() {
             .any(|o| o.starts_with("src/codec/jwe.rs:2: ops::x, — names crate::ops::x")),
         "{r1:#?}"
     );
-    assert!(!r1.iter().any(|o| o.contains("model")), "{r1:#?}");
+    let one_line =
+        "src/codec/jws.rs:1: use crate::{ops::x, model::{error, fs}}; — names crate::ops::x";
+    assert!(r1.iter().any(|o| o.starts_with(one_line)), "{r1:#?}");
+    assert_eq!(r1.len(), 2, "model is below codec: {r1:#?}");
 }
 
 #[test]
@@ -287,4 +291,24 @@ fn the_report_counts_lines_edges_and_functions() {
         "{r}"
     );
     assert!(r.contains("3 src/codec/a.rs:3 long"), "{r}");
+}
+
+#[test]
+fn a_test_module_may_name_any_layer_but_no_crypto_crate() {
+    let (_d, f) = tree(&[
+        (
+            "crypto/k.rs",
+            "pub fn k() {}\n#[cfg(test)]\nmod tests {\n    use crate::codec::b64;\n}\n",
+        ),
+        (
+            "codec/pem.rs",
+            "pub fn p() {}\n#[cfg(test)]\nmod tests {\n    use ring::rand;\n}\n",
+        ),
+    ]);
+    assert!(!f.offences.contains_key(R1), "{:#?}", f.offences);
+    let r3 = offences(&f, R3);
+    assert!(
+        r3.iter().any(|o| o.starts_with("src/codec/pem.rs:4:")),
+        "{r3:#?}"
+    );
 }
