@@ -1,7 +1,9 @@
 //! The analyser on small trees written to a temporary directory.
+
 use super::*;
 
-/// The smallest tree that keeps the table, plus `extra` files.
+/// The smallest tree that keeps the table, plus `extra` files. It passes only if
+/// `crate::Error` follows lib.rs's re-export down to model/ and main.rs may print.
 fn tree(extra: &[(&str, &str)]) -> (tempfile::TempDir, Findings) {
     let dir = tempfile::tempdir().expect("tempdir");
     let base = [
