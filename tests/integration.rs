@@ -3,6 +3,7 @@
 
 mod util;
 
+mod architecture;
 mod bounded;
 mod cert;
 mod conventions;
