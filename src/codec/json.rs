@@ -29,7 +29,7 @@ pub fn max_values(len: usize) -> usize {
 pub enum JsonError {
     /// More values than [`max_values`] allows for the text's length.
     TooMany {
-        /// The bound that was passed: [`max_values`] of the text's length.
+        /// The bound exceeded: [`max_values`] of the text's length.
         limit: usize,
     },
     /// Not strict JSON of the expected shape; a human reason.
@@ -133,7 +133,7 @@ pub enum CappedError {
     },
     /// More values than [`max_values`] allows for the text's length.
     TooMany {
-        /// The bound that was passed: [`max_values`] of the text's length.
+        /// The bound exceeded: [`max_values`] of the text's length.
         limit: usize,
     },
     /// Not a strict JSON object; a human reason.

@@ -36,7 +36,7 @@ pub struct EncryptOptions {
     /// Further protected header parameters (`typ`, `cty`, `--header`).
     pub header: Header,
     /// PBES2 iteration count for a password recipient (RFC 7518 §4.8.1.2);
-    /// 0 makes such a recipient fail.
+    /// [`encrypt`] refuses 0 for such a recipient.
     pub p2c: u32,
     /// The serialization to write; more than one recipient always writes
     /// the general one.
