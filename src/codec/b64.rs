@@ -30,6 +30,7 @@ fn simd(len: usize) -> bool {
     len >= SIMD_FROM
 }
 
+/// Encode as base64url without padding (RFC 7515 §2).
 pub fn encode(data: impl AsRef<[u8]>) -> String {
     let data = data.as_ref();
     if simd(data.len()) {
@@ -39,6 +40,7 @@ pub fn encode(data: impl AsRef<[u8]>) -> String {
     }
 }
 
+/// [`encode`], appended to `out` instead of a new string.
 pub fn encode_into(data: &[u8], out: &mut String) {
     if simd(data.len()) {
         FAST.encode_append(data, out)
@@ -74,6 +76,7 @@ pub fn decode_std(s: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(s).ok()
 }
 
+/// Standard base64 with padding, as `x5c` uses (RFC 7517 §4.7).
 pub fn encode_std(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
 }

@@ -68,6 +68,8 @@ pub fn audience(claims: &Map<String, Value>) -> Result<Option<Vec<&str>>, Reject
     }
 }
 
+/// The JSON type of `v` as rejection messages name it: `"null"`,
+/// `"boolean"`, `"number"`, `"string"`, `"array"` or `"object"`.
 pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

@@ -28,7 +28,10 @@ pub fn max_values(len: usize) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JsonError {
     /// More values than [`max_values`] allows for the text's length.
-    TooMany { limit: usize },
+    TooMany {
+        /// The bound exceeded: [`max_values`] of the text's length.
+        limit: usize,
+    },
     /// Not strict JSON of the expected shape; a human reason.
     Invalid(String),
 }
@@ -122,9 +125,17 @@ impl Budget {
 pub enum CappedError {
     /// The top-level member `name` is an array of `len` entries, more than
     /// its bound.
-    TooLong { name: String, len: usize },
+    TooLong {
+        /// The member's name, as in `caps`.
+        name: String,
+        /// The entries the array holds, all counted.
+        len: usize,
+    },
     /// More values than [`max_values`] allows for the text's length.
-    TooMany { limit: usize },
+    TooMany {
+        /// The bound exceeded: [`max_values`] of the text's length.
+        limit: usize,
+    },
     /// Not a strict JSON object; a human reason.
     Invalid(String),
 }

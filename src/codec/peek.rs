@@ -17,26 +17,37 @@ use super::{b64, json};
 use crate::model::Serialization;
 use crate::model::error::Rejection;
 
+/// A JSON object: a header, claims, or a whole JSON serialization.
 pub type Object = Map<String, Value>;
 
 /// One signature's headers.
 #[derive(Debug, Clone, Default)]
 pub struct SigHeaders {
+    /// The protected header, decoded; `None` when a JSON serialization's
+    /// signature has no `protected` member.
     pub protected: Option<Object>,
+    /// The unprotected header (`header`); `None` when absent, as always in
+    /// the compact serialization.
     pub header: Option<Object>,
+    /// The signature's length in bytes, decoded; not checked against `alg`.
     pub signature_len: usize,
 }
 
+/// A JWS read for display: its headers and payload, nothing verified.
 #[derive(Debug, Clone)]
 pub struct JwsPeek {
+    /// The serialization the token arrived in.
     pub serialization: Serialization,
+    /// Every signature's headers, in token order (1 to [`MAX_SIGNATURES`]).
     pub signatures: Vec<SigHeaders>,
     /// `None`: detached payload.
     pub payload: Option<Vec<u8>>,
 }
 
+/// What a token turned out to be.
 #[derive(Debug, Clone)]
 pub enum Peeked {
+    /// A JWS, read without the rules only verification needs.
     Jws(JwsPeek),
     /// A JWE has no lenient reading to offer: its parse is structural only
     /// (header rules are checked at decryption), so inspect shows the parse.

@@ -22,12 +22,16 @@ pub const MAX_ATTEMPTS: usize = 64;
 /// the PBKDF2 work of any token at about what one such recipient costs.
 pub const DEFAULT_MAX_P2C: u64 = 1_000_000;
 
+/// What [`decrypt`] accepts: the algorithms, and the bounds on one token's
+/// work and output.
 #[derive(Clone, Debug)]
 pub struct DecryptOptions {
     /// Accepted `alg`s; empty: every one but RSA1_5.
     pub algs: Vec<JweAlg>,
     /// Accepted `enc`s; empty: all.
     pub encs: Vec<JweEnc>,
+    /// Most PBES2 iterations (`p2c`) one token may cost, summed over the
+    /// recipients tried; by default [`DEFAULT_MAX_P2C`].
     pub max_p2c: u64,
     /// Largest plaintext, after decompression.
     pub max_size: usize,
@@ -58,11 +62,16 @@ impl DecryptOptions {
     }
 }
 
+/// An authentic plaintext and the recipient that opened it.
 #[derive(Clone, Debug)]
 pub struct Decrypted {
     /// The joint header of the recipient that decrypted.
     pub header: Header,
+    /// The plaintext, inflated when the header has `zip: DEF`; at most
+    /// `max_size` bytes.
     pub plaintext: Vec<u8>,
+    /// Index of the recipient that decrypted, in token order (0 unless the
+    /// serialization is general).
     pub recipient: usize,
 }
 

@@ -15,18 +15,31 @@ use crate::ops::keymgmt::{self, Fixed, Unwrapper};
 /// One recipient to encrypt to.
 #[derive(Clone, Debug)]
 pub struct RecipientSpec<'a> {
+    /// The recipient's key, or a password for PBES2; it must suit `alg`, or
+    /// [`encrypt`] fails.
     pub with: Unwrapper<'a>,
+    /// The key management algorithm, written as the recipient's `alg`.
     pub alg: JweAlg,
+    /// Written as the recipient's `kid` when given.
     pub kid: Option<String>,
 }
 
+/// How [`encrypt`] builds the JWE: content encryption, compression, further
+/// header parameters and serialization.
 #[derive(Clone, Debug)]
 pub struct EncryptOptions {
+    /// The content encryption algorithm, written as `enc`.
     pub enc: JweEnc,
+    /// Compress the plaintext with DEFLATE before encrypting it (`zip: DEF`,
+    /// RFC 7516 §4.1.3).
     pub zip: bool,
     /// Further protected header parameters (`typ`, `cty`, `--header`).
     pub header: Header,
+    /// PBES2 iteration count for a password recipient (RFC 7518 §4.8.1.2);
+    /// [`encrypt`] refuses 0 for such a recipient.
     pub p2c: u32,
+    /// The serialization to write; more than one recipient always writes
+    /// the general one.
     pub serialization: Serialization,
     /// JSON `aad` (JSON serializations only).
     pub aad: Option<Vec<u8>>,
@@ -35,6 +48,8 @@ pub struct EncryptOptions {
 }
 
 impl EncryptOptions {
+    /// Options for `enc`: no compression, no further header, `p2c` 600,000,
+    /// compact serialization, no `aad`.
     pub fn new(enc: JweEnc) -> EncryptOptions {
         EncryptOptions {
             enc,

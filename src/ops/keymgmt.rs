@@ -18,7 +18,9 @@ pub const MIN_P2S: usize = 8;
 /// What a recipient decrypts with.
 #[derive(Clone, Copy, Debug)]
 pub enum Unwrapper<'a> {
+    /// A key, for every algorithm but PBES2.
     Key(&'a KeyMaterial),
+    /// A password's bytes, for PBES2 (RFC 7518 §4.8).
     Password(&'a [u8]),
 }
 
@@ -81,6 +83,7 @@ pub struct P2cBudget {
 }
 
 impl P2cBudget {
+    /// A budget of `max` iterations, none spent yet.
     pub fn new(max: u64) -> Self {
         P2cBudget { max, spent: 0 }
     }
@@ -242,6 +245,7 @@ pub struct Fixed {
 pub struct Wrapped {
     /// Parameters this recipient adds to the header (`epk`, `p2s`, `p2c`, `iv`, `tag`).
     pub params: Header,
+    /// The JWE Encrypted Key; empty for the direct modes (`dir`, `ECDH-ES`).
     pub encrypted_key: Vec<u8>,
     /// For direct modes, the CEK that key management decided.
     pub direct_cek: Option<Secret>,

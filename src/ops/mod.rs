@@ -3,6 +3,8 @@
 //! facts that pair algorithms with keys ([`defaults`]).
 
 pub mod decrypt;
+/// The facts that pair algorithms with keys; empty as yet (the command
+/// line's `sign` and `encrypt` still choose their default algorithms).
 pub mod defaults;
 pub mod encrypt;
 pub mod keymgmt;

@@ -12,10 +12,13 @@ use crate::model::error::{RejectCode, Rejection};
 
 /// What an extra rule sees.
 pub struct Context<'a> {
+    /// The verified token's JOSE header.
     pub header: &'a Map<String, Value>,
     /// `None` when the payload is not a JSON object.
     pub claims: Option<&'a Map<String, Value>>,
+    /// The policy's clock, in seconds since the epoch.
     pub now: i64,
+    /// The policy's leeway in seconds; never negative.
     pub leeway: i64,
 }
 
@@ -23,6 +26,7 @@ pub struct Context<'a> {
 /// It returns the rejection with the specific code where one fits, else
 /// [`RejectCode::Policy`].
 pub trait Rule: Send + Sync {
+    /// `Ok` when the token passes this rule, else why not.
     fn check(&self, cx: &Context<'_>) -> Result<(), Rejection>;
     /// For messages and debugging.
     fn name(&self) -> &str;
@@ -37,9 +41,11 @@ pub struct Policy {
     pub now: i64,
     /// Allowed clock skew in seconds for `exp`, `nbf`, `iat`.
     pub leeway: i64,
+    /// The exact `iss` required; `None`: not checked.
     pub iss: Option<String>,
     /// The token's `aud` must hold at least one of these (when non-empty).
     pub aud: Vec<String>,
+    /// The exact `sub` required; `None`: not checked.
     pub sub: Option<String>,
     /// Expected header `typ`: case-insensitive, `application/` optional.
     pub typ: Option<String>,

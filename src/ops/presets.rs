@@ -23,11 +23,14 @@ pub const FIREBASE_SESSION_COOKIE_KEYS: &str =
 /// Which Firebase token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirebaseKind {
+    /// An ID token, `iss` `https://securetoken.google.com/<project>`.
     IdToken,
+    /// A session cookie, `iss` `https://session.firebase.google.com/<project>`.
     SessionCookie,
 }
 
 impl FirebaseKind {
+    /// The `iss` this kind of token carries for `project` (a project id).
     pub fn issuer(self, project: &str) -> String {
         match self {
             FirebaseKind::IdToken => format!("https://securetoken.google.com/{project}"),
@@ -35,6 +38,7 @@ impl FirebaseKind {
         }
     }
 
+    /// Where Google publishes the certificates that sign this kind of token.
     pub fn keys_url(self) -> &'static str {
         match self {
             FirebaseKind::IdToken => FIREBASE_ID_TOKEN_KEYS,

@@ -26,6 +26,7 @@ pub const MAX_ATTEMPTS: usize = 64;
 pub struct VerifyOptions {
     /// Accepted algorithms; `None`: every algorithm the given keys can verify.
     pub algs: Option<Vec<JwsAlg>>,
+    /// The claim checks, run on the signature that verified.
     pub policy: Policy,
     /// `crit` names the caller understands besides the built-in `b64`.
     pub crit: Vec<String>,
@@ -53,6 +54,7 @@ impl VerifyOptions {
 /// The key a token verified with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUsed {
+    /// The key's own `kid`; `None` when it has none.
     pub kid: Option<String>,
     /// Its position in the [`KeySet`] verified against.
     pub index: usize,
@@ -85,10 +87,13 @@ pub fn thumbprints(keys: &KeySet) -> Vec<Option<String>> {
 pub struct Verified {
     /// The merged header of the signature that verified.
     pub header: Map<String, Value>,
+    /// The `alg` of the signature that verified.
     pub alg: JwsAlg,
+    /// The payload bytes, decoded (the detached payload when one was given).
     pub payload: Vec<u8>,
     /// The claims when the payload is a JSON object.
     pub claims: Option<Map<String, Value>>,
+    /// The key that verified the signature.
     pub key: KeyUsed,
     /// Which signature verified (0 for compact and flattened).
     pub signature_index: usize,

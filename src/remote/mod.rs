@@ -49,6 +49,8 @@ pub struct RemoteOptions {
 }
 
 impl RemoteOptions {
+    /// Options with a total fetch time of `timeout_secs` seconds (at least
+    /// 1), the cache in [`default_cache_dir`], and `clock` for dating it.
     pub fn new(
         timeout_secs: u64,
         no_cache: bool,
@@ -133,7 +135,10 @@ pub fn freshness(cache_control: Option<&str>) -> u64 {
 /// A fetched body with its freshness.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The response body, at most [`MAX_BODY`] bytes.
     pub body: Vec<u8>,
+    /// Seconds the body may be reused, as [`freshness`] reads the response's
+    /// `Cache-Control`; 0: not at all.
     pub fresh_for: u64,
 }
 
@@ -750,8 +755,11 @@ pub fn parse_key_body(url: &str, body: &[u8]) -> Result<Vec<Key>> {
 /// A remote key set as loaded for one call.
 #[derive(Debug, Clone)]
 pub struct RemoteKeys {
+    /// The URL the keys were loaded from, as given.
     pub url: String,
+    /// The keys the body holds.
     pub keys: Vec<Key>,
+    /// Where the body came from: this call's fetch or the cache.
     pub origin: Origin,
 }
 

@@ -7,12 +7,21 @@ use crate::codec::b64;
 
 /// Everything a serialization writes, already encrypted.
 pub struct Parts<'a> {
+    /// The protected header, already base64url-encoded; empty for none
+    /// (then [`json`] writes no `protected` member).
     pub protected_b64: &'a str,
+    /// The shared unprotected header; `None` for none.
     pub unprotected: Option<&'a Header>,
+    /// The recipients, written in this order.
     pub recipients: &'a [Recipient],
+    /// The Initialization Vector, raw bytes.
     pub iv: &'a [u8],
+    /// The JWE Ciphertext, raw bytes.
     pub ciphertext: &'a [u8],
+    /// The Authentication Tag, raw bytes.
     pub tag: &'a [u8],
+    /// The `aad` member, already base64url-encoded; `None` for none (and
+    /// [`compact`] refuses any).
     pub aad_b64: Option<&'a str>,
 }
 

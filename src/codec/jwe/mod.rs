@@ -16,21 +16,35 @@ pub type Header = Map<String, Value>;
 /// One recipient: its per-recipient header and encrypted key.
 #[derive(Debug, Clone, Default)]
 pub struct Recipient {
+    /// The per-recipient unprotected header (`header`); `None` when absent,
+    /// as always in the compact serialization.
     pub header: Option<Header>,
+    /// The JWE Encrypted Key, decoded; empty when none was transmitted (as
+    /// with `dir` and `ECDH-ES`).
     pub encrypted_key: Vec<u8>,
 }
 
 /// A parsed JWE, whatever its serialization.
 #[derive(Debug, Clone)]
 pub struct Jwe {
+    /// The serialization the token arrived in.
     pub serialization: crate::model::Serialization,
     /// The protected header exactly as transmitted (it is part of the AAD).
     pub protected_b64: String,
+    /// The protected header, decoded; empty when a JSON serialization has
+    /// no `protected` member.
     pub protected: Header,
+    /// The shared unprotected header (`unprotected`); `None` when absent, as
+    /// always in the compact serialization.
     pub unprotected: Option<Header>,
+    /// The recipients in token order: one in the compact and flattened
+    /// serializations, 1 to [`parse::MAX_RECIPIENTS`] in the general one.
     pub recipients: Vec<Recipient>,
+    /// The Initialization Vector, decoded; empty when none was transmitted.
     pub iv: Vec<u8>,
+    /// The JWE Ciphertext, decoded.
     pub ciphertext: Vec<u8>,
+    /// The Authentication Tag, decoded; empty when none was transmitted.
     pub tag: Vec<u8>,
     /// The JSON serializations' `aad` member as transmitted.
     pub aad_b64: Option<String>,
@@ -111,6 +125,7 @@ impl<'a> JointHeader<'a> {
         }
     }
 
+    /// The parameter `name` from whichever part holds it; `None` if none does.
     pub fn get(&self, name: &str) -> Option<&'a Value> {
         self.parts.iter().flatten().find_map(|p| p.get(name))
     }

@@ -9,6 +9,7 @@ use flate2::write::DeflateEncoder;
 
 use crate::model::error::{RejectCode, Rejection};
 
+/// Raw DEFLATE (RFC 1951) of `data` at the default level, for `zip: DEF`.
 pub fn deflate(data: &[u8]) -> Vec<u8> {
     let mut e = DeflateEncoder::new(
         Vec::with_capacity(data.len() / 2 + 64),

@@ -12,17 +12,25 @@ use crate::model::key::KeyMaterial;
 
 /// One signature to make.
 pub struct Signer<'a> {
+    /// The algorithm, written as the header's `alg`.
     pub alg: JwsAlg,
+    /// The signing key; it must suit `alg`, or [`sign`] fails.
     pub key: &'a KeyMaterial,
     /// Protected header without `alg` (set from `alg`); `b64`/`crit` are
     /// added when the request is unencoded.
     pub protected: Map<String, Value>,
 }
 
+/// What [`sign`] signs and how it writes the result.
 pub struct SignRequest<'a> {
+    /// The payload bytes, before any base64url encoding.
     pub payload: &'a [u8],
+    /// One per signature, in output order; more than one needs
+    /// [`Serialization::General`].
     pub signers: Vec<Signer<'a>>,
+    /// The serialization to write.
     pub serialization: Serialization,
+    /// Leave the payload out of the output (RFC 7515 Appendix F).
     pub detached: bool,
     /// RFC 7797: sign the payload bytes as they are (`b64: false`).
     pub unencoded: bool,

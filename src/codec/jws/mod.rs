@@ -29,6 +29,7 @@ pub struct JwsSignature {
     /// The `alg`, or why it cannot be used; checked at verification so that
     /// one unusable signature does not spoil the others of a general JWS.
     pub alg: Result<JwsAlg, Rejection>,
+    /// The JWS Signature, decoded from base64url.
     pub signature: Vec<u8>,
 }
 
@@ -43,6 +44,7 @@ impl JwsSignature {
 /// signing input is built from it.
 #[derive(Debug, Clone)]
 pub struct Jws {
+    /// The serialization the token arrived in.
     pub serialization: Serialization,
     /// The payload as it appears in the token: base64url text, or the raw
     /// payload when `b64` is false. Empty or absent when detached.
@@ -54,6 +56,8 @@ pub struct Jws {
     pub payload_bytes: Vec<u8>,
     /// RFC 7797 `b64`; the same for every signature.
     pub b64: bool,
+    /// The signatures in token order: one in the compact and flattened
+    /// serializations, 1 to [`parse::MAX_SIGNATURES`] in the general one.
     pub signatures: Vec<JwsSignature>,
 }
 

@@ -16,15 +16,22 @@ use crate::model::key::Key;
 pub struct CertInfo {
     /// RFC 4514 string (most specific RDN first).
     pub subject: String,
+    /// The issuer, as `subject` is written.
     pub issuer: String,
     /// Upper-case hex, as `openssl x509 -serial` prints it.
     pub serial: String,
     /// Unix seconds.
     pub not_before: i64,
+    /// Unix seconds.
     pub not_after: i64,
-    /// `dns:`, `ip:`, `email:`, `uri:` (or `other:`) values, in order.
+    /// `dns:`, `ip:`, `email:`, `uri:`, `dirname:` (or `other:`) values, in
+    /// order.
     pub sans: Vec<String>,
+    /// Whether a basic constraints extension says `cA: true`; nothing checks
+    /// that any issuer may be trusted.
     pub is_ca: bool,
+    /// The certificate's signature algorithm: its short name, or the dotted
+    /// OID when it has none.
     pub signature_alg: String,
     /// The certified public key as a JOSE key (with `x5c`), when its type is
     /// one JOSE knows.

@@ -329,6 +329,8 @@ pub fn to_value(key: &Key, private: bool) -> Value {
     Value::Object(o)
 }
 
+/// Write keys as a JWK Set, `{"keys": [...]}` (RFC 7517 §5), each as
+/// [`to_value`] writes it.
 pub fn set_to_value(keys: &[Key], private: bool) -> Value {
     let keys = keys.iter().map(|k| to_value(k, private)).collect();
     serde_json::json!({ "keys": Value::Array(keys) })

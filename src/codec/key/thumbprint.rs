@@ -27,6 +27,7 @@ pub fn canonical_json(m: &KeyMaterial) -> String {
     }
 }
 
+/// The SHA-256 thumbprint (RFC 7638 §3), base64url without padding.
 pub fn sha256_b64(m: &KeyMaterial) -> String {
     b64::encode(crate::crypto::sha256(canonical_json(m).as_bytes()))
 }
