@@ -107,6 +107,7 @@ impl AtomicFile {
         })
     }
 
+    /// Append `data`. Fails with [`Error::Local`] when the write fails.
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
         self.file.write_all(data).map_err(|e| {
             let shown = self.tmp.as_deref().unwrap_or(&self.path);
@@ -114,6 +115,11 @@ impl AtomicFile {
         })
     }
 
+    /// Sync the temporary file and put it at `path` (a device or pipe written
+    /// in place needs nothing more). Fails with [`Error::Usage`] if `path`
+    /// appeared since [`AtomicFile::create`] (without `force`), or
+    /// [`Error::Local`] if syncing or renaming fails; the temporary file is
+    /// removed either way.
     pub fn commit(mut self) -> Result<()> {
         let Some(tmp) = self.tmp.take() else {
             return Ok(());

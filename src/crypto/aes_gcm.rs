@@ -7,7 +7,9 @@ use ring::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, Nonce as RingNonce,
 
 use super::Unspecified;
 
+/// The authentication tag length in bytes (RFC 7518 §5.3: 128 bits).
 pub const TAG_LEN: usize = 16;
+/// The IV length in bytes (RFC 7518 §5.3: 96 bits); other lengths are refused.
 pub const IV_LEN: usize = 12;
 
 type Aes192Gcm = aes_gcm::AesGcm<aes::Aes192, aes_gcm::aead::consts::U12>;

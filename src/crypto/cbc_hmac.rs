@@ -7,6 +7,7 @@ use ring::hmac;
 
 use super::Unspecified;
 
+/// The IV length in bytes: one AES block (RFC 7518 §5.2.2.1).
 pub const IV_LEN: usize = 16;
 
 fn hmac_alg(key_len: usize) -> Result<hmac::Algorithm, Unspecified> {

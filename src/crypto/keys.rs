@@ -11,10 +11,20 @@ use super::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
 /// What `keygen` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySpec {
-    Rsa { bits: usize },
+    /// An RSA key with e = 65537.
+    Rsa {
+        /// The modulus size; one of [`RSA_GEN_BITS`], others are refused.
+        bits: usize,
+    },
+    /// An EC key on this curve.
     Ec(Curve),
+    /// An OKP key on this curve.
     Okp(OkpCurve),
-    Oct { bytes: usize },
+    /// A random symmetric secret.
+    Oct {
+        /// The length in bytes, 1 to 1024; others are refused.
+        bytes: usize,
+    },
 }
 
 fn uncompressed(x: &[u8], y: &[u8]) -> Vec<u8> {

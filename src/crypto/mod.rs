@@ -36,6 +36,7 @@ pub struct Unspecified;
 #[error("{0}")]
 pub struct KeyRejected(pub String);
 
+/// The SHA-1 digest of `data`, for `x5t` certificate thumbprints (RFC 7517 §4.8).
 pub fn sha1(data: &[u8]) -> [u8; 20] {
     let d = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, data);
     let mut out = [0u8; 20];
@@ -43,6 +44,7 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
     out
 }
 
+/// The SHA-256 digest of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let d = digest::digest(&digest::SHA256, data);
     let mut out = [0u8; 32];
@@ -60,6 +62,7 @@ pub fn random(buf: &mut [u8]) {
         .expect("the operating system's random number generator failed");
 }
 
+/// `len` fresh bytes from the operating system's CSPRNG, as [`random`] fills them.
 pub fn random_vec(len: usize) -> Vec<u8> {
     let mut v = vec![0u8; len];
     random(&mut v);

@@ -13,8 +13,10 @@ use crate::model::key::{Curve, KeyMaterial, OkpCurve};
 /// Why a key cannot sign with an algorithm.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {
+    /// The key does not fit the algorithm, is public only, or is unusable.
     #[error("{0}")]
     Key(#[from] KeyRejected),
+    /// The signing primitive itself failed with a usable key.
     #[error("signing failed")]
     Failed,
 }

@@ -21,12 +21,19 @@ use crate::model::key::{Curve, KeyMaterial, OkpCurve};
 /// RFC 4514 attribute types accepted in `--subject`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DnAttr {
+    /// `CN`: common name.
     CommonName,
+    /// `O`: organization.
     Organization,
+    /// `OU`: organizational unit.
     OrganizationalUnit,
+    /// `C`: two-letter country code.
     Country,
+    /// `ST` (or `S`): state or province.
     State,
+    /// `L`: locality.
     Locality,
+    /// `emailAddress` (or `E`): PKCS#9 email address, ASCII only.
     Email,
 }
 
@@ -179,9 +186,13 @@ fn unmark(s: &str) -> String {
 /// A subject alternative name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum San {
+    /// `dns:NAME`: a DNS name, ASCII only.
     Dns(String),
+    /// `ip:ADDR`: an IPv4 or IPv6 address.
     Ip(IpAddr),
+    /// `email:ADDR`: an RFC 822 email address, ASCII only.
     Email(String),
+    /// `uri:URI`: a URI, ASCII only.
     Uri(String),
 }
 
@@ -225,11 +236,16 @@ pub fn parse_san(s: &str) -> Result<San> {
 /// What the certificate says about its subject.
 #[derive(Debug, Clone)]
 pub struct CertRequest {
+    /// The subject distinguished name.
     pub subject: Subject,
+    /// The subject alternative names, written in this order.
     pub sans: Vec<San>,
-    /// Unix seconds.
+    /// Start of validity, Unix seconds.
     pub not_before: i64,
+    /// End of validity, Unix seconds; must be later than `not_before`.
     pub not_after: i64,
+    /// A CA certificate (basicConstraints cA; digitalSignature, keyCertSign
+    /// and cRLSign usages) rather than an end-entity one.
     pub ca: bool,
 }
 
@@ -239,7 +255,9 @@ pub enum Issuer<'a> {
     SelfSigned,
     /// A CA: its certificate (DER) and private key.
     Ca {
+        /// The CA's certificate, DER; its subject becomes the issuer name.
         cert_der: &'a [u8],
+        /// The CA's key; it must be private.
         key: CertKey<'a>,
     },
 }

@@ -8,24 +8,33 @@ use std::str::FromStr;
 /// key of its own family (RFC 8725 §3.1): an RSA public key is never an HMAC secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyFamily {
+    /// An RSA key, of any accepted size.
     Rsa,
+    /// An EC key on exactly this curve.
     Ec(super::curve::Curve),
+    /// An OKP key on exactly this curve (RFC 8037).
     Okp(super::curve::OkpCurve),
+    /// A symmetric (`oct`) secret.
     Oct,
-    /// ECDH-ES works with any EC curve of the contract or X25519.
+    /// ECDH-ES works with any EC curve of the contract but secp256k1, or X25519.
     Agreement,
+    /// A password for PBES2 (RFC 7518 §4.8): no key material fits it.
     Password,
 }
 
 macro_rules! alg_enum {
-    ($(#[$m:meta])* $name:ident, $what:literal { $($var:ident => $s:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $what:literal {
+        $($(#[$vm:meta])* $var:ident => $s:literal),+ $(,)?
+    }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($var),+ }
+        pub enum $name { $($(#[$vm])* $var),+ }
 
         impl $name {
+            /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$var),+];
 
+            /// The registered name, as written in a header or JWK.
             pub fn name(self) -> &'static str {
                 match self { $($name::$var => $s),+ }
             }
@@ -60,34 +69,89 @@ macro_rules! alg_enum {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} algorithm {name:?}")]
 pub struct UnknownAlg {
+    /// Which registry was searched: `JWS`, `JWE key management` or `JWE
+    /// content encryption`.
     pub kind: &'static str,
+    /// The name as given.
     pub name: String,
 }
 
 alg_enum!(
     /// JWS `alg` values (RFC 7518 §3.1, RFC 8037, RFC 8812 ES256K, RFC 9864 Ed25519).
     JwsAlg, "JWS" {
-        HS256 => "HS256", HS384 => "HS384", HS512 => "HS512",
-        RS256 => "RS256", RS384 => "RS384", RS512 => "RS512",
-        PS256 => "PS256", PS384 => "PS384", PS512 => "PS512",
-        ES256 => "ES256", ES384 => "ES384", ES512 => "ES512", ES256K => "ES256K",
-        EdDSA => "EdDSA", Ed25519 => "Ed25519",
+        /// `HS256`: HMAC with SHA-256 (RFC 7518 §3.2).
+        HS256 => "HS256",
+        /// `HS384`: HMAC with SHA-384 (RFC 7518 §3.2).
+        HS384 => "HS384",
+        /// `HS512`: HMAC with SHA-512 (RFC 7518 §3.2).
+        HS512 => "HS512",
+        /// `RS256`: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3).
+        RS256 => "RS256",
+        /// `RS384`: RSASSA-PKCS1-v1_5 with SHA-384 (RFC 7518 §3.3).
+        RS384 => "RS384",
+        /// `RS512`: RSASSA-PKCS1-v1_5 with SHA-512 (RFC 7518 §3.3).
+        RS512 => "RS512",
+        /// `PS256`: RSASSA-PSS with SHA-256 and MGF1 with SHA-256 (RFC 7518 §3.5).
+        PS256 => "PS256",
+        /// `PS384`: RSASSA-PSS with SHA-384 and MGF1 with SHA-384 (RFC 7518 §3.5).
+        PS384 => "PS384",
+        /// `PS512`: RSASSA-PSS with SHA-512 and MGF1 with SHA-512 (RFC 7518 §3.5).
+        PS512 => "PS512",
+        /// `ES256`: ECDSA on P-256 with SHA-256 (RFC 7518 §3.4).
+        ES256 => "ES256",
+        /// `ES384`: ECDSA on P-384 with SHA-384 (RFC 7518 §3.4).
+        ES384 => "ES384",
+        /// `ES512`: ECDSA on P-521 with SHA-512 (RFC 7518 §3.4).
+        ES512 => "ES512",
+        /// `ES256K`: ECDSA on secp256k1 with SHA-256 (RFC 8812 §3.2).
+        ES256K => "ES256K",
+        /// `EdDSA`: Edwards-curve signatures (RFC 8037 §3.1); here only on Ed25519 keys.
+        EdDSA => "EdDSA",
+        /// `Ed25519`: EdDSA on Ed25519, fully specified (RFC 9864).
+        Ed25519 => "Ed25519",
     }
 );
 
 alg_enum!(
     /// JWE key management `alg` values (RFC 7518 §4.1, RFC 8037).
     JweAlg, "JWE key management" {
-        RsaOaep => "RSA-OAEP", RsaOaep256 => "RSA-OAEP-256",
-        RsaOaep384 => "RSA-OAEP-384", RsaOaep512 => "RSA-OAEP-512",
+        /// `RSA-OAEP`: RSAES-OAEP with SHA-1 and MGF1 with SHA-1 (RFC 7518 §4.3).
+        RsaOaep => "RSA-OAEP",
+        /// `RSA-OAEP-256`: RSAES-OAEP with SHA-256 and MGF1 with SHA-256 (RFC 7518 §4.3).
+        RsaOaep256 => "RSA-OAEP-256",
+        /// `RSA-OAEP-384`: RSAES-OAEP with SHA-384 and MGF1 with SHA-384 (IANA JOSE registry).
+        RsaOaep384 => "RSA-OAEP-384",
+        /// `RSA-OAEP-512`: RSAES-OAEP with SHA-512 and MGF1 with SHA-512 (IANA JOSE registry).
+        RsaOaep512 => "RSA-OAEP-512",
+        /// `RSA1_5`: RSAES-PKCS1-v1_5 (RFC 7518 §4.2).
         Rsa1_5 => "RSA1_5",
-        A128KW => "A128KW", A192KW => "A192KW", A256KW => "A256KW",
+        /// `A128KW`: AES Key Wrap with a 128-bit key (RFC 7518 §4.4).
+        A128KW => "A128KW",
+        /// `A192KW`: AES Key Wrap with a 192-bit key (RFC 7518 §4.4).
+        A192KW => "A192KW",
+        /// `A256KW`: AES Key Wrap with a 256-bit key (RFC 7518 §4.4).
+        A256KW => "A256KW",
+        /// `dir`: the shared symmetric key is the CEK (RFC 7518 §4.5).
         Dir => "dir",
-        EcdhEs => "ECDH-ES", EcdhEsA128KW => "ECDH-ES+A128KW",
-        EcdhEsA192KW => "ECDH-ES+A192KW", EcdhEsA256KW => "ECDH-ES+A256KW",
-        A128GCMKW => "A128GCMKW", A192GCMKW => "A192GCMKW", A256GCMKW => "A256GCMKW",
+        /// `ECDH-ES`: the Concat KDF output of ECDH-ES is the CEK (RFC 7518 §4.6).
+        EcdhEs => "ECDH-ES",
+        /// `ECDH-ES+A128KW`: ECDH-ES, the derived key wraps the CEK with A128KW (RFC 7518 §4.6).
+        EcdhEsA128KW => "ECDH-ES+A128KW",
+        /// `ECDH-ES+A192KW`: ECDH-ES, the derived key wraps the CEK with A192KW (RFC 7518 §4.6).
+        EcdhEsA192KW => "ECDH-ES+A192KW",
+        /// `ECDH-ES+A256KW`: ECDH-ES, the derived key wraps the CEK with A256KW (RFC 7518 §4.6).
+        EcdhEsA256KW => "ECDH-ES+A256KW",
+        /// `A128GCMKW`: the CEK encrypted with AES-GCM under a 128-bit key (RFC 7518 §4.7).
+        A128GCMKW => "A128GCMKW",
+        /// `A192GCMKW`: the CEK encrypted with AES-GCM under a 192-bit key (RFC 7518 §4.7).
+        A192GCMKW => "A192GCMKW",
+        /// `A256GCMKW`: the CEK encrypted with AES-GCM under a 256-bit key (RFC 7518 §4.7).
+        A256GCMKW => "A256GCMKW",
+        /// `PBES2-HS256+A128KW`: PBKDF2 with HMAC SHA-256, then A128KW (RFC 7518 §4.8).
         Pbes2Hs256A128KW => "PBES2-HS256+A128KW",
+        /// `PBES2-HS384+A192KW`: PBKDF2 with HMAC SHA-384, then A192KW (RFC 7518 §4.8).
         Pbes2Hs384A192KW => "PBES2-HS384+A192KW",
+        /// `PBES2-HS512+A256KW`: PBKDF2 with HMAC SHA-512, then A256KW (RFC 7518 §4.8).
         Pbes2Hs512A256KW => "PBES2-HS512+A256KW",
     }
 );
@@ -95,21 +159,34 @@ alg_enum!(
 alg_enum!(
     /// JWE content encryption `enc` values (RFC 7518 §5.1).
     JweEnc, "JWE content encryption" {
-        A128CbcHs256 => "A128CBC-HS256", A192CbcHs384 => "A192CBC-HS384",
+        /// `A128CBC-HS256`: AES-128-CBC with HMAC SHA-256, a 32-byte CEK (RFC 7518 §5.2.3).
+        A128CbcHs256 => "A128CBC-HS256",
+        /// `A192CBC-HS384`: AES-192-CBC with HMAC SHA-384, a 48-byte CEK (RFC 7518 §5.2.4).
+        A192CbcHs384 => "A192CBC-HS384",
+        /// `A256CBC-HS512`: AES-256-CBC with HMAC SHA-512, a 64-byte CEK (RFC 7518 §5.2.5).
         A256CbcHs512 => "A256CBC-HS512",
-        A128GCM => "A128GCM", A192GCM => "A192GCM", A256GCM => "A256GCM",
+        /// `A128GCM`: AES-GCM with a 128-bit key (RFC 7518 §5.3).
+        A128GCM => "A128GCM",
+        /// `A192GCM`: AES-GCM with a 192-bit key (RFC 7518 §5.3).
+        A192GCM => "A192GCM",
+        /// `A256GCM`: AES-GCM with a 256-bit key (RFC 7518 §5.3).
+        A256GCM => "A256GCM",
     }
 );
 
 /// The SHA-2 width an algorithm is built on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sha {
+    /// SHA-256.
     Sha256,
+    /// SHA-384.
     Sha384,
+    /// SHA-512.
     Sha512,
 }
 
 impl Sha {
+    /// The digest length in bytes: 32, 48 or 64.
     pub fn output_len(self) -> usize {
         match self {
             Sha::Sha256 => 32,
@@ -143,6 +220,8 @@ impl JwsAlg {
         }
     }
 
+    /// The SHA-2 hash the algorithm uses; `None` for EdDSA/Ed25519, whose
+    /// hash is fixed by the signature scheme itself.
     pub fn sha(self) -> Option<Sha> {
         match self {
             JwsAlg::HS256 | JwsAlg::RS256 | JwsAlg::PS256 | JwsAlg::ES256 | JwsAlg::ES256K => {
@@ -154,6 +233,7 @@ impl JwsAlg {
         }
     }
 
+    /// Whether this is `HS256`, `HS384` or `HS512` (a shared-secret MAC).
     pub fn is_hmac(self) -> bool {
         self.family() == KeyFamily::Oct
     }
@@ -184,6 +264,8 @@ impl JweAlg {
         }
     }
 
+    /// The key family this algorithm accepts: `dir`, AES-KW and AES-GCM-KW
+    /// take a symmetric secret.
     pub fn family(self) -> KeyFamily {
         match self {
             JweAlg::RsaOaep
@@ -215,10 +297,12 @@ impl JweEnc {
         }
     }
 
+    /// Whether this is one of the AES-GCM encryptions (RFC 7518 §5.3).
     pub fn is_gcm(self) -> bool {
         matches!(self, JweEnc::A128GCM | JweEnc::A192GCM | JweEnc::A256GCM)
     }
 
+    /// The IV length in bytes: 16 for AES-CBC-HMAC, 12 for AES-GCM.
     pub fn iv_len(self) -> usize {
         match self {
             JweEnc::A128CbcHs256 | JweEnc::A192CbcHs384 | JweEnc::A256CbcHs512 => 16,
@@ -245,13 +329,19 @@ impl JweEnc {
 /// select any cryptography.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeyAlg {
+    /// A JWS signature algorithm.
     Jws(JwsAlg),
+    /// A JWE key management algorithm.
     Jwe(JweAlg),
+    /// A JWE content encryption algorithm (a key used with `dir`).
     Enc(JweEnc),
+    /// A name none of the three enums knows, kept verbatim.
     Unknown(String),
 }
 
 impl KeyAlg {
+    /// Classify a name, trying JWS, then JWE key management, then content
+    /// encryption; never fails, an unknown name becomes [`KeyAlg::Unknown`].
     pub fn parse(s: &str) -> KeyAlg {
         if let Ok(a) = s.parse() {
             KeyAlg::Jws(a)
@@ -264,6 +354,7 @@ impl KeyAlg {
         }
     }
 
+    /// The name as it appears in the JWK.
     pub fn name(&self) -> &str {
         match self {
             KeyAlg::Jws(a) => a.name(),

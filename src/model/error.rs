@@ -7,27 +7,48 @@ use std::fmt;
 /// The stable machine codes of `../shared/spec/cli.md` ("Rejection codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RejectCode {
+    /// `malformed`: the input does not parse as what it claims to be.
     Malformed,
+    /// `unsupported_alg`: an algorithm name this tool does not know.
     UnsupportedAlg,
+    /// `alg_not_allowed`: a known algorithm outside the allow-list.
     AlgNotAllowed,
+    /// `no_matching_key`: no given key has the token's `kid`/`x5t` or fits its algorithm.
     NoMatchingKey,
+    /// `bad_signature`: the signature verifies with none of the candidate keys tried.
     BadSignature,
+    /// `expired`: `exp` is past (RFC 7519 §4.1.4).
     Expired,
+    /// `not_yet_valid`: `nbf` is still ahead (RFC 7519 §4.1.5).
     NotYetValid,
+    /// `issued_in_future`: `iat` is ahead of now (RFC 7519 §4.1.6).
     IssuedInFuture,
+    /// `too_old`: `iat` is further back than the maximum age.
     TooOld,
+    /// `bad_issuer`: `iss` is not the one expected.
     BadIssuer,
+    /// `bad_audience`: `aud` (or `azp`) does not name the expected audience.
     BadAudience,
+    /// `bad_subject`: `sub` is not the one expected.
     BadSubject,
+    /// `bad_type`: the header `typ` is missing or not the one expected.
     BadType,
+    /// `missing_claim`: a claim a check needs is absent.
     MissingClaim,
+    /// `unknown_crit`: `crit` names a parameter neither built in nor allowed by
+    /// `--crit` (RFC 7515 §4.1.11).
     UnknownCrit,
+    /// `decrypt_failed`: any failure inside JWE decryption.
     DecryptFailed,
+    /// `too_large`: a size or work limit was exceeded (input, decompressed
+    /// plaintext, PBES2 iterations).
     TooLarge,
+    /// `policy`: any other preset rule; the detail says which.
     Policy,
 }
 
 impl RejectCode {
+    /// Every code, in the contract's order.
     pub const ALL: [RejectCode; 18] = [
         RejectCode::Malformed,
         RejectCode::UnsupportedAlg,
@@ -49,6 +70,7 @@ impl RejectCode {
         RejectCode::Policy,
     ];
 
+    /// The stable machine code, e.g. `bad_signature`.
     pub fn as_str(self) -> &'static str {
         match self {
             RejectCode::Malformed => "malformed",
@@ -83,11 +105,14 @@ impl fmt::Display for RejectCode {
 /// it says what was expected and what was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
+    /// The machine code.
     pub code: RejectCode,
+    /// The human reason, one line.
     pub detail: String,
 }
 
 impl Rejection {
+    /// A rejection with this code and detail.
     pub fn new(code: RejectCode, detail: impl Into<String>) -> Self {
         Rejection {
             code,
@@ -95,6 +120,7 @@ impl Rejection {
         }
     }
 
+    /// A [`RejectCode::Malformed`] rejection.
     pub fn malformed(detail: impl Into<String>) -> Self {
         Rejection::new(RejectCode::Malformed, detail)
     }
@@ -118,7 +144,9 @@ pub enum Error {
     /// mismatched key, algorithm asked for that cannot be served: exit 2.
     #[error("{msg}")]
     Local {
+        /// What went wrong, for the user.
         msg: String,
+        /// The underlying error, if any.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
@@ -128,17 +156,21 @@ pub enum Error {
     /// A remote key source could not be used: exit 3.
     #[error("{msg}")]
     Remote {
+        /// What went wrong, for the user.
         msg: String,
+        /// The underlying error, if any.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 }
 
 impl Error {
+    /// An [`Error::Usage`] with this message.
     pub fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())
     }
 
+    /// An [`Error::Local`] with this message and no source.
     pub fn local(msg: impl Into<String>) -> Self {
         Error::Local {
             msg: msg.into(),
@@ -146,6 +178,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Local`] with this message, caused by `source`.
     pub fn local_with(
         msg: impl Into<String>,
         source: impl std::error::Error + Send + Sync + 'static,
@@ -156,6 +189,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Remote`] with this message and no source.
     pub fn remote(msg: impl Into<String>) -> Self {
         Error::Remote {
             msg: msg.into(),
@@ -163,10 +197,12 @@ impl Error {
         }
     }
 
+    /// An [`Error::Rejected`] with this code and detail.
     pub fn rejected(code: RejectCode, detail: impl Into<String>) -> Self {
         Error::Rejected(Rejection::new(code, detail))
     }
 
+    /// The rejection, when this is [`Error::Rejected`]; `None` otherwise.
     pub fn rejection(&self) -> Option<&Rejection> {
         match self {
             Error::Rejected(r) => Some(r),
@@ -181,4 +217,5 @@ impl From<Rejection> for Error {
     }
 }
 
+/// A result whose error defaults to the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -18,11 +18,17 @@ pub type Secret = Zeroizing<Vec<u8>>;
 /// Multi-prime keys (`oth`) are refused when read.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RsaPrivate {
+    /// Private exponent (§6.3.2.1).
     pub d: Secret,
+    /// First prime factor (§6.3.2.2).
     pub p: Secret,
+    /// Second prime factor (§6.3.2.3).
     pub q: Secret,
+    /// First factor CRT exponent, d mod (p - 1) (§6.3.2.4).
     pub dp: Secret,
+    /// Second factor CRT exponent, d mod (q - 1) (§6.3.2.5).
     pub dq: Secret,
+    /// First CRT coefficient, q⁻¹ mod p (§6.3.2.6).
     pub qi: Secret,
 }
 
@@ -30,23 +36,38 @@ pub struct RsaPrivate {
 /// integers and curve coordinates of fixed length.
 #[derive(Clone, PartialEq, Eq)]
 pub enum KeyMaterial {
+    /// An RSA key (`kty` `RSA`, RFC 7518 §6.3).
     Rsa {
+        /// Modulus.
         n: Vec<u8>,
+        /// Public exponent.
         e: Vec<u8>,
+        /// The private parts; `None` for a public key.
         private: Option<RsaPrivate>,
     },
+    /// An elliptic-curve key (`kty` `EC`, RFC 7518 §6.2).
     Ec {
+        /// The curve (`crv`).
         curve: Curve,
+        /// The public point's x coordinate, [`Curve::coord_len`] bytes.
         x: Vec<u8>,
+        /// The public point's y coordinate, [`Curve::coord_len`] bytes.
         y: Vec<u8>,
+        /// The private scalar, [`Curve::coord_len`] bytes; `None` for a public key.
         d: Option<Secret>,
     },
+    /// An octet key pair (`kty` `OKP`, RFC 8037 §2).
     Okp {
+        /// The curve (`crv`).
         curve: OkpCurve,
+        /// The public key.
         x: Vec<u8>,
+        /// The private key; `None` for a public key.
         d: Option<Secret>,
     },
+    /// A symmetric secret (`kty` `oct`, RFC 7518 §6.4).
     Oct {
+        /// The secret bytes.
         k: Secret,
     },
 }
@@ -63,6 +84,7 @@ impl fmt::Debug for KeyMaterial {
 }
 
 impl KeyMaterial {
+    /// The JWK `kty`: `RSA`, `EC`, `OKP` or `oct`.
     pub fn kty(&self) -> &'static str {
         match self {
             KeyMaterial::Rsa { .. } => "RSA",
@@ -153,12 +175,17 @@ impl KeyMaterial {
 /// JWK `use` (RFC 7517 §4.2).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeyUse {
+    /// `sig`: for signatures.
     Sig,
+    /// `enc`: for encryption.
     Enc,
+    /// Any other value, kept as given; [`Key::permits`] refuses every
+    /// operation to a key that has it.
     Other(String),
 }
 
 impl KeyUse {
+    /// Classify a `use` value, matched exactly; never fails.
     pub fn parse(s: &str) -> KeyUse {
         match s {
             "sig" => KeyUse::Sig,
@@ -167,6 +194,7 @@ impl KeyUse {
         }
     }
 
+    /// The value as written in the JWK.
     pub fn as_str(&self) -> &str {
         match self {
             KeyUse::Sig => "sig",
@@ -180,10 +208,18 @@ impl KeyUse {
 /// keep their DER in `x5c` so that `x5t`/`x5t#S256` selection works.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key {
+    /// The key itself.
     pub material: KeyMaterial,
+    /// JWK `kid` (RFC 7517 §4.5); `None` matches any token `kid` in
+    /// [`KeySet::candidates`].
     pub kid: Option<String>,
+    /// JWK `alg` (RFC 7517 §4.4); when present, it limits the key to that
+    /// algorithm (see [`Key::permits`]).
     pub alg: Option<KeyAlg>,
+    /// JWK `use` (RFC 7517 §4.2); `None` allows both signing and encryption.
     pub key_use: Option<KeyUse>,
+    /// JWK `key_ops` (RFC 7517 §4.3) as given, unknown values kept; `None`
+    /// allows every operation.
     pub key_ops: Option<Vec<String>>,
     /// DER certificates, leaf first (RFC 7517 §4.7).
     pub x5c: Vec<Vec<u8>>,
@@ -194,6 +230,7 @@ pub struct Key {
 }
 
 impl Key {
+    /// A key with this material and no metadata.
     pub fn new(material: KeyMaterial) -> Key {
         Key {
             material,
@@ -282,14 +319,17 @@ impl Key {
 /// The keys given for one call, parsed once.
 #[derive(Clone, Debug, Default)]
 pub struct KeySet {
+    /// The keys; [`KeySet::candidates`] yields them in this order.
     pub keys: Vec<Key>,
 }
 
 impl KeySet {
+    /// A set of these keys.
     pub fn new(keys: Vec<Key>) -> KeySet {
         KeySet { keys }
     }
 
+    /// Whether the set holds no key.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

@@ -17,13 +17,20 @@ pub use provider::{KeyMiss, KeyProvider, RefreshOnce, StaticKeys};
 /// RFC 7516 §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Serialization {
+    /// Dot-separated base64url parts, one signature or recipient (RFC 7515
+    /// §7.1, RFC 7516 §7.1).
     #[default]
     Compact,
+    /// JSON with the one signature's or recipient's members at the top level
+    /// (RFC 7515 §7.2.2, RFC 7516 §7.2.2).
     Flattened,
+    /// JSON with a `signatures` or `recipients` array (RFC 7515 §7.2.1,
+    /// RFC 7516 §7.2.1).
     General,
 }
 
 impl Serialization {
+    /// The lower-case name: `compact`, `flattened` or `general`.
     pub fn as_str(self) -> &'static str {
         match self {
             Serialization::Compact => "compact",

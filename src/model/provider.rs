@@ -32,6 +32,8 @@ impl std::fmt::Display for KeyMiss {
 /// sources (JWKS URLs, OIDC, Firebase) implement this and may refetch once
 /// when a token misses the set they hold.
 pub trait KeyProvider: Sync {
+    /// The set to verify with now. Fails when the provider cannot give one
+    /// (a remote source returns [`Error::Remote`](super::error::Error::Remote)).
     fn keys(&self) -> Result<Arc<KeySet>>;
     /// Called once when a token missed the set; `Some` is a fresh set to
     /// retry with. Rate limiting is the provider's business.
