@@ -495,3 +495,128 @@ fn control_characters_from_the_input_are_escaped() {
     assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Binary output never goes to a terminal, whichever command writes it: the
+/// rule lives in the writer (`io::output`), so `cert` keeps it as `keygen`
+/// and `key` do. `script` gives the command a pseudo-terminal.
+#[test]
+fn binary_der_is_never_written_to_a_terminal() {
+    require_tool("script");
+    let dir = tempdir();
+    let key = dir.path().join("k.pem");
+    jose()
+        .args(["keygen", "--kty", "ec", "-o"])
+        .arg(&key)
+        .assert()
+        .success();
+    let bin = env!("CARGO_BIN_EXE_jose");
+    let k = key.display();
+    for cmd in [
+        format!("{bin} keygen --kty ec --format der"),
+        format!("{bin} key {k} --to der"),
+        format!("{bin} cert -k {k} --cn t --format der"),
+    ] {
+        let out = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .output()
+            .expect("script");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {text}");
+        assert!(
+            text.contains("refusing to write binary DER to a terminal"),
+            "{cmd}: {text}"
+        );
+        // Redirected, the same command writes the DER.
+        let piped = std::process::Command::new("sh")
+            .args(["-c", &format!("{cmd} | od -An -tx1 -N1")])
+            .output()
+            .expect("sh");
+        assert_eq!(String::from_utf8_lossy(&piped.stdout).trim(), "30", "{cmd}");
+    }
+}
+
+/// A key's own JWK `alg`, `use` and `key_ops` mean the same for every
+/// operation (`Key::permits`): an unknown `alg`, or a `use` that is not the
+/// operation's, refuses the key for decryption as it always did for
+/// verification (decryption used to accept both).
+#[test]
+fn key_metadata_restricts_decrypt_as_it_restricts_verify() {
+    let dir = tempdir();
+    let enc_key = dir.path().join("enc.jwk");
+    let sig_key = dir.path().join("sig.jwk");
+    jose()
+        .args(["keygen", "--alg", "A128KW", "-o"])
+        .arg(&enc_key)
+        .assert()
+        .success();
+    jose()
+        .args(["keygen", "--alg", "HS256", "-o"])
+        .arg(&sig_key)
+        .assert()
+        .success();
+    let jwe = stdout_of({
+        let mut c = jose();
+        c.args(["encrypt", "-k"])
+            .arg(&enc_key)
+            .arg("-")
+            .write_stdin("hi");
+        c
+    });
+    let jws = stdout_of({
+        let mut c = jose();
+        c.args(["sign", "-k"])
+            .arg(&sig_key)
+            .arg("-")
+            .write_stdin("hi");
+        c
+    });
+    let edit = |path: &std::path::Path, member: &str, value: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).expect("read")).expect("jwk");
+        v[member] = value.into();
+        let out = dir.path().join(format!("edited-{member}-{value}.jwk"));
+        std::fs::write(&out, v.to_string()).expect("write");
+        out
+    };
+    // As made, each key does its own job.
+    jose()
+        .args(["decrypt", "-k"])
+        .arg(&enc_key)
+        .arg(jwe.trim())
+        .assert()
+        .success();
+    jose()
+        .args(["verify", "-k"])
+        .arg(&sig_key)
+        .arg(jws.trim())
+        .assert()
+        .success();
+    for (member, value) in [("alg", "XYZ-unknown"), ("use", "foo")] {
+        let k = edit(&enc_key, member, value);
+        jose()
+            .args(["decrypt", "-k"])
+            .arg(&k)
+            .arg(jwe.trim())
+            .assert()
+            .code(1);
+        let k = edit(&sig_key, member, value);
+        jose()
+            .args(["verify", "-k"])
+            .arg(&k)
+            .arg(jws.trim())
+            .assert()
+            .code(1);
+    }
+    // A `use` that contradicts the key's own `alg` is refused when the key
+    // is read, for every command.
+    for (key, cmd, token) in [(&enc_key, "decrypt", &jwe), (&sig_key, "verify", &jws)] {
+        let other = if cmd == "decrypt" { "sig" } else { "enc" };
+        jose()
+            .args([cmd, "-k"])
+            .arg(edit(key, "use", other))
+            .arg(token.trim())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("contradicts"));
+    }
+}

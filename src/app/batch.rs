@@ -281,7 +281,7 @@ impl<'a> Sink<'a> {
         match (&mut self.file, self.quiet) {
             (_, true) => Ok(()),
             (Some(f), false) => f.write(reports),
-            (None, false) => io::emit(io, self.out, reports, Emit::Binary, self.secret),
+            (None, false) => io::emit(io, self.out, reports, Emit::Exact, self.secret),
         }
     }
 

@@ -99,6 +99,17 @@ pub enum Kty {
     Oct,
 }
 
+impl From<Kty> for jose::defaults::KeyType {
+    fn from(k: Kty) -> Self {
+        match k {
+            Kty::Rsa => Self::Rsa,
+            Kty::Ec => Self::Ec,
+            Kty::Okp => Self::Okp,
+            Kty::Oct => Self::Oct,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KeyFormat {
     Pem,

@@ -7,7 +7,7 @@ pub fn run(args: &CompletionsArgs, io: &mut Io<'_>) -> Result<()> {
         io,
         &OutputArgs::default(),
         &docs::completion(args.shell),
-        Emit::Binary,
+        Emit::Exact,
         false,
     )
 }

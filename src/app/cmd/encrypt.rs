@@ -3,55 +3,11 @@
 use crate::cli::EncryptArgs;
 use crate::io::{self, Emit, Io};
 use crate::sources;
+use jose::JweAlg;
+use jose::defaults;
 use jose::encrypt::{EncryptOptions, RecipientSpec, encrypt};
 use jose::keymgmt::Unwrapper;
 use jose::{Error, Result};
-use jose::{JweAlg, JweEnc, KeyAlg};
-use jose::{Key, KeyMaterial};
-
-/// Key wrapping by the secret's length, for when `dir` cannot serve.
-fn kw_for(len: usize) -> Option<JweAlg> {
-    match len {
-        16 => Some(JweAlg::A128KW),
-        24 => Some(JweAlg::A192KW),
-        32 => Some(JweAlg::A256KW),
-        _ => None,
-    }
-}
-
-/// The contract's default `alg` for a key; `several` turns direct modes into key wrapping.
-fn default_alg(key: &Key, enc: JweEnc, several: bool) -> Result<JweAlg> {
-    if let Some(KeyAlg::Jwe(a)) = &key.alg {
-        return Ok(*a);
-    }
-    match &key.material {
-        KeyMaterial::Rsa { .. } => Ok(JweAlg::RsaOaep256),
-        m @ (KeyMaterial::Ec { .. } | KeyMaterial::Okp { .. }) => {
-            if !m.fits(jose::KeyFamily::Agreement) {
-                return Err(Error::local(format!(
-                    "a {} key cannot encrypt (JWE uses EC P-256/P-384/P-521, X25519, RSA or symmetric keys)",
-                    m.describe()
-                )));
-            }
-            Ok(if several {
-                JweAlg::EcdhEsA256KW
-            } else {
-                JweAlg::EcdhEs
-            })
-        }
-        KeyMaterial::Oct { k } => {
-            if !several && k.len() == enc.key_len() {
-                return Ok(JweAlg::Dir);
-            }
-            kw_for(k.len()).ok_or_else(|| {
-                Error::local(format!(
-                    "a {}-bit secret fits neither dir with {enc} nor AES key wrap (128, 192 or 256 bits); give --alg or another key",
-                    k.len() * 8
-                ))
-            })
-        }
-    }
-}
 
 pub fn run(args: &EncryptArgs, io: &mut Io<'_>) -> Result<()> {
     let mut keys = sources::load_all_local(io, &args.keys.key)?;
@@ -80,23 +36,7 @@ pub fn run(args: &EncryptArgs, io: &mut Io<'_>) -> Result<()> {
     }
     let mut recipients = Vec::new();
     for key in &keys {
-        let alg = match args.alg {
-            Some(a) => {
-                if let Some(KeyAlg::Jwe(own)) = &key.alg
-                    && *own != a
-                {
-                    return Err(Error::local(format!(
-                        "the key{} is for {own}, not {a}",
-                        key.kid
-                            .as_deref()
-                            .map(|k| format!(" {k:?}"))
-                            .unwrap_or_default()
-                    )));
-                }
-                a
-            }
-            None => default_alg(key, args.enc, several)?,
-        };
+        let alg = defaults::jwe_alg(key, args.alg, args.enc, several)?;
         recipients.push(RecipientSpec {
             with: Unwrapper::Key(&key.material),
             alg,

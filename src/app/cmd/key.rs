@@ -3,12 +3,13 @@
 
 use crate::cli::{KeyArgs, KeyFormat, Use};
 use crate::io::{Emit, Io};
+use jose::KeyUse;
+use jose::defaults;
 use jose::keys::detect::is_url;
 use jose::keys::export;
 use jose::remote;
 use jose::{Error, Result};
-use jose::{JweAlg, KeyAlg, KeyFamily};
-use jose::{Key, KeyMaterial, KeyUse};
+use jose::{JweAlg, KeyAlg};
 
 use crate::sources;
 
@@ -43,7 +44,7 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
             k.kid = Some(kid.clone());
         }
         if let Some(alg) = &alg {
-            check_fits(k, alg)?;
+            defaults::check_recorded_alg(k, alg)?;
             // As keygen does: a key for an enc name is a `dir` key (RFC 7518 §4.5).
             k.alg = Some(match alg {
                 KeyAlg::Enc(_) => KeyAlg::Jwe(JweAlg::Dir),
@@ -84,12 +85,6 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
     } else {
         KeyFormat::Jwks
     });
-    let to_stdout = a.out.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
-    if format == KeyFormat::Der && to_stdout && io.stdout_is_tty {
-        return Err(Error::usage(
-            "refusing to write binary DER to a terminal: use -o PATH or redirect",
-        ));
-    }
     let private = !a.public;
     if matches!(format, KeyFormat::Pem | KeyFormat::Der)
         && (a.kid.is_some() || a.alg.is_some() || a.key_use.is_some())
@@ -112,40 +107,4 @@ fn parse_alg(name: &str) -> Result<KeyAlg> {
         KeyAlg::Unknown(n) => Err(Error::usage(format!("unknown algorithm {n:?}"))),
         other => Ok(other),
     }
-}
-
-/// An algorithm recorded on a key must be one the key can serve, or the
-/// JWK would select a key that can never work.
-fn check_fits(k: &Key, alg: &KeyAlg) -> Result<()> {
-    let (family, size) = match alg {
-        KeyAlg::Jws(a) => (a.family(), None),
-        KeyAlg::Jwe(a) => {
-            if a.family() == KeyFamily::Password {
-                return Err(Error::usage(format!("{a} uses a password, not a key")));
-            }
-            let size = match a {
-                JweAlg::Dir => None,
-                _ => a.kw_len().filter(|_| a.family() == KeyFamily::Oct),
-            };
-            (a.family(), size)
-        }
-        KeyAlg::Enc(e) => (KeyFamily::Oct, Some(e.key_len())),
-        KeyAlg::Unknown(n) => return Err(Error::usage(format!("unknown algorithm {n:?}"))),
-    };
-    if !k.material.fits(family) {
-        return Err(Error::usage(format!(
-            "{alg} cannot be used with a {} key",
-            k.material.describe()
-        )));
-    }
-    if let (Some(len), KeyMaterial::Oct { k: secret }) = (size, &k.material)
-        && secret.len() != len
-    {
-        return Err(Error::usage(format!(
-            "{alg} needs a {}-bit key, this one has {}",
-            len * 8,
-            secret.len() * 8
-        )));
-    }
-    Ok(())
 }

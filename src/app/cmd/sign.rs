@@ -5,72 +5,9 @@ use serde_json::{Map, Value};
 use crate::cli::{ClaimArgs, SignArgs};
 use crate::io::{self, Emit, Io};
 use crate::sources;
+use jose::defaults;
 use jose::jws::{self, Serialization, SignRequest, Signer, header};
-use jose::{Curve, Key, KeyMaterial, OkpCurve};
 use jose::{Error, Result};
-use jose::{JwsAlg, KeyAlg};
-
-/// The algorithm a key signs with when none is asked for.
-pub fn default_alg(key: &Key) -> Result<JwsAlg> {
-    match &key.alg {
-        Some(KeyAlg::Jws(a)) => return Ok(*a),
-        Some(other) => {
-            return Err(Error::local(format!(
-                "the key is for {other}, not for signing"
-            )));
-        }
-        None => {}
-    }
-    Ok(match &key.material {
-        KeyMaterial::Rsa { .. } => JwsAlg::RS256,
-        KeyMaterial::Ec { curve, .. } => match curve {
-            Curve::P256 => JwsAlg::ES256,
-            Curve::P384 => JwsAlg::ES384,
-            Curve::P521 => JwsAlg::ES512,
-            Curve::Secp256k1 => JwsAlg::ES256K,
-        },
-        KeyMaterial::Okp {
-            curve: OkpCurve::Ed25519,
-            ..
-        } => JwsAlg::EdDSA,
-        KeyMaterial::Okp { .. } => {
-            return Err(Error::local(format!(
-                "a {} key cannot sign",
-                key.material.describe()
-            )));
-        }
-        KeyMaterial::Oct { .. } => JwsAlg::HS256,
-    })
-}
-
-fn choose_alg(key: &Key, asked: Option<JwsAlg>) -> Result<JwsAlg> {
-    let Some(alg) = asked else {
-        return default_alg(key);
-    };
-    if !key.material.fits(alg.family()) {
-        return Err(Error::local(format!(
-            "--alg {alg} cannot be used with a {} key",
-            key.material.describe()
-        )));
-    }
-    match &key.alg {
-        Some(KeyAlg::Jws(own))
-            if *own != alg
-                && !matches!(
-                    (own, alg),
-                    (JwsAlg::EdDSA, JwsAlg::Ed25519) | (JwsAlg::Ed25519, JwsAlg::EdDSA)
-                ) =>
-        {
-            Err(Error::local(format!(
-                "--alg {alg} conflicts with the key's own alg {own}"
-            )))
-        }
-        Some(KeyAlg::Jws(_)) | None => Ok(alg),
-        Some(other) => Err(Error::local(format!(
-            "the key is for {other}, not for signing"
-        ))),
-    }
-}
 
 /// Build the claims object: FILE's object (if any) with the flags over it.
 fn build_claims(base: Option<Map<String, Value>>, c: &ClaimArgs, now: i64) -> Map<String, Value> {
@@ -194,7 +131,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
     let extra = extra_headers(args)?;
     let mut signers = Vec::with_capacity(keys.len());
     for key in &keys {
-        let alg = choose_alg(key, args.alg)?;
+        let alg = defaults::jws_alg(key, args.alg)?;
         if !key.material.is_private() {
             return Err(Error::local(format!(
                 "the {} key is public: signing needs the private key",

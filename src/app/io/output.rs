@@ -17,8 +17,24 @@ pub enum Emit {
     Line,
     /// A payload or plaintext: exact bytes; a newline only on a terminal.
     Bytes,
-    /// Binary data (DER): exact bytes, never a newline.
+    /// Text that carries its own line ends (reports, scripts): exact bytes.
+    Exact,
+    /// Binary data (DER): exact bytes, never a newline, and never to a
+    /// terminal, where it would be garbage or worse (escape sequences).
     Binary,
+}
+
+/// The TTY rule, the one place it lives: binary output goes to a file or a
+/// pipe, never to a terminal. Commands that do slow work before writing
+/// (`keygen`) ask early, with the same rule [`emit`] applies.
+pub fn check_binary_destination(io: &Io<'_>, out: &OutputArgs, what: &str) -> Result<()> {
+    let to_stdout = out.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    if to_stdout && io.stdout_is_tty {
+        return Err(Error::usage(format!(
+            "refusing to write {what} to a terminal: use -o PATH or redirect"
+        )));
+    }
+    Ok(())
 }
 
 /// Write the primary result to `-o PATH` or standard output.
@@ -29,6 +45,9 @@ pub fn emit(
     kind: Emit,
     secret: bool,
 ) -> Result<()> {
+    if kind == Emit::Binary {
+        check_binary_destination(io, out, "binary DER")?;
+    }
     match &out.output {
         Some(path) if path.as_os_str() != "-" => {
             let mut buf = data.to_vec();
@@ -42,7 +61,7 @@ pub fn emit(
             let newline = match kind {
                 Emit::Line => !data.ends_with(b"\n"),
                 Emit::Bytes => io.stdout_is_tty && !data.ends_with(b"\n"),
-                Emit::Binary => false,
+                Emit::Exact | Emit::Binary => false,
             };
             w.write_all(data)
                 .and_then(|_| if newline { w.write_all(b"\n") } else { Ok(()) })
