@@ -1083,3 +1083,32 @@ fn a_pem_label_is_a_hint_and_the_body_decides() {
     assert!(err.contains("PKCS#1 RSA public key"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// One detector reads keys for every command, with the strict JSON reader
+/// tokens get: a JWK with a duplicate member is refused by `--key` as by
+/// `inspect` (the `--key` path once took the last value silently).
+#[test]
+fn a_duplicate_jwk_member_is_refused_everywhere() {
+    let dir = tempdir();
+    let jwk = dir.path().join("dup.jwk");
+    std::fs::write(
+        &jwk,
+        r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow","k":"AAAA"}"#,
+    )
+    .expect("write");
+    for args in [
+        vec!["key", path_str(&jwk)],
+        vec!["sign", "-k", path_str(&jwk), "--sub", "a"],
+    ] {
+        jose()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("duplicate"));
+    }
+    jose()
+        .args(["inspect", &format!("@{}", path_str(&jwk))])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("duplicate"));
+}

@@ -747,7 +747,7 @@ pub fn get_cached(url: &str, opts: &RemoteOptions) -> Result<(Vec<u8>, Origin)> 
 
 /// Parse a remote body as a JWKS or a certificate map.
 pub fn parse_key_body(url: &str, body: &[u8]) -> Result<Vec<Key>> {
-    let v: Value = serde_json::from_slice(body)
+    let v = crate::codec::json::parse_value(body)
         .map_err(|e| Error::remote(format!("{url}: the response is not JSON ({e})")))?;
     crate::codec::key::detect::parse_json(&v).map_err(|e| Error::remote(format!("{url}: {e}")))
 }

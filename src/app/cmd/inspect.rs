@@ -130,12 +130,7 @@ fn classify_json(t: &str) -> Result<Inspected> {
     let Value::Object(o) = v else {
         return Err(malformed("not a JSON object"));
     };
-    let is_map = !o.is_empty()
-        && o.values().all(|v| {
-            v.as_str()
-                .is_some_and(|s| s.contains("-----BEGIN CERTIFICATE-----"))
-        });
-    if !is_map {
+    if !jose::keys::detect::is_cert_map(&o) {
         return Err(malformed(format!(
             "JSON that is neither a JWS/JWE, a JWK (\"kty\"), a JWKS (\"keys\") nor a key id → certificate map ({TRIED})"
         )));
@@ -143,9 +138,10 @@ fn classify_json(t: &str) -> Result<Inspected> {
     let mut out = Vec::new();
     for (kid, pem) in &o {
         let pem = pem.as_str().unwrap_or_default();
-        let ders = cert_blocks(pem).map_err(|e| malformed(format!("certificate {kid:?}: {e}")))?;
+        let (ders, others) = jose::keys::pem::certificates(pem)
+            .map_err(|e| malformed(format!("certificate {kid:?}: {e}")))?;
         let der = match ders.as_slice() {
-            [one] => one,
+            [one] if others == 0 => one,
             _ => {
                 return Err(malformed(format!(
                     "certificate {kid:?} must hold exactly one certificate"
@@ -162,30 +158,9 @@ fn classify_json(t: &str) -> Result<Inspected> {
     Ok(Inspected::CertMap(out))
 }
 
-/// The DER of every `CERTIFICATE` block of a PEM text.
-fn cert_blocks(text: &str) -> std::result::Result<Vec<Vec<u8>>, String> {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(BEGIN) {
-        let after = &rest[start..];
-        let end = after
-            .find(END)
-            .ok_or_else(|| "a CERTIFICATE block has no END line".to_owned())?;
-        let block = &after[..end + END.len()];
-        let (_, der) = pem_rfc7468::decode_vec(block.as_bytes())
-            .map_err(|e| format!("bad PEM certificate block: {e}"))?;
-        out.push(der);
-        rest = &after[end + END.len()..];
-    }
-    Ok(out)
-}
-
 fn classify_pem(t: &str) -> Result<Inspected> {
-    let certs = cert_blocks(t).map_err(malformed)?;
-    let other_blocks = t.matches("-----BEGIN ").count() > certs.len();
-    if !certs.is_empty() && !other_blocks {
+    let (certs, others) = jose::keys::pem::certificates(t).map_err(as_malformed)?;
+    if !certs.is_empty() && others == 0 {
         let infos = certs
             .iter()
             .map(|d| cert_info::parse(d))

@@ -20,8 +20,10 @@ pub fn parse_bytes(data: &[u8], origin: &str) -> Result<Vec<Key>> {
     };
     let trimmed = trim_ascii(data);
     let keys = if trimmed.starts_with(b"{") {
-        let v: Value = serde_json::from_slice(trimmed)
-            .map_err(|e| wrap(Error::local_with("not valid JSON", e)))?;
+        // The strict reader, as for tokens and `inspect`: a duplicate member
+        // is refused, so every command reads a given JWK the same way.
+        let v = crate::codec::json::parse_value(trimmed)
+            .map_err(|e| wrap(Error::local(format!("not valid JSON: {e}"))))?;
         parse_json(&v).map_err(wrap)?
     } else if trimmed.starts_with(b"-----BEGIN") || contains(trimmed, b"-----BEGIN ") {
         let text = std::str::from_utf8(trimmed)
@@ -50,18 +52,23 @@ pub fn parse_json(v: &Value) -> Result<Vec<Key>> {
         Ok(vec![super::jwk::from_value(v)?])
     } else if o.contains_key("keys") {
         super::jwk::set_from_value(v)
-    } else if !o.is_empty()
-        && o.values().all(|v| {
-            v.as_str()
-                .is_some_and(|s| s.contains("-----BEGIN CERTIFICATE-----"))
-        })
-    {
+    } else if is_cert_map(o) {
         super::certmap::parse(o)
     } else {
         Err(Error::local(
             "JSON is neither a JWK (no \"kty\"), a JWKS (no \"keys\") nor a key id → certificate map",
         ))
     }
+}
+
+/// Whether a JSON object is a key id → PEM certificate map: not empty, and
+/// every value a string holding a certificate block.
+pub fn is_cert_map(o: &serde_json::Map<String, Value>) -> bool {
+    !o.is_empty()
+        && o.values().all(|v| {
+            v.as_str()
+                .is_some_and(|s| s.contains("-----BEGIN CERTIFICATE-----"))
+        })
 }
 
 fn trim_ascii(d: &[u8]) -> &[u8] {

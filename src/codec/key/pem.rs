@@ -12,11 +12,49 @@ pub const MAX_BLOCKS: usize = 1000;
 
 /// Parse every key or certificate block of a PEM text, in order.
 pub fn parse(text: &str) -> Result<Vec<Key>> {
-    let mut keys = Vec::new();
+    let blocks = split(text)?;
+    if blocks.is_empty() {
+        return Err(Error::local("no PEM block found"));
+    }
+    let mut keys = Vec::with_capacity(blocks.len());
+    for (i, (label, body)) in blocks.into_iter().enumerate() {
+        let n = i + 1;
+        let key = block(label, body).map_err(|e| match e {
+            Error::Local { msg, source } => Error::Local {
+                msg: format!("PEM block {n} ({label}): {msg}"),
+                source,
+            },
+            other => other,
+        })?;
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// The DER of every `CERTIFICATE` block of a PEM text, and how many blocks
+/// of other kinds it holds.
+pub fn certificates(text: &str) -> Result<(Vec<Vec<u8>>, usize)> {
+    let mut certs = Vec::new();
+    let mut others = 0;
+    for (i, (label, body)) in split(text)?.into_iter().enumerate() {
+        if label == "CERTIFICATE" {
+            let der = decode_body(body)
+                .map_err(|e| Error::local(format!("PEM block {} (CERTIFICATE): {e}", i + 1)))?;
+            certs.push(der);
+        } else {
+            others += 1;
+        }
+    }
+    Ok((certs, others))
+}
+
+/// Every block of a PEM text, in order, as (label, base64 body); text
+/// outside the blocks is ignored (RFC 7468 §2). At most [`MAX_BLOCKS`].
+fn split(text: &str) -> Result<Vec<(&str, &str)>> {
+    let mut blocks = Vec::new();
     let mut rest = text;
-    let mut n = 0usize;
     while let Some(start) = rest.find("-----BEGIN ") {
-        n += 1;
+        let n = blocks.len() + 1;
         if n > MAX_BLOCKS {
             return Err(Error::local(format!("more than {MAX_BLOCKS} PEM blocks")));
         }
@@ -30,21 +68,10 @@ pub fn parse(text: &str) -> Result<Vec<Key>> {
         let body_end = body_and_rest.find(&end_line).ok_or_else(|| {
             Error::local(format!("PEM block {n} ({label}): no matching {end_line:?}"))
         })?;
-        let body = &body_and_rest[..body_end];
+        blocks.push((label, &body_and_rest[..body_end]));
         rest = &body_and_rest[body_end + end_line.len()..];
-        let key = block(label, body).map_err(|e| match e {
-            Error::Local { msg, source } => Error::Local {
-                msg: format!("PEM block {n} ({label}): {msg}"),
-                source,
-            },
-            other => other,
-        })?;
-        keys.push(key);
     }
-    if n == 0 {
-        return Err(Error::local("no PEM block found"));
-    }
-    Ok(keys)
+    Ok(blocks)
 }
 
 fn block(label: &str, body: &str) -> Result<Key> {
