@@ -40,7 +40,7 @@ pub use model::{
     Secret, Serialization, StaticKeys,
 };
 
-pub use codec::{b64, claims, json, jwe, jws, token};
+pub use codec::{b64, claims, header, json, jwe, jws, token};
 pub use ops::{decrypt, defaults, encrypt, keymgmt, policy, presets, verify, x509};
 
 /// Keys in every format: one detector for every input ([`keys::detect`]),

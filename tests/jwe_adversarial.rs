@@ -484,6 +484,24 @@ fn header_rules() {
         code(&format!("{h}.AA.AA.AA.AA"), &keys, &all_algs()),
         RejectCode::UnknownCrit
     );
+    // The one `crit` check of JWS holds for JWE too: a name that is not in
+    // the protected header, a duplicate, a registered name or an empty list
+    // is a malformed header, not an extension we fail to understand.
+    for crit in [
+        br#"{"alg":"A128KW","enc":"A128GCM","crit":["exp"]}"#.as_slice(),
+        br#"{"alg":"A128KW","enc":"A128GCM","crit":["exp","exp"],"exp":1}"#,
+        br#"{"alg":"A128KW","enc":"A128GCM","crit":["zip"],"zip":"DEF"}"#,
+        br#"{"alg":"A128KW","enc":"A128GCM","crit":[]}"#,
+        br#"{"alg":"A128KW","enc":"A128GCM","crit":"exp","exp":1}"#,
+    ] {
+        let h = b64::encode(crit);
+        assert_eq!(
+            code(&format!("{h}.AA.AA.AA.AA"), &keys, &all_algs()),
+            RejectCode::Malformed,
+            "{}",
+            String::from_utf8_lossy(crit)
+        );
+    }
     // Garbage.
     for junk in [
         "",

@@ -311,6 +311,36 @@ impl<'de> Visitor<'de> for Strict<'_> {
     }
 }
 
+/// Member `name` of a JSON serialization object (RFC 7515 §7.2, RFC 7516
+/// §7.2) as a string; present but not a string is `malformed`.
+pub fn member_str<'a>(
+    o: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, crate::model::Rejection> {
+    match o.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(crate::model::Rejection::malformed(format!(
+            "JSON member {name:?} must be a string"
+        ))),
+    }
+}
+
+/// Member `name` of a JSON serialization object as an object (a header);
+/// present but not an object is `malformed`.
+pub fn member_obj<'a>(
+    o: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a Map<String, Value>>, crate::model::Rejection> {
+    match o.get(name) {
+        None => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(crate::model::Rejection::malformed(format!(
+            "JSON member {name:?} must be an object"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

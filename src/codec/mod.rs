@@ -5,6 +5,7 @@
 
 pub mod b64;
 pub mod claims;
+pub mod header;
 pub mod json;
 pub mod jwe;
 pub mod jws;

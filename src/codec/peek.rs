@@ -106,22 +106,6 @@ pub fn compact(token: &str) -> Result<Peeked, Rejection> {
     }
 }
 
-fn opt_str<'a>(o: &'a Object, name: &str) -> Result<Option<&'a str>, Rejection> {
-    match o.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(bad(format!("\"{name}\" must be a string"))),
-    }
-}
-
-fn opt_obj(o: &Object, name: &str) -> Result<Option<Object>, Rejection> {
-    match o.get(name) {
-        None => Ok(None),
-        Some(Value::Object(m)) => Ok(Some(m.clone())),
-        Some(_) => Err(bad(format!("\"{name}\" must be a JSON object"))),
-    }
-}
-
 /// The most signatures read from one JWS, as for verification.
 pub const MAX_SIGNATURES: usize = crate::codec::jws::parse::MAX_SIGNATURES;
 
@@ -164,11 +148,11 @@ pub fn json(o: &Object) -> Result<Peeked, Rejection> {
         return jwe::parse::from_object(o).map(|j| Peeked::Jwe(Box::new(j)));
     }
     let sig = |s: &Object| -> Result<SigHeaders, Rejection> {
-        let protected = opt_str(s, "protected")?
+        let protected = json::member_str(s, "protected")?
             .map(|p| header("protected header", p))
             .transpose()?;
-        let header = opt_obj(s, "header")?;
-        let signature = opt_str(s, "signature")?
+        let header = json::member_obj(s, "header")?.cloned();
+        let signature = json::member_str(s, "signature")?
             .ok_or_else(|| bad("a JWS signature needs a \"signature\" member"))?;
         Ok(SigHeaders {
             protected,
@@ -210,7 +194,7 @@ pub fn json(o: &Object) -> Result<Peeked, Rejection> {
             "a JWS signature has neither a protected nor an unprotected header",
         ));
     }
-    let payload = match opt_str(o, "payload")? {
+    let payload = match json::member_str(o, "payload")? {
         None => None,
         Some(p) if unencoded(signatures.first().and_then(|s| s.protected.as_ref())) => {
             Some(p.as_bytes().to_vec())

@@ -1,9 +1,8 @@
 //! The decryption API: a token, keys and limits in; the authentic plaintext
 //! and the joint header out, or one [`Rejection`].
 
-use serde_json::Value;
+use crate::codec::header;
 
-use crate::codec::b64;
 use crate::codec::jwe::{self, Header, JointHeader, Jwe, zip};
 use crate::crypto;
 use crate::model::alg::{JweAlg, JweEnc, KeyFamily};
@@ -79,26 +78,6 @@ fn too_large(detail: String) -> Rejection {
     Rejection::new(RejectCode::TooLarge, detail)
 }
 
-fn str_param<'a>(h: &JointHeader<'a>, name: &str) -> Result<Option<&'a str>, Rejection> {
-    match h.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Rejection::malformed(format!(
-            "header {name:?} must be a string"
-        ))),
-    }
-}
-
-fn b64_param(h: &JointHeader<'_>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
-    str_param(h, name)?
-        .map(|s| {
-            b64::decode(s).ok_or_else(|| {
-                Rejection::malformed(format!("header {name:?} is not strict base64url"))
-            })
-        })
-        .transpose()
-}
-
 /// Parameters that must be integrity protected when present.
 fn check_protected_only(jwe: &Jwe) -> Result<(), Rejection> {
     for name in ["zip", "crit"] {
@@ -113,24 +92,8 @@ fn check_protected_only(jwe: &Jwe) -> Result<(), Rejection> {
             )));
         }
     }
-    // No `crit` extension is understood for JWE: a well-formed list is
-    // `unknown_crit` on its first name.
-    use crate::codec::jws::header::{REGISTERED, crit_names};
-    match crit_names(&jwe.protected)? {
-        None => Ok(()),
-        Some(names) => {
-            if let Some(n) = names.iter().find(|n| REGISTERED.contains(n)) {
-                return Err(Rejection::malformed(format!(
-                    "\"crit\" lists the registered parameter {n:?}"
-                )));
-            }
-            let first = names.first().copied().unwrap_or("?");
-            Err(Rejection::new(
-                RejectCode::UnknownCrit,
-                format!("critical header parameter {first:?} is not understood"),
-            ))
-        }
-    }
+    // No `crit` extension is understood for JWE.
+    crate::codec::header::check_crit(&jwe.protected, false, &[], &[])
 }
 
 /// One (recipient, key) pair to try. Its header is a view of the token's:
@@ -153,9 +116,9 @@ fn attempts_for<'a>(
     opts: &DecryptOptions,
     out: &mut Vec<Attempt<'a>>,
 ) -> Result<(), Rejection> {
-    let alg_s = str_param(h, "alg")?
+    let alg_s = header::str_member(h, "alg")?
         .ok_or_else(|| Rejection::malformed("the JWE header has no \"alg\""))?;
-    let enc_s = str_param(h, "enc")?
+    let enc_s = header::str_member(h, "enc")?
         .ok_or_else(|| Rejection::malformed("the JWE header has no \"enc\""))?;
     let alg: JweAlg = alg_s
         .parse()
@@ -193,9 +156,9 @@ fn attempts_for<'a>(
             out.push(attempt(Unwrapper::Password(pw)));
         }
     } else {
-        let kid = str_param(h, "kid")?;
-        let x5t = b64_param(h, "x5t")?;
-        let x5t256 = b64_param(h, "x5t#S256")?;
+        let kid = header::str_member(h, "kid")?;
+        let x5t = header::b64_member(h, "x5t")?;
+        let x5t256 = header::b64_member(h, "x5t#S256")?;
         // `candidates` yields the set's keys in order: walking both side by
         // side keeps each key's place in one pass.
         let mut cands = keys
@@ -213,7 +176,7 @@ fn attempts_for<'a>(
         }
     }
     if out.len() == before {
-        let what = match str_param(h, "kid")? {
+        let what = match header::str_member(h, "kid")? {
             Some(kid) => format!("no key given can decrypt {alg} with kid {kid:?}"),
             None if alg.family() == KeyFamily::Password => {
                 format!("{alg} needs a password (--password-file or --password-env)")
@@ -254,7 +217,7 @@ pub fn decrypt_parsed(
     opts: &DecryptOptions,
 ) -> Result<Decrypted, Rejection> {
     check_protected_only(&jwe)?;
-    let zip = match str_param(&JointHeader::single(&jwe.protected), "zip")? {
+    let zip = match header::str_member(&jwe.protected, "zip")? {
         None => false,
         Some("DEF") => true,
         Some(other) => {

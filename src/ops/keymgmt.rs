@@ -2,6 +2,7 @@
 //! and back. Header parameter shapes are `malformed`; every cryptographic
 //! failure is the one `decrypt_failed`.
 
+use crate::codec::header;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -33,20 +34,8 @@ fn from_crypto(_: Unspecified) -> Rejection {
     failed()
 }
 
-fn b64_param(h: &JointHeader<'_>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
-    match h.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => b64::decode(s).map(Some).ok_or_else(|| {
-            Rejection::malformed(format!("header {name:?} is not strict base64url"))
-        }),
-        Some(_) => Err(Rejection::malformed(format!(
-            "header {name:?} must be a string"
-        ))),
-    }
-}
-
 fn need_b64(h: &JointHeader<'_>, name: &str, alg: JweAlg) -> Result<Vec<u8>, Rejection> {
-    b64_param(h, name)?
+    header::b64_member(h, name)?
         .ok_or_else(|| Rejection::malformed(format!("{alg} needs the header parameter {name:?}")))
 }
 
@@ -64,8 +53,8 @@ fn epk(h: &JointHeader<'_>) -> Result<KeyMaterial, Rejection> {
 }
 
 fn kdf(z: &[u8], alg: JweAlg, enc: JweEnc, h: &JointHeader<'_>) -> Result<Secret, Rejection> {
-    let apu = b64_param(h, "apu")?.unwrap_or_default();
-    let apv = b64_param(h, "apv")?.unwrap_or_default();
+    let apu = header::b64_member(h, "apu")?.unwrap_or_default();
+    let apv = header::b64_member(h, "apv")?.unwrap_or_default();
     let (id, len) = match alg.kw_len() {
         Some(n) => (alg.name(), n),
         None => (enc.name(), enc.key_len()),

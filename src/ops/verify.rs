@@ -5,8 +5,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::codec::header;
 use crate::codec::json;
-use crate::codec::jws::{self, Jws, JwsSignature, Serialization, header, signing_input};
+use crate::codec::jws::{self, Jws, JwsSignature, Serialization, signing_input};
 use crate::crypto::sig;
 use crate::model::alg::JwsAlg;
 use crate::model::error::{RejectCode, Rejection, Result};
@@ -190,18 +191,6 @@ fn alg_allowed(alg: JwsAlg, keys: &KeySet, opts: &VerifyOptions) -> Result<(), R
     Err(Rejection::new(RejectCode::AlgNotAllowed, detail))
 }
 
-fn b64_member(h: &Map<String, Value>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
-    match h.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => crate::codec::b64::decode(s)
-            .map(Some)
-            .ok_or_else(|| Rejection::malformed(format!("header {name:?} is not valid base64url"))),
-        Some(_) => Err(Rejection::malformed(format!(
-            "header {name:?} is not a string"
-        ))),
-    }
-}
-
 /// How far a failed signature got; the furthest is reported.
 fn stage(c: RejectCode) -> u8 {
     match c {
@@ -231,16 +220,16 @@ fn check_signature(
     // `candidates` ties its items to the header borrows; map back to the set.
     let found = |k: &Key| keys.keys.iter().position(|x| std::ptr::eq(x, k));
     let alg = s.alg.clone()?;
-    let unprotected = None;
-    header::check_crit(s.protected(), unprotected, &opts.crit)?;
+    // An unprotected `crit` was refused when the token was parsed.
+    header::check_crit(s.protected(), false, header::JWS_CRIT, &opts.crit)?;
     alg_allowed(alg, keys, opts)?;
     let kid = match s.header.get("kid") {
         None => None,
         Some(Value::String(k)) => Some(k.as_str()),
         Some(_) => return Err(Rejection::malformed("header \"kid\" is not a string")),
     };
-    let x5t = b64_member(&s.header, "x5t")?;
-    let x5t256 = b64_member(&s.header, "x5t#S256")?;
+    let x5t = header::b64_member(&s.header, "x5t")?;
+    let x5t256 = header::b64_member(&s.header, "x5t#S256")?;
     let input = signing_input(&s.protected_b64, payload_segment);
     let mut tried = false;
     for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {

@@ -6,7 +6,8 @@ use crate::cli::{ClaimArgs, SignArgs};
 use crate::io::{self, Emit, Io};
 use crate::sources;
 use jose::defaults;
-use jose::jws::{self, Serialization, SignRequest, Signer, header};
+use jose::header;
+use jose::jws::{self, Serialization, SignRequest, Signer};
 use jose::{Error, Result};
 
 /// Build the claims object: FILE's object (if any) with the flags over it.
@@ -166,7 +167,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
                     .collect(),
                 _ => Vec::new(),
             };
-            header::check_crit(&check, None, &names)
+            header::check_crit(&check, false, header::JWS_CRIT, &names)
                 .map_err(|r| Error::usage(format!("--header crit: {}", r.detail)))?;
         }
         signers.push(Signer {

@@ -111,29 +111,10 @@ fn parse_compact(t: &str, decode_ct: bool) -> Result<(Jwe, &str), Rejection> {
     ))
 }
 
-fn opt_str<'a>(
-    o: &'a serde_json::Map<String, Value>,
-    k: &str,
-) -> Result<Option<&'a str>, Rejection> {
-    match o.get(k) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(bad(format!("JSON member {k:?} must be a string"))),
-    }
-}
-
-fn opt_obj(o: &serde_json::Map<String, Value>, k: &str) -> Result<Option<Header>, Rejection> {
-    match o.get(k) {
-        None => Ok(None),
-        Some(Value::Object(m)) => Ok(Some(m.clone())),
-        Some(_) => Err(bad(format!("JSON member {k:?} must be an object"))),
-    }
-}
-
 fn recipient(o: &serde_json::Map<String, Value>) -> Result<Recipient, Rejection> {
     Ok(Recipient {
-        header: opt_obj(o, "header")?,
-        encrypted_key: match opt_str(o, "encrypted_key")? {
+        header: json::member_obj(o, "header")?.cloned(),
+        encrypted_key: match json::member_str(o, "encrypted_key")? {
             Some(s) => decode(s, "encrypted_key")?,
             None => Vec::new(),
         },
@@ -171,7 +152,7 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
     if o.contains_key("payload") || o.contains_key("signatures") || o.contains_key("signature") {
         return Err(bad("this is a JWS, not a JWE: use `jose verify`"));
     }
-    let (protected_b64, protected) = match opt_str(o, "protected")? {
+    let (protected_b64, protected) = match json::member_str(o, "protected")? {
         // Decoded first: its decoded bytes are freed before the copy is made.
         Some(p) => {
             let h = header_from_b64(p)?;
@@ -199,7 +180,7 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
         Some(_) => return Err(bad("\"recipients\" must be an array")),
         None => (Serialization::Flattened, vec![recipient(o)?]),
     };
-    let unprotected = opt_obj(o, "unprotected")?;
+    let unprotected = json::member_obj(o, "unprotected")?.cloned();
     if protected.is_empty()
         && unprotected.is_none()
         && recipients.iter().any(|r| r.header.is_none())
@@ -209,21 +190,21 @@ pub fn from_object(o: &serde_json::Map<String, Value>) -> Result<Jwe, Rejection>
         ));
     }
     let need = |k: &str| -> Result<Vec<u8>, Rejection> {
-        match opt_str(o, k)? {
+        match json::member_str(o, k)? {
             Some(s) => decode(s, k),
             None => Err(bad(format!("JWE JSON lacks {k:?}"))),
         }
     };
-    let iv = match opt_str(o, "iv")? {
+    let iv = match json::member_str(o, "iv")? {
         Some(s) => decode(s, "iv")?,
         None => Vec::new(),
     };
-    let tag = match opt_str(o, "tag")? {
+    let tag = match json::member_str(o, "tag")? {
         Some(s) => decode(s, "tag")?,
         None => Vec::new(),
     };
     let ciphertext = need("ciphertext")?;
-    let aad_b64 = match opt_str(o, "aad")? {
+    let aad_b64 = match json::member_str(o, "aad")? {
         Some(s) => {
             decode(s, "aad")?;
             Some(s.to_owned())

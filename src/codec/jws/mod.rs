@@ -2,7 +2,6 @@
 //! serializations, the parser, and the builders used by `sign`.
 
 pub mod build;
-pub mod header;
 pub mod parse;
 
 use serde_json::{Map, Value};

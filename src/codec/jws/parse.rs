@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Jws, JwsSignature, Serialization, header};
+use super::{Jws, JwsSignature, Serialization};
+use crate::codec::header;
 use crate::codec::{b64, json};
 use crate::model::error::Rejection;
 
@@ -93,19 +94,8 @@ fn decode_payload(p: &str, b64_flag: bool) -> Result<Vec<u8>, Rejection> {
     }
 }
 
-fn string_member<'a>(
-    obj: &'a Map<String, Value>,
-    name: &str,
-) -> Result<Option<&'a str>, Rejection> {
-    match obj.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Rejection::malformed(format!("\"{name}\" is not a string"))),
-    }
-}
-
 fn parse_signature(obj: &Map<String, Value>) -> Result<(JwsSignature, bool), Rejection> {
-    let protected_b64 = string_member(obj, "protected")?.unwrap_or("");
+    let protected_b64 = json::member_str(obj, "protected")?.unwrap_or("");
     let protected = if protected_b64.is_empty() {
         if obj.contains_key("protected") {
             return Err(Rejection::malformed("\"protected\" is empty"));
@@ -136,7 +126,7 @@ fn parse_signature(obj: &Map<String, Value>) -> Result<(JwsSignature, bool), Rej
             "\"crit\" must be in the protected header",
         ));
     }
-    let sig = string_member(obj, "signature")?
+    let sig = json::member_str(obj, "signature")?
         .ok_or_else(|| Rejection::malformed("a signature has no \"signature\""))?;
     let signature =
         b64::decode(sig).ok_or_else(|| Rejection::malformed("signature is not valid base64url"))?;
@@ -212,7 +202,7 @@ fn parse_json(bytes: &[u8]) -> Result<Jws, Rejection> {
             "signatures disagree on \"b64\" (RFC 7797 §3)",
         ));
     }
-    let payload = string_member(&obj, "payload")?;
+    let payload = json::member_str(&obj, "payload")?;
     let payload_bytes = decode_payload(payload.unwrap_or(""), b64_flag)?;
     Ok(Jws {
         serialization,

@@ -1,5 +1,6 @@
-//! Header rules shared by parsing and verification: `alg` (RFC 7515
-//! §4.1.1), `crit` (§4.1.11) and `b64` (RFC 7797 §3, §6).
+//! JOSE header rules, written once for JWS and JWE: reading a member as a
+//! string or as base64url, `alg` (RFC 7515 §4.1.1), `crit` (§4.1.11, RFC
+//! 7516 §4.1.13) and `b64` (RFC 7797 §3, §6).
 
 use std::collections::HashSet;
 
@@ -8,6 +9,49 @@ use serde_json::{Map, Value};
 use crate::model::alg::JwsAlg;
 use crate::model::error::{RejectCode, Rejection};
 
+/// Something header members can be read from: one header object, or the
+/// joint view of a JWE recipient's headers.
+pub trait Members<'a> {
+    /// The member `name`, if present.
+    fn member(&self, name: &str) -> Option<&'a Value>;
+}
+
+impl<'a> Members<'a> for &'a Map<String, Value> {
+    fn member(&self, name: &str) -> Option<&'a Value> {
+        self.get(name)
+    }
+}
+
+impl<'a> Members<'a> for &crate::codec::jwe::JointHeader<'a> {
+    fn member(&self, name: &str) -> Option<&'a Value> {
+        self.get(name)
+    }
+}
+
+/// Header parameter `name` as a string; present but not a string is
+/// `malformed`.
+pub fn str_member<'a>(h: impl Members<'a>, name: &str) -> Result<Option<&'a str>, Rejection> {
+    match h.member(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Rejection::malformed(format!(
+            "header {name:?} must be a string"
+        ))),
+    }
+}
+
+/// Header parameter `name` as strict base64url bytes; present but not a
+/// base64url string is `malformed`.
+pub fn b64_member<'a>(h: impl Members<'a>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
+    str_member(h, name)?
+        .map(|s| {
+            crate::codec::b64::decode(s).ok_or_else(|| {
+                Rejection::malformed(format!("header {name:?} is not strict base64url"))
+            })
+        })
+        .transpose()
+}
+
 /// Header parameter names registered by RFC 7515/7516/7518: never valid in
 /// `crit`, which is for extensions.
 pub const REGISTERED: &[&str] = &[
@@ -15,8 +59,8 @@ pub const REGISTERED: &[&str] = &[
     "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
 ];
 
-/// `crit` extensions this implementation understands by itself.
-pub const BUILTIN_CRIT: &[&str] = &["b64"];
+/// `crit` extensions this implementation understands by itself in a JWS.
+pub const JWS_CRIT: &[&str] = &["b64"];
 
 /// Parse `alg`: required, a string, a name we know. `none` is a known name
 /// that is never allowed; names match case-sensitively (RFC 7515 §4.1.1),
@@ -97,17 +141,20 @@ pub fn crit_names(protected: &Map<String, Value>) -> Result<Option<Vec<&str>>, R
     Ok(Some(out))
 }
 
-/// Check `crit`: protected, a non-empty array of distinct strings naming
-/// extension parameters present in the protected header (structure errors
-/// are `malformed`), each one understood (`b64`) or allowed by the caller
-/// (else `unknown_crit`). Every step is a hash lookup per name: linear in
-/// the header.
+/// The one `crit` check, for JWS and JWE: `crit` is protected (`elsewhere`
+/// says whether an unprotected header holds one), a non-empty array of
+/// distinct strings naming extension parameters present in the protected
+/// header (structure errors are `malformed`), each one `understood` by the
+/// format (`b64` for JWS, none for JWE) or allowed by the caller (else
+/// `unknown_crit`). Every step is a hash lookup per name: linear in the
+/// header.
 pub fn check_crit(
     protected: &Map<String, Value>,
-    unprotected: Option<&Map<String, Value>>,
+    elsewhere: bool,
+    understood: &[&str],
     allowed: &[String],
 ) -> Result<(), Rejection> {
-    if unprotected.is_some_and(|u| u.contains_key("crit")) {
+    if elsewhere {
         return Err(Rejection::malformed(
             "\"crit\" must be in the protected header",
         ));
@@ -131,7 +178,7 @@ pub fn check_crit(
     // same, so that a long list costs one pass.
     let allowed: HashSet<&str> = allowed.iter().map(String::as_str).collect();
     for n in names {
-        if !BUILTIN_CRIT.contains(&n) && !allowed.contains(n) {
+        if !understood.contains(&n) && !allowed.contains(n) {
             return Err(Rejection::new(
                 RejectCode::UnknownCrit,
                 format!(
