@@ -56,6 +56,7 @@ pub mod keys {
 /// shows. Nothing read here may be trusted.
 pub mod dangerous {
     pub use crate::codec::peek::*;
+    pub use crate::ops::inspect::{Inspected, classify};
 }
 
 /// Not part of the API: the primitives, for this crate's own tests,

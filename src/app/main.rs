@@ -10,6 +10,8 @@ mod clock;
 mod cmd;
 mod exit;
 mod io;
+mod render;
+mod settings;
 mod sources;
 
 use std::io::IsTerminal;

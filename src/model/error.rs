@@ -202,6 +202,18 @@ impl Error {
         Error::Rejected(Rejection::new(code, detail))
     }
 
+    /// The same error with `origin` (a file, a PEM block) in front of a local
+    /// error's message; other classes are returned as they are.
+    pub fn context(self, origin: impl std::fmt::Display) -> Self {
+        match self {
+            Error::Local { msg, source } => Error::Local {
+                msg: format!("{origin}: {msg}"),
+                source,
+            },
+            other => other,
+        }
+    }
+
     /// The rejection, when this is [`Error::Rejected`]; `None` otherwise.
     pub fn rejection(&self) -> Option<&Rejection> {
         match self {

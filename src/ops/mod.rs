@@ -7,6 +7,7 @@ pub mod decrypt;
 /// line's `sign` and `encrypt` still choose their default algorithms).
 pub mod defaults;
 pub mod encrypt;
+pub mod inspect;
 pub mod keymgmt;
 pub mod policy;
 pub mod presets;

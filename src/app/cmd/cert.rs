@@ -2,16 +2,15 @@
 
 use crate::cli::{CertArgs, CertFormat};
 use crate::io::{Emit, Io};
+use crate::settings;
 use crate::sources::load_local;
 use jose::Key;
-use jose::x509::{self, CertRequest, Issuer};
+use jose::x509::{self, Issuer};
 use jose::{Error, Result};
-
-const DEFAULT_DAYS: u32 = 365;
 
 pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
     let now = crate::clock::now();
-    let req = request(args, now)?;
+    let req = settings::cert_request(args, now)?;
     let key = single_key(load_local(io, &args.key)?, &args.key)?;
 
     let (der, label) = if args.csr {
@@ -66,57 +65,6 @@ pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
         }
         CertFormat::Der => crate::io::emit(io, &args.out, &der, Emit::Binary, false),
     }
-}
-
-/// Subject, SANs and validity from the flags.
-fn request(args: &CertArgs, now: i64) -> Result<CertRequest> {
-    let mut subject = match &args.subject {
-        Some(s) => x509::parse_subject(s)?,
-        None => x509::Subject::default(),
-    };
-    if let Some(cn) = &args.cn {
-        if subject
-            .0
-            .iter()
-            .any(|(a, _)| *a == x509::DnAttr::CommonName)
-        {
-            return Err(Error::usage(
-                "--cn and a CN in --subject both name the common name; give one",
-            ));
-        }
-        subject.0.insert(0, (x509::DnAttr::CommonName, cn.clone()));
-    }
-    let sans = args
-        .san
-        .iter()
-        .map(|s| x509::parse_san(s))
-        .collect::<Result<Vec<_>>>()?;
-    if subject.0.is_empty() {
-        // An empty subject would need a critical SAN extension (RFC 5280
-        // §4.2.1.6), which rcgen does not write; name it after the first SAN.
-        let first = sans.first().ok_or_else(|| {
-            Error::usage("a certificate needs a name: give --subject, --cn or --san")
-        })?;
-        subject.0.push((x509::DnAttr::CommonName, first.value()));
-    }
-    let not_before = args.not_before.map_or(now, |t| t.resolve(now));
-    let not_after = match args.not_after {
-        Some(t) => t.resolve(now),
-        None => {
-            let days = i64::from(args.days.unwrap_or(DEFAULT_DAYS));
-            if days == 0 {
-                return Err(Error::usage("--days must be at least 1"));
-            }
-            not_before.saturating_add(days.saturating_mul(86_400))
-        }
-    };
-    Ok(CertRequest {
-        subject,
-        sans,
-        not_before,
-        not_after,
-        ca: args.ca,
-    })
 }
 
 fn single_key(mut keys: Vec<Key>, origin: &str) -> Result<Key> {

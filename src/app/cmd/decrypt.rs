@@ -1,60 +1,24 @@
 //! `jose decrypt`: JWE + keys → plaintext, or a JSON report per token.
 
-use serde_json::{Value, json};
+use crate::render::report;
+use crate::settings;
 
 use crate::batch::{self, Outcome, Sink};
 use crate::cli::DecryptArgs;
 use crate::io::lines::Lines;
 use crate::io::{self, Emit, Io};
 use crate::sources;
-use jose::b64;
 use jose::decrypt::{DecryptOptions, Decrypted, decrypt, decrypt_owned};
 use jose::verify::{self, VerifyOptions};
 use jose::{Error, Rejection, Result};
 use jose::{KeySet, Secret};
-
-fn options(args: &DecryptArgs) -> DecryptOptions {
-    DecryptOptions {
-        algs: args.alg.clone(),
-        encs: args.enc.clone(),
-        max_p2c: args.max_p2c,
-        max_size: args.max_size,
-    }
-}
-
-/// The protected header of a token that failed, when it can be read at all.
-fn header_of(token: &str) -> Value {
-    jose::jwe::parse(token)
-        .ok()
-        .and_then(|j| j.joint_header(0).ok())
-        .map_or(Value::Object(Default::default()), Value::Object)
-}
-
-fn report(token: &str, r: &std::result::Result<Decrypted, Rejection>) -> Value {
-    match r {
-        Ok(d) => json!({
-            "valid": true,
-            "header": Value::Object(d.header.clone()),
-            "plaintext": std::str::from_utf8(&d.plaintext).ok(),
-            "plaintext_b64": b64::encode(&d.plaintext),
-            "error": null,
-        }),
-        Err(e) => json!({
-            "valid": false,
-            "header": header_of(token),
-            "plaintext": null,
-            "plaintext_b64": null,
-            "error": {"code": e.code.as_str(), "message": e.detail},
-        }),
-    }
-}
 
 pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     let nested = if args.verify_key.is_empty() {
         None
     } else {
         let vkeys = KeySet::new(sources::load_all_local(io, &args.verify_key)?);
-        Some((vkeys, verify_options(args)))
+        Some((vkeys, settings::nested_verify_options(args)))
     };
     let nested = nested.as_ref();
     let mut keys = sources::load_all_local(io, &args.keys.key)?;
@@ -68,7 +32,7 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
         ));
     }
     let keys = KeySet::new(keys);
-    let opts = options(args);
+    let opts = settings::decrypt_options(args);
     let pw = password.as_deref().map(|p| p.as_slice());
 
     if args.lines {
@@ -80,7 +44,7 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
         // Too large or not UTF-8: under --json it still gets its report.
         Err(Error::Rejected(r)) if args.json => {
             let outcome: std::result::Result<Decrypted, Rejection> = Err(r);
-            let line = report("", &outcome).to_string();
+            let line = report::decrypt("", &outcome).to_string();
             io::emit(io, &args.out, line.as_bytes(), Emit::Line, false)?;
             return outcome.map(|_| ()).map_err(Error::Rejected);
         }
@@ -88,7 +52,7 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
     };
     if args.json {
         let result = decrypt_one(&token, &keys, pw, &opts, nested);
-        let line = report(&token, &result).to_string();
+        let line = report::decrypt(&token, &result).to_string();
         // The report holds the plaintext.
         io::emit(io, &args.out, line.as_bytes(), Emit::Line, true)?;
         return result.map(|_| ()).map_err(Error::Rejected);
@@ -116,7 +80,7 @@ fn run_lines(
             Some(t) => decrypt_one(t, keys, pw, opts, nested),
             None => Err(batch::too_large(limit)),
         };
-        let mut report = report(token.unwrap_or_default(), &r)
+        let mut report = report::decrypt(token.unwrap_or_default(), &r)
             .to_string()
             .into_bytes();
         report.push(b'\n');
@@ -127,21 +91,6 @@ fn run_lines(
         }
     };
     batch::run_stream(io, input, sink, args.threads, &check)
-}
-
-/// The inner JWS's checks: verify's policy flags and `--verify-alg`.
-fn verify_options(args: &DecryptArgs) -> VerifyOptions {
-    VerifyOptions {
-        algs: if args.verify_alg.is_empty() {
-            None
-        } else {
-            Some(args.verify_alg.clone())
-        },
-        policy: super::verify::policy(&args.policy),
-        crit: args.policy.crit.clone(),
-        detached_payload: None,
-        compact_only: false,
-    }
 }
 
 /// Decrypt, and with `--verify-key` verify the plaintext as a JWS and keep

@@ -2,80 +2,14 @@
 
 use serde_json::{Map, Value};
 
-use crate::cli::{ClaimArgs, SignArgs};
+use crate::cli::SignArgs;
 use crate::io::{self, Emit, Io};
+use crate::settings;
 use crate::sources;
 use jose::defaults;
 use jose::header;
 use jose::jws::{self, Serialization, SignRequest, Signer};
 use jose::{Error, Result};
-
-/// Build the claims object: FILE's object (if any) with the flags over it.
-fn build_claims(base: Option<Map<String, Value>>, c: &ClaimArgs, now: i64) -> Map<String, Value> {
-    let mut m = base.unwrap_or_default();
-    for (k, v) in &c.claim {
-        m.insert(k.clone(), v.clone());
-    }
-    if let Some(s) = &c.iss {
-        m.insert("iss".into(), Value::String(s.clone()));
-    }
-    if let Some(s) = &c.sub {
-        m.insert("sub".into(), Value::String(s.clone()));
-    }
-    match c.aud.as_slice() {
-        [] => {}
-        [one] => {
-            m.insert("aud".into(), Value::String(one.clone()));
-        }
-        many => {
-            m.insert(
-                "aud".into(),
-                Value::Array(many.iter().cloned().map(Value::String).collect()),
-            );
-        }
-    }
-    if let Some(t) = c.exp {
-        m.insert("exp".into(), t.resolve(now).into());
-    }
-    if let Some(t) = c.nbf {
-        m.insert("nbf".into(), t.resolve(now).into());
-    }
-    if let Some(t) = c.iat {
-        m.insert("iat".into(), t.resolve(now).into());
-    } else if c.no_iat {
-        m.remove("iat");
-    } else if !m.contains_key("iat") {
-        m.insert("iat".into(), now.into());
-    }
-    if let Some(j) = &c.jti {
-        m.insert("jti".into(), Value::String(j.clone()));
-    }
-    m
-}
-
-fn extra_headers(args: &SignArgs) -> Result<Map<String, Value>> {
-    let mut h = Map::new();
-    for (name, value) in &args.header {
-        match name.as_str() {
-            "alg" => return Err(Error::usage("--header cannot set alg: use --alg")),
-            "b64" => {
-                return Err(Error::usage(
-                    "--header cannot set b64: use --unencoded (RFC 7797)",
-                ));
-            }
-            "kid" | "typ" | "cty" => {
-                return Err(Error::usage(format!(
-                    "--header cannot set {name}: use --{name}"
-                )));
-            }
-            _ => {}
-        }
-        if h.insert(name.clone(), value.clone()).is_some() {
-            return Err(Error::usage(format!("--header {name} given twice")));
-        }
-    }
-    Ok(h)
-}
 
 pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
     let mut keys = sources::load_all_local(io, &args.keys.key)?;
@@ -117,7 +51,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
                 }
             }
         };
-        Value::Object(build_claims(base, &args.claims, now))
+        Value::Object(settings::claims(base, &args.claims, now))
             .to_string()
             .into_bytes()
     } else {
@@ -129,7 +63,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
         )?
     };
 
-    let extra = extra_headers(args)?;
+    let extra = settings::extra_headers(args)?;
     let mut signers = Vec::with_capacity(keys.len());
     for key in &keys {
         let alg = defaults::jws_alg(key, args.alg)?;

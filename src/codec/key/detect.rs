@@ -11,13 +11,7 @@ use crate::model::key::Key;
 /// Parse key material of any supported format. `origin` names the source in
 /// error messages.
 pub fn parse_bytes(data: &[u8], origin: &str) -> Result<Vec<Key>> {
-    let wrap = |e: Error| match e {
-        Error::Local { msg, source } => Error::Local {
-            msg: format!("{origin}: {msg}"),
-            source,
-        },
-        other => other,
-    };
+    let wrap = |e: Error| e.context(origin);
     let trimmed = trim_ascii(data);
     let keys = if trimmed.starts_with(b"{") {
         // The strict reader, as for tokens and `inspect`: a duplicate member

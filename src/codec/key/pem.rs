@@ -19,13 +19,8 @@ pub fn parse(text: &str) -> Result<Vec<Key>> {
     let mut keys = Vec::with_capacity(blocks.len());
     for (i, (label, body)) in blocks.into_iter().enumerate() {
         let n = i + 1;
-        let key = block(label, body).map_err(|e| match e {
-            Error::Local { msg, source } => Error::Local {
-                msg: format!("PEM block {n} ({label}): {msg}"),
-                source,
-            },
-            other => other,
-        })?;
+        let key =
+            block(label, body).map_err(|e| e.context(format_args!("PEM block {n} ({label})")))?;
         keys.push(key);
     }
     Ok(keys)
