@@ -882,6 +882,47 @@ fn lines_refetch_once_on_a_kid_miss() {
     assert_eq!(s.hits("/certs"), 2, "one refetch for the whole stream");
 }
 
+/// A refetch that fails is a remote source that cannot be used: exit 3
+/// for one token, naming why; in a stream the lines that missed stay
+/// rejected and one warning says why their keys were not renewed.
+#[test]
+fn a_failed_refetch_is_exit_3_for_one_token_and_a_warning_in_a_stream() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let args = ["--firebase", PROJECT, "--key", &url];
+    let old = firebase_token(&id_iss(), &[]);
+    assert_eq!(verify(cache.path(), &args, &old).code, Some(0));
+    s.route(
+        "/certs",
+        Route {
+            status: 500,
+            headers: Vec::new(),
+            body: Vec::new(),
+            hang: false,
+        },
+    );
+    let rotated = firebase_token(&id_iss(), &["--kid=rotated-kid"]);
+    let one = verify(cache.path(), &args, &rotated);
+    assert_eq!(one.code, Some(3), "{}", one.stderr);
+    assert!(
+        one.stderr.contains("keys not refreshed for kid"),
+        "{}",
+        one.stderr
+    );
+    assert_eq!(one.stderr.lines().count(), 1, "{}", one.stderr);
+    let out = jose()
+        .env("XDG_CACHE_HOME", cache.path())
+        .args(["verify", "--lines", "-q", &format!("--now={NOW}")])
+        .args(args)
+        .write_stdin(format!("{old}\n{rotated}\n{rotated}\n"))
+        .output()
+        .expect("run jose");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("keys not refreshed").count(), 1, "{stderr}");
+}
+
 #[test]
 fn a_corrupt_cache_file_is_ignored() {
     let s = firebase_server();

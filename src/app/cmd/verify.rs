@@ -42,6 +42,11 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     }
     let provider = RefreshOnce::new(settings::provider(args, io)?);
     let keys = keys_for_algs(args, &provider)?;
+    // A remote source that could not be refreshed is exit 3, as any remote
+    // source that cannot be used; in a stream, only a warning at the end.
+    if let Some(why) = provider.failure() {
+        return Err(Error::remote(why));
+    }
     if args.lines {
         return run_lines(args, io, &provider);
     }
@@ -50,6 +55,9 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     let (token, outcome) = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
         Ok(token) => match verify::verify_with(&token, &provider, &opts) {
             Ok(v) => (token, Ok(v)),
+            Err(Error::Rejected(_)) if provider.failure().is_some() => {
+                return Err(Error::remote(provider.failure().unwrap_or_default()));
+            }
             Err(Error::Rejected(r)) => (token, Err(r)),
             Err(e) => return Err(e),
         },
