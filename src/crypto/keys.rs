@@ -13,7 +13,7 @@ use super::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
 pub enum KeySpec {
     /// An RSA key with e = 65537.
     Rsa {
-        /// The modulus size; one of [`RSA_GEN_BITS`], others are refused.
+        /// The modulus size; one of [`super::RSA_GEN_BITS`], others are refused.
         bits: usize,
     },
     /// An EC key on this curve.
