@@ -1,7 +1,7 @@
 //! The facts that pair algorithms with keys, in one place: which algorithm
 //! a key signs or encrypts with when none is asked for, which algorithm a
 //! key may record, and which key `keygen` makes for an algorithm. What a key
-//! may do once it has an algorithm is [`Key::permits`].
+//! may do once it has an algorithm is [`crate::Key::permits`].
 
 use crate::crypto::KeySpec;
 use crate::model::{
