@@ -76,27 +76,7 @@ pub fn encrypt(
     opts: &EncryptOptions,
 ) -> Result<String> {
     let enc = opts.enc;
-    if recipients.is_empty() {
-        return Err(Error::usage(
-            "no recipient: give --key, a secret or a password",
-        ));
-    }
-    if recipients.len() > 1
-        && let Some(r) = recipients.iter().find(|r| r.alg.is_direct())
-    {
-        return Err(Error::usage(format!(
-            "{} is a direct mode and takes exactly one key; {} were given",
-            r.alg,
-            recipients.len()
-        )));
-    }
-    for k in opts.header.keys() {
-        if RESERVED.contains(&k.as_str()) {
-            return Err(Error::usage(format!(
-                "--header {k}: this parameter is set by jose itself"
-            )));
-        }
-    }
+    check_request(recipients, opts)?;
     let general = recipients.len() > 1 || opts.serialization == Serialization::General;
     let mut cek: Zeroizing<Vec<u8>> = Zeroizing::new(
         opts.fixed
@@ -120,44 +100,7 @@ pub fn encrypt(
         }
         wrapped.push((r, w));
     }
-
-    let mut protected = Header::new();
-    let mut recips = Vec::with_capacity(wrapped.len());
-    if general {
-        protected.insert("enc".into(), enc.name().into());
-        for (r, w) in wrapped {
-            let mut h = Header::new();
-            h.insert("alg".into(), r.alg.name().into());
-            if let Some(kid) = &r.kid {
-                h.insert("kid".into(), kid.clone().into());
-            }
-            h.extend(w.params);
-            recips.push(Recipient {
-                header: Some(h),
-                encrypted_key: w.encrypted_key,
-            });
-        }
-    } else {
-        let mut it = wrapped.into_iter();
-        if let Some((r, w)) = it.next() {
-            protected.insert("alg".into(), r.alg.name().into());
-            protected.insert("enc".into(), enc.name().into());
-            if let Some(kid) = &r.kid {
-                protected.insert("kid".into(), kid.clone().into());
-            }
-            protected.extend(w.params);
-            recips.push(Recipient {
-                header: None,
-                encrypted_key: w.encrypted_key,
-            });
-        }
-    }
-    if opts.zip {
-        protected.insert("zip".into(), "DEF".into());
-    }
-    for (k, v) in &opts.header {
-        protected.insert(k.clone(), v.clone());
-    }
+    let (protected, recips) = headers(wrapped, general, opts);
     let protected_json = match &opts.fixed.protected {
         Some(p) => p.clone(),
         None => Value::Object(protected).to_string(),
@@ -203,4 +146,77 @@ pub fn encrypt(
         (false, _) => build::compact(&parts),
     };
     out.ok_or_else(|| Error::local("cannot serialize the JWE"))
+}
+
+/// What is refused before any key is used: no recipient, a direct mode
+/// among several, a header parameter only key management may set.
+fn check_request(recipients: &[RecipientSpec<'_>], opts: &EncryptOptions) -> Result<()> {
+    if recipients.is_empty() {
+        return Err(Error::usage(
+            "no recipient: give --key, a secret or a password",
+        ));
+    }
+    if recipients.len() > 1
+        && let Some(r) = recipients.iter().find(|r| r.alg.is_direct())
+    {
+        return Err(Error::usage(format!(
+            "{} is a direct mode and takes exactly one key; {} were given",
+            r.alg,
+            recipients.len()
+        )));
+    }
+    for k in opts.header.keys() {
+        if RESERVED.contains(&k.as_str()) {
+            return Err(Error::usage(format!(
+                "--header {k}: this parameter is set by jose itself"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The protected header and the recipients: in the general serialization
+/// each recipient's `alg`, `kid` and key-management parameters go in its
+/// own header; otherwise the one recipient's go in the protected header.
+fn headers(
+    wrapped: Vec<(&RecipientSpec<'_>, keymgmt::Wrapped)>,
+    general: bool,
+    opts: &EncryptOptions,
+) -> (Header, Vec<Recipient>) {
+    let enc = opts.enc;
+    let mut protected = Header::new();
+    let mut recips = Vec::with_capacity(wrapped.len());
+    if general {
+        protected.insert("enc".into(), enc.name().into());
+        for (r, w) in wrapped {
+            let mut h = Header::new();
+            h.insert("alg".into(), r.alg.name().into());
+            if let Some(kid) = &r.kid {
+                h.insert("kid".into(), kid.clone().into());
+            }
+            h.extend(w.params);
+            recips.push(Recipient {
+                header: Some(h),
+                encrypted_key: w.encrypted_key,
+            });
+        }
+    } else if let Some((r, w)) = wrapped.into_iter().next() {
+        protected.insert("alg".into(), r.alg.name().into());
+        protected.insert("enc".into(), enc.name().into());
+        if let Some(kid) = &r.kid {
+            protected.insert("kid".into(), kid.clone().into());
+        }
+        protected.extend(w.params);
+        recips.push(Recipient {
+            header: None,
+            encrypted_key: w.encrypted_key,
+        });
+    }
+    if opts.zip {
+        protected.insert("zip".into(), "DEF".into());
+    }
+    for (k, v) in &opts.header {
+        protected.insert(k.clone(), v.clone());
+    }
+    (protected, recips)
 }

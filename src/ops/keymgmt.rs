@@ -255,108 +255,28 @@ pub fn wrap_cek(
     p2c: u32,
     fixed: &Fixed,
 ) -> Result<Wrapped, Error> {
-    let crypto_err = |_: Unspecified| Error::local(format!("{alg} key management failed"));
-    let mut params = Header::new();
     let key = match with {
         Unwrapper::Key(k) => Some(k),
         Unwrapper::Password(_) => None,
     };
-    let mut direct_cek = None;
-    let encrypted_key = match alg {
+    // What a password cannot stand in for: every family but PBES2 needs a key.
+    let need_key =
+        |what: &str| key.ok_or_else(|| Error::usage(format!("{alg} needs {what}, not a password")));
+    match alg {
         JweAlg::RsaOaep
         | JweAlg::RsaOaep256
         | JweAlg::RsaOaep384
         | JweAlg::RsaOaep512
-        | JweAlg::Rsa1_5 => match key {
-            Some(m @ KeyMaterial::Rsa { .. }) => {
-                crypto::rsa_enc::encrypt(alg, m, cek).map_err(crypto_err)?
-            }
-            Some(m) => return Err(usage_key(alg, m)),
-            None => {
-                return Err(Error::usage(format!(
-                    "{alg} needs an RSA key, not a password"
-                )));
-            }
-        },
+        | JweAlg::Rsa1_5 => wrap_rsa(alg, need_key("an RSA key")?, cek),
         JweAlg::A128KW
         | JweAlg::A192KW
         | JweAlg::A256KW
         | JweAlg::A128GCMKW
         | JweAlg::A192GCMKW
-        | JweAlg::A256GCMKW => {
-            let k = match key {
-                Some(KeyMaterial::Oct { k }) => k,
-                Some(m) => return Err(usage_key(alg, m)),
-                None => {
-                    return Err(Error::usage(format!(
-                        "{alg} needs a symmetric key, not a password"
-                    )));
-                }
-            };
-            if Some(k.len()) != alg.kw_len() {
-                return Err(Error::local(format!(
-                    "{alg} needs a {}-bit key, the given key has {} bits",
-                    alg.kw_len().unwrap_or(0) * 8,
-                    k.len() * 8
-                )));
-            }
-            if matches!(alg, JweAlg::A128KW | JweAlg::A192KW | JweAlg::A256KW) {
-                crypto::aes_kw::wrap(k, cek).map_err(crypto_err)?
-            } else {
-                let iv = fixed
-                    .kw_iv
-                    .clone()
-                    .unwrap_or_else(|| crypto::random_vec(12));
-                let mut buf = cek.to_vec();
-                let tag = crypto::aes_gcm::seal(k, &iv, &[], &mut buf).map_err(crypto_err)?;
-                params.insert("iv".into(), b64::encode(&iv).into());
-                params.insert("tag".into(), b64::encode(tag).into());
-                buf
-            }
-        }
-        JweAlg::Dir => match key {
-            Some(KeyMaterial::Oct { k }) => {
-                if k.len() != enc.key_len() {
-                    return Err(Error::local(format!(
-                        "dir with {enc} needs a {}-bit key, the given key has {} bits",
-                        enc.key_len() * 8,
-                        k.len() * 8
-                    )));
-                }
-                direct_cek = Some(k.clone());
-                Vec::new()
-            }
-            Some(m) => return Err(usage_key(alg, m)),
-            None => return Err(Error::usage("dir needs a symmetric key, not a password")),
-        },
+        | JweAlg::A256GCMKW => wrap_aes(alg, need_key("a symmetric key")?, cek, fixed),
+        JweAlg::Dir => wrap_dir(enc, need_key("a symmetric key")?),
         JweAlg::EcdhEs | JweAlg::EcdhEsA128KW | JweAlg::EcdhEsA192KW | JweAlg::EcdhEsA256KW => {
-            let peer = match key {
-                Some(m) if m.fits(crate::model::alg::KeyFamily::Agreement) => m,
-                Some(m) => return Err(usage_key(alg, m)),
-                None => {
-                    return Err(Error::usage(format!(
-                        "{alg} needs an EC or X25519 key, not a password"
-                    )));
-                }
-            };
-            let peer = peer.to_public().ok_or_else(|| usage_key(alg, peer))?;
-            let eph = match &fixed.epk {
-                Some(e) => e.clone(),
-                None => crypto::ecdh::ephemeral_for(&peer).map_err(crypto_err)?,
-            };
-            let z = crypto::ecdh::agree(&eph, &peer).map_err(crypto_err)?;
-            let derived = kdf(&z, alg, enc, &JointHeader::single(ctx)).map_err(Error::Rejected)?;
-            let eph_pub = eph.to_public().ok_or_else(|| usage_key(alg, &eph))?;
-            params.insert(
-                "epk".into(),
-                crate::codec::key::jwk::to_value(&crate::model::key::Key::new(eph_pub), false),
-            );
-            if alg == JweAlg::EcdhEs {
-                direct_cek = Some(derived);
-                Vec::new()
-            } else {
-                crypto::aes_kw::wrap(&derived, cek).map_err(crypto_err)?
-            }
+            wrap_ecdh(alg, enc, need_key("an EC or X25519 key")?, cek, ctx, fixed)
         }
         JweAlg::Pbes2Hs256A128KW | JweAlg::Pbes2Hs384A192KW | JweAlg::Pbes2Hs512A256KW => {
             let Unwrapper::Password(pw) = with else {
@@ -364,20 +284,131 @@ pub fn wrap_cek(
                     "{alg} needs a password (--password-file or --password-env)"
                 )));
             };
-            if p2c == 0 {
-                return Err(Error::usage("--p2c must be at least 1"));
-            }
-            let p2s = fixed.p2s.clone().unwrap_or_else(|| crypto::random_vec(16));
-            let kek =
-                Zeroizing::new(crypto::pbes2::derive(alg, pw, &p2s, p2c).map_err(crypto_err)?);
-            params.insert("p2s".into(), b64::encode(&p2s).into());
-            params.insert("p2c".into(), p2c.into());
-            crypto::aes_kw::wrap(&kek, cek).map_err(crypto_err)?
+            wrap_pbes2(alg, pw, cek, p2c, fixed)
         }
-    };
-    Ok(Wrapped {
-        params,
+    }
+}
+
+/// Cryptographic failures while wrapping are local errors naming the alg.
+fn wrap_failed(alg: JweAlg) -> impl Fn(Unspecified) -> Error {
+    move |_| Error::local(format!("{alg} key management failed"))
+}
+
+/// A wrapped CEK with no header parameters of its own.
+fn wrapped(encrypted_key: Vec<u8>) -> Wrapped {
+    Wrapped {
+        params: Header::new(),
         encrypted_key,
-        direct_cek,
-    })
+        direct_cek: None,
+    }
+}
+
+/// RSA-OAEP (all hashes) and RSA1_5: the CEK encrypted to the public key.
+fn wrap_rsa(alg: JweAlg, key: &KeyMaterial, cek: &[u8]) -> Result<Wrapped, Error> {
+    if !matches!(key, KeyMaterial::Rsa { .. }) {
+        return Err(usage_key(alg, key));
+    }
+    let encrypted = crypto::rsa_enc::encrypt(alg, key, cek).map_err(wrap_failed(alg))?;
+    Ok(wrapped(encrypted))
+}
+
+/// AES key wrap (RFC 3394) or AES-GCM key wrap, with a key of the alg's size.
+fn wrap_aes(alg: JweAlg, key: &KeyMaterial, cek: &[u8], fixed: &Fixed) -> Result<Wrapped, Error> {
+    let KeyMaterial::Oct { k } = key else {
+        return Err(usage_key(alg, key));
+    };
+    if Some(k.len()) != alg.kw_len() {
+        return Err(Error::local(format!(
+            "{alg} needs a {}-bit key, the given key has {} bits",
+            alg.kw_len().unwrap_or(0) * 8,
+            k.len() * 8
+        )));
+    }
+    if matches!(alg, JweAlg::A128KW | JweAlg::A192KW | JweAlg::A256KW) {
+        let encrypted = crypto::aes_kw::wrap(k, cek).map_err(wrap_failed(alg))?;
+        return Ok(wrapped(encrypted));
+    }
+    let iv = fixed
+        .kw_iv
+        .clone()
+        .unwrap_or_else(|| crypto::random_vec(12));
+    let mut buf = cek.to_vec();
+    let tag = crypto::aes_gcm::seal(k, &iv, &[], &mut buf).map_err(wrap_failed(alg))?;
+    let mut out = wrapped(buf);
+    out.params.insert("iv".into(), b64::encode(&iv).into());
+    out.params.insert("tag".into(), b64::encode(tag).into());
+    Ok(out)
+}
+
+/// `dir`: the key is the CEK; no encrypted key.
+fn wrap_dir(enc: JweEnc, key: &KeyMaterial) -> Result<Wrapped, Error> {
+    let KeyMaterial::Oct { k } = key else {
+        return Err(usage_key(JweAlg::Dir, key));
+    };
+    if k.len() != enc.key_len() {
+        return Err(Error::local(format!(
+            "dir with {enc} needs a {}-bit key, the given key has {} bits",
+            enc.key_len() * 8,
+            k.len() * 8
+        )));
+    }
+    let mut out = wrapped(Vec::new());
+    out.direct_cek = Some(k.clone());
+    Ok(out)
+}
+
+/// ECDH-ES (direct, the derived key is the CEK) and ECDH-ES+AxxxKW (the
+/// derived key wraps the CEK), with an ephemeral key in `epk`.
+fn wrap_ecdh(
+    alg: JweAlg,
+    enc: JweEnc,
+    key: &KeyMaterial,
+    cek: &[u8],
+    ctx: &Header,
+    fixed: &Fixed,
+) -> Result<Wrapped, Error> {
+    if !key.fits(crate::model::alg::KeyFamily::Agreement) {
+        return Err(usage_key(alg, key));
+    }
+    let peer = key.to_public().ok_or_else(|| usage_key(alg, key))?;
+    let eph = match &fixed.epk {
+        Some(e) => e.clone(),
+        None => crypto::ecdh::ephemeral_for(&peer).map_err(wrap_failed(alg))?,
+    };
+    let z = crypto::ecdh::agree(&eph, &peer).map_err(wrap_failed(alg))?;
+    let derived = kdf(&z, alg, enc, &JointHeader::single(ctx)).map_err(Error::Rejected)?;
+    let eph_pub = eph.to_public().ok_or_else(|| usage_key(alg, &eph))?;
+    let mut out = if alg == JweAlg::EcdhEs {
+        let mut out = wrapped(Vec::new());
+        out.direct_cek = Some(derived);
+        out
+    } else {
+        wrapped(crypto::aes_kw::wrap(&derived, cek).map_err(wrap_failed(alg))?)
+    };
+    out.params.insert(
+        "epk".into(),
+        crate::codec::key::jwk::to_value(&crate::model::key::Key::new(eph_pub), false),
+    );
+    Ok(out)
+}
+
+/// PBES2: a key derived from the password (PBKDF2, `p2c` rounds, a random
+/// `p2s` salt) wraps the CEK.
+fn wrap_pbes2(
+    alg: JweAlg,
+    password: &[u8],
+    cek: &[u8],
+    p2c: u32,
+    fixed: &Fixed,
+) -> Result<Wrapped, Error> {
+    if p2c == 0 {
+        return Err(Error::usage("--p2c must be at least 1"));
+    }
+    let p2s = fixed.p2s.clone().unwrap_or_else(|| crypto::random_vec(16));
+    let kek =
+        Zeroizing::new(crypto::pbes2::derive(alg, password, &p2s, p2c).map_err(wrap_failed(alg))?);
+    let mut out = wrapped(crypto::aes_kw::wrap(&kek, cek).map_err(wrap_failed(alg))?);
+    out.params.insert("p2s".into(), b64::encode(&p2s).into());
+    out.params.insert("p2c".into(), p2c.into());
+    Ok(out)
 }

@@ -115,12 +115,46 @@ impl Policy {
             || self.max_age.is_some()
     }
 
-    /// Check a verified token's header and claims; the first failure wins.
+    /// Check a verified token's header and claims; the first failure wins,
+    /// in the order: `typ`, claim types, times, issuer/subject/audience,
+    /// required claims, then the presets' rules.
     pub fn check(
         &self,
         header: &Map<String, Value>,
         claims: Option<&Map<String, Value>>,
     ) -> Result<(), Rejection> {
+        self.check_typ(header)?;
+        let Some(c) = claims else {
+            if self.needs_claims() {
+                return Err(Rejection::new(
+                    RejectCode::MissingClaim,
+                    "the payload is not a JSON claims set, but claim checks were asked for",
+                ));
+            }
+            return self.run_rules(header, None);
+        };
+
+        // Types first: a claim of the wrong JSON type is malformed whatever
+        // the checks asked for.
+        let exp = claims::numeric_date(c, "exp")?;
+        let nbf = claims::numeric_date(c, "nbf")?;
+        let iat = claims::numeric_date(c, "iat")?;
+        let iss = claims::string(c, "iss")?;
+        let sub = claims::string(c, "sub")?;
+        let aud = claims::audience(c)?;
+
+        self.check_times(exp, nbf, iat)?;
+        self.check_names(iss, sub, aud.as_deref())?;
+        for name in &self.require {
+            if !c.contains_key(name) {
+                return Err(missing(name, "--require"));
+            }
+        }
+        self.run_rules(header, Some(c))
+    }
+
+    /// The header's `typ`, when one is asked for.
+    fn check_typ(&self, header: &Map<String, Value>) -> Result<(), Rejection> {
         if let Some(want) = &self.typ {
             match header.get("typ") {
                 None => {
@@ -145,25 +179,17 @@ impl Policy {
                 }
             }
         }
-        let Some(c) = claims else {
-            if self.needs_claims() {
-                return Err(Rejection::new(
-                    RejectCode::MissingClaim,
-                    "the payload is not a JSON claims set, but claim checks were asked for",
-                ));
-            }
-            return self.run_rules(header, None);
-        };
+        Ok(())
+    }
 
-        // Types first: a claim of the wrong JSON type is malformed whatever
-        // the checks asked for.
-        let exp = claims::numeric_date(c, "exp")?;
-        let nbf = claims::numeric_date(c, "nbf")?;
-        let iat = claims::numeric_date(c, "iat")?;
-        let iss = claims::string(c, "iss")?;
-        let sub = claims::string(c, "sub")?;
-        let aud = claims::audience(c)?;
-
+    /// `exp`, `nbf` and `iat` against the clock with the leeway, and the
+    /// maximum age.
+    fn check_times(
+        &self,
+        exp: Option<i64>,
+        nbf: Option<i64>,
+        iat: Option<i64>,
+    ) -> Result<(), Rejection> {
         let now = self.now;
         let leeway = self.leeway.max(0);
         if let Some(exp) = exp
@@ -221,6 +247,16 @@ impl Policy {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// The exact issuer and subject, and one of the audiences, when asked for.
+    fn check_names(
+        &self,
+        iss: Option<&str>,
+        sub: Option<&str>,
+        aud: Option<&[&str]>,
+    ) -> Result<(), Rejection> {
         if let Some(want) = &self.iss {
             match iss {
                 None => return Err(missing("iss", "--iss was given")),
@@ -246,7 +282,7 @@ impl Policy {
             }
         }
         if !self.aud.is_empty() {
-            match &aud {
+            match aud {
                 None => return Err(missing("aud", "--aud was given")),
                 Some(have) => {
                     if !have.iter().any(|h| self.aud.iter().any(|w| w == h)) {
@@ -262,12 +298,7 @@ impl Policy {
                 }
             }
         }
-        for name in &self.require {
-            if !c.contains_key(name) {
-                return Err(missing(name, "--require"));
-            }
-        }
-        self.run_rules(header, Some(c))
+        Ok(())
     }
 
     fn run_rules(
