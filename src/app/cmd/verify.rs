@@ -104,7 +104,7 @@ fn run_lines(
     let input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
     let sink = Sink::new(&args.out, args.quiet, false)?;
     let limit = args.limit.max_input;
-    let check = |tok: Option<&str>| -> Outcome {
+    let check = |line: usize, tok: Option<&str>| -> Outcome {
         let outcome = match tok {
             Some(t) => match verify::verify_with(t, provider, &opts) {
                 Ok(v) => Ok(v),
@@ -120,8 +120,10 @@ fn run_lines(
         };
         let mut report_line = Vec::new();
         if !args.quiet
-            && let Ok(mut l) =
-                serde_json::to_vec(&report::verify(tok.unwrap_or_default(), &outcome))
+            && let Ok(mut l) = serde_json::to_vec(&report::with_line(
+                line,
+                report::verify(tok.unwrap_or_default(), &outcome),
+            ))
         {
             l.push(b'\n');
             report_line = l;

@@ -53,6 +53,17 @@ pub fn verify(token: &str, outcome: &std::result::Result<Verified, Rejection>) -
     }
 }
 
+/// A `--lines` report: `"line": N` (the 1-based input line) first, then
+/// the report of that line's token.
+pub fn with_line(line: usize, report: Value) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("line".into(), line.into());
+    if let Value::Object(r) = report {
+        m.extend(r);
+    }
+    Value::Object(m)
+}
+
 pub fn unasked_checks(args: &VerifyArgs, v: &Verified) -> Vec<&'static str> {
     let mut out = Vec::new();
     let Some(c) = &v.claims else {
