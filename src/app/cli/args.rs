@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::parse::{
-    TimeArg, parse_claim, parse_header_param, parse_positive_duration, parse_size, parse_time,
+    TimeArg, parse_claim, parse_header_param, parse_positive_duration, parse_seconds, parse_size,
+    parse_time,
 };
 use jose::{JweAlg, JweEnc, JwsAlg};
 
@@ -365,8 +366,8 @@ pub struct PolicyArgs {
     /// A claim that must be present (repeatable)
     #[arg(long, value_name = "CLAIM")]
     pub require: Vec<String>,
-    /// Clock skew allowed for exp, nbf and iat, in seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Clock skew allowed for exp, nbf and iat: seconds or a duration (30s, 5m)
+    #[arg(long, value_name = "DURATION", default_value = "60", value_parser = parse_seconds)]
     pub leeway: u64,
     /// The time to check against instead of the clock
     #[arg(long, value_name = "T", value_parser = parse_time, allow_hyphen_values = true)]
@@ -397,8 +398,8 @@ pub struct RemoteArgs {
     /// Use cached remote keys only; never fetch
     #[arg(long)]
     pub offline: bool,
-    /// Total time allowed for one fetch, in seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    /// Total time allowed for one fetch: seconds or a duration (30s, 1m)
+    #[arg(long, value_name = "DURATION", default_value = "10", value_parser = parse_seconds)]
     pub timeout: u64,
 }
 

@@ -1,0 +1,86 @@
+//! Issue 16, the operator's points that a snapshot cannot pin: what
+//! depends on what standard input is (a file with bytes waiting, a
+//! terminal), and the README's quick start run step by step.
+
+use std::process::Stdio;
+
+use crate::util::{jose, key_path, require_tool, tempdir};
+
+/// Claim flags, no FILE, and bytes waiting on standard input: the claims
+/// come from the flags (cli.md: sign) and standard error says the input was
+/// not read. With `-` the object is merged, without a warning. (A file, not
+/// a pipe: a pipe's writer may not have written when jose looks.)
+#[test]
+fn sign_names_the_standard_input_it_does_not_read() {
+    let dir = tempdir();
+    let piped = dir.path().join("payload.json");
+    std::fs::write(&piped, "{\"x\":1}\n").expect("write payload");
+    let run = |extra: &[&str]| {
+        // std's Command: assert_cmd's writes standard input through a pipe.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jose"))
+            .env_clear()
+            .args([
+                "sign",
+                "-k",
+                &key_path("rsa2048.pkcs8.pem"),
+                "--sub",
+                "alice",
+            ])
+            .args(extra)
+            .stdin(Stdio::from(std::fs::File::open(&piped).expect("open")))
+            .output()
+            .expect("run jose");
+        assert_eq!(out.status.code(), Some(0), "{extra:?}");
+        let token = String::from_utf8(out.stdout).expect("UTF-8");
+        let payload = token.trim().split('.').nth(1).expect("a compact JWS");
+        let claims: serde_json::Value =
+            serde_json::from_slice(&jose::b64::decode(payload).expect("base64url")).expect("JSON");
+        (claims, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (claims, err) = run(&[]);
+    assert_eq!(claims.get("x"), None);
+    assert_eq!(claims["sub"], "alice");
+    assert!(
+        err.contains("jose: warning: standard input is not read") && err.contains("give - as FILE"),
+        "{err}"
+    );
+    let (claims, err) = run(&["-"]);
+    assert_eq!(claims["x"], 1);
+    assert_eq!(claims["sub"], "alice");
+    assert!(err.is_empty(), "{err}");
+}
+
+/// A read from a terminal says so once, on standard error, before it waits.
+#[test]
+fn reading_a_terminal_says_so_once() {
+    require_tool("script");
+    let dir = tempdir();
+    let log = dir.path().join("typescript");
+    // `script` gives jose a terminal; its own input is at its end at once,
+    // so the read ends.
+    let cmd = format!(
+        "{} verify -k {}",
+        env!("CARGO_BIN_EXE_jose"),
+        key_path("rsa2048.spki.pem")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd])
+        .arg(&log)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let note = "jose: reading the token from standard input (the terminal); end it with Ctrl-D";
+    assert_eq!(text.matches(note).count(), 1, "{text}");
+
+    // Not a terminal: no note.
+    let out = jose()
+        .args(["verify", "-k", &key_path("rsa2048.spki.pem")])
+        .write_stdin("x")
+        .output()
+        .expect("run jose");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("reading"),
+        "{out:?}"
+    );
+}
