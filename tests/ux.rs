@@ -84,3 +84,31 @@ fn reading_a_terminal_says_so_once() {
         "{out:?}"
     );
 }
+
+/// A key source that cannot be reached: exit 3, one line, the URL once, a
+/// plain reason and the next step (cli.md: Outputs, Errors).
+#[test]
+fn an_unreachable_key_source_says_what_to_do() {
+    // A loopback port that was free a moment ago: the connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("https://127.0.0.1:{port}/jwks.json");
+    let token =
+        std::fs::read_to_string(crate::util::data("../cmd/fixtures/rs256.jwt")).expect("fixture");
+    let out = jose()
+        .args(["verify", "-k", &url, token.trim()])
+        .output()
+        .expect("run jose");
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches(&url).count(), 1, "{err}");
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    assert!(
+        err.contains("--offline uses cached keys, or give a saved key set with -k FILE"),
+        "{err}"
+    );
+}
