@@ -112,3 +112,42 @@ fn an_unreachable_key_source_says_what_to_do() {
         "{err}"
     );
 }
+
+/// TAB completes registered names: the bash script offers them for
+/// `--alg`, `--enc`, `--curve` and `--kty` (cli.md: completions).
+#[test]
+fn completions_offer_the_registered_names() {
+    let out = jose()
+        .args(["completions", "bash"])
+        .output()
+        .expect("run jose");
+    let script = String::from_utf8(out.stdout).expect("UTF-8");
+    for (flag, some) in [
+        ("--alg", "ES256"),
+        ("--alg", "RSA-OAEP-256"),
+        ("--enc", "A256GCM"),
+        ("--curve", "P-256"),
+        ("--kty", "EC"),
+    ] {
+        let offered = script.split(&format!("{flag})")).skip(1).any(|case| {
+            case.lines()
+                .nth(1)
+                .is_some_and(|l| l.contains("compgen -W") && l.contains(some))
+        });
+        assert!(offered, "{flag} does not complete {some}");
+    }
+}
+
+/// `--kty` takes JOSE's own spellings in any case (cli.md: keygen).
+#[test]
+fn kty_takes_the_jose_spelling() {
+    for (kty, want) in [("EC", "EC"), ("ec", "EC"), ("OKP", "OKP"), ("Oct", "oct")] {
+        let out = jose()
+            .args(["keygen", "--kty", kty, "--format", "jwk"])
+            .output()
+            .expect("run jose");
+        assert_eq!(out.status.code(), Some(0), "{kty}: {out:?}");
+        let jwk: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JWK");
+        assert_eq!(jwk["kty"], want, "{kty}");
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod docs;
+pub mod names;
 pub mod parse;
 
 use clap::{Parser, Subcommand};
