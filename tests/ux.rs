@@ -151,3 +151,62 @@ fn kty_takes_the_jose_spelling() {
         assert_eq!(jwk["kty"], want, "{kty}");
     }
 }
+
+/// The README's quick start runs literally, line by line, in an empty
+/// directory, with this build's `jose` first on PATH (Debian's unrelated
+/// `jose` must not answer): every step must succeed.
+#[cfg(unix)]
+#[test]
+fn readme_quick_start_runs_step_by_step() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("\n## Quick start")
+        .nth(1)
+        .expect("a Quick start section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a sh block in the Quick start");
+    let steps: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect();
+    assert!(steps.len() >= 5, "quick start: {steps:?}");
+
+    let bin = tempdir();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_jose"), bin.path().join("jose"))
+        .expect("symlink jose");
+    let path = match std::env::var_os("PATH") {
+        Some(p) => {
+            let mut dirs = vec![bin.path().to_path_buf()];
+            dirs.extend(std::env::split_paths(&p));
+            std::env::join_paths(dirs).expect("PATH")
+        }
+        None => bin.path().as_os_str().to_owned(),
+    };
+    let work = tempdir();
+    let home = tempdir();
+    for step in steps {
+        let out = std::process::Command::new("sh")
+            .args(["-c", step])
+            .current_dir(work.path())
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run sh");
+        assert!(
+            out.status.success(),
+            "README quick start step failed ({}): {step}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if step.starts_with("jose decrypt") {
+            assert_eq!(out.stdout, br#"{"sub":"alice"}"#, "{step}");
+        }
+    }
+}
