@@ -36,13 +36,57 @@ complete -c jose -n "__fish_jose_needs_command" -f -a "inspect" -d 'Show what a 
 complete -c jose -n "__fish_jose_needs_command" -f -a "key" -d 'Convert keys between PEM, DER, JWK and JWKS, or print thumbprints'
 complete -c jose -n "__fish_jose_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jose -n "__fish_jose_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jose -n "__fish_jose_using_subcommand keygen" -l alg -d 'Algorithm the key is for; picks type and size and is recorded in JWK output' -r
-complete -c jose -n "__fish_jose_using_subcommand keygen" -l kty -d 'Key type (default: RSA 2048)' -r -f -a "rsa\t''
-ec\t''
-okp\t''
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l alg -d 'Algorithm the key is for; picks type and size and is recorded in JWK output' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''
+A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l kty -d 'Key type, in any case; default RSA 2048' -r -f -a "RSA\t''
+EC\t''
+OKP\t''
 oct\t''"
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l bits -d 'RSA modulus size (2048, 3072, 4096) or oct size in bits' -r
-complete -c jose -n "__fish_jose_using_subcommand keygen" -l curve -d 'Curve: P-256, P-384, P-521, secp256k1, Ed25519, X25519' -r
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l curve -d 'Curve: P-256, P-384, P-521, secp256k1, Ed25519, X25519' -r -f -a "P-256\t''
+P-384\t''
+P-521\t''
+secp256k1\t''
+Ed25519\t''
+X25519\t''"
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l kid -d 'Key id (default for JWK output: the RFC 7638 thumbprint)' -r
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l use -d 'Intended use, recorded in JWK output' -r -f -a "sig\t''
 enc\t''"
@@ -76,7 +120,21 @@ complete -c jose -n "__fish_jose_using_subcommand sign" -s k -l key -d 'Key sour
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
-complete -c jose -n "__fish_jose_using_subcommand sign" -l alg -d 'Signature algorithm (default from the key)' -r
+complete -c jose -n "__fish_jose_using_subcommand sign" -l alg -d 'Signature algorithm (default from the key)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''"
 complete -c jose -n "__fish_jose_using_subcommand sign" -l kid -d 'Key id header (default: the key\'s `kid`)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l typ -d '`typ` header' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l cty -d '`cty` header' -r
@@ -106,14 +164,28 @@ complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-env -d 'Read
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l oidc -d 'OpenID Connect issuer: keys from its discovery document (needs --aud)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l firebase -d 'Firebase project id: verify a Firebase ID token with Google\'s keys' -r
-complete -c jose -n "__fish_jose_using_subcommand verify" -l timeout -d 'Total time allowed for one fetch, in seconds' -r
-complete -c jose -n "__fish_jose_using_subcommand verify" -l alg -d 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l timeout -d 'Total time allowed for one fetch: seconds or a duration (30s, 1m)' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l alg -d 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''"
 complete -c jose -n "__fish_jose_using_subcommand verify" -l iss -d 'Required issuer (`iss`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l aud -d 'Accepted audience; the token\'s `aud` must hold one of them (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l sub -d 'Required subject (`sub`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l typ -d 'Required header `typ` (case-insensitive, `application/` optional)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l require -d 'A claim that must be present (repeatable)' -r
-complete -c jose -n "__fish_jose_using_subcommand verify" -l leeway -d 'Clock skew allowed for exp, nbf and iat, in seconds' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l leeway -d 'Clock skew allowed for exp, nbf and iat: seconds or a duration (30s, 5m)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l now -d 'The time to check against instead of the clock' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l max-age -d 'Largest accepted age (now − iat), e.g. 1h' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l crit -d 'A `crit` header parameter this caller understands (repeatable)' -r
@@ -136,8 +208,31 @@ complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret-env -d 'Rea
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l password-file -d 'Read a PBES2 password from this file' -r -F
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l password-env -d 'Read a PBES2 password from this environment variable' -r
-complete -c jose -n "__fish_jose_using_subcommand encrypt" -l alg -d 'Key management algorithm (default from the key)' -r
-complete -c jose -n "__fish_jose_using_subcommand encrypt" -l enc -d 'Content encryption algorithm' -r
+complete -c jose -n "__fish_jose_using_subcommand encrypt" -l alg -d 'Key management algorithm (default from the key)' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jose -n "__fish_jose_using_subcommand encrypt" -l enc -d 'Content encryption algorithm' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l zip -d 'Compress the plaintext before encryption' -r -f -a "DEF\t''"
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l kid -d 'Key id header (default: the key\'s `kid`)' -r
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l typ -d '`typ` header' -r
@@ -158,18 +253,55 @@ complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret-env -d 'Rea
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l password-file -d 'Read a PBES2 password from this file' -r -F
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l password-env -d 'Read a PBES2 password from this environment variable' -r
-complete -c jose -n "__fish_jose_using_subcommand decrypt" -l alg -d 'Accepted key management algorithm (repeatable; default: all but RSA1_5)' -r
-complete -c jose -n "__fish_jose_using_subcommand decrypt" -l enc -d 'Accepted content encryption algorithm (repeatable; default: all)' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l alg -d 'Accepted key management algorithm (repeatable; default: all but RSA1_5)' -r -f -a "RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l enc -d 'Accepted content encryption algorithm (repeatable; default: all)' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-p2c -d 'Most PBES2 iterations one token may cost, summed over the recipients tried' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-size -d 'Largest accepted plaintext (after decompression), in bytes' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l verify-key -d 'The plaintext is a JWS: verify it with these keys and print its payload (repeatable)' -r
-complete -c jose -n "__fish_jose_using_subcommand decrypt" -l verify-alg -d 'Accepted algorithm of the inner JWS (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l verify-alg -d 'Accepted algorithm of the inner JWS (repeatable)' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''"
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l iss -d 'Required issuer (`iss`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l aud -d 'Accepted audience; the token\'s `aud` must hold one of them (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l sub -d 'Required subject (`sub`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l typ -d 'Required header `typ` (case-insensitive, `application/` optional)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l require -d 'A claim that must be present (repeatable)' -r
-complete -c jose -n "__fish_jose_using_subcommand decrypt" -l leeway -d 'Clock skew allowed for exp, nbf and iat, in seconds' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l leeway -d 'Clock skew allowed for exp, nbf and iat: seconds or a duration (30s, 5m)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l now -d 'The time to check against instead of the clock' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l max-age -d 'Largest accepted age (now − iat), e.g. 1h' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l crit -d 'A `crit` header parameter this caller understands (repeatable)' -r
@@ -191,7 +323,46 @@ der\t''
 jwk\t''
 jwks\t''"
 complete -c jose -n "__fish_jose_using_subcommand key" -l kid -d 'Set the key id' -r
-complete -c jose -n "__fish_jose_using_subcommand key" -l alg -d 'Set the algorithm' -r
+complete -c jose -n "__fish_jose_using_subcommand key" -l alg -d 'Set the algorithm' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+Ed25519\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+dir\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''
+A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
 complete -c jose -n "__fish_jose_using_subcommand key" -l use -d 'Set the intended use' -r -f -a "sig\t''
 enc\t''"
 complete -c jose -n "__fish_jose_using_subcommand key" -s o -l output -d 'Write the result to this file instead of standard output' -r -F

@@ -27,4 +27,5 @@ mod props;
 mod remote;
 mod rsa_backends;
 mod snapshots;
+mod ux;
 mod vectors;

@@ -1074,7 +1074,7 @@ fn lines_keep_input_order_across_batches_and_threads() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains(&format!(
-                "{rejected} of 20000 tokens rejected; the first on line {first_bad} "
+                "{rejected} of 20000 tokens rejected; the first, on line {first_bad}: "
             )),
             "{err}"
         );

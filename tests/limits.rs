@@ -395,7 +395,7 @@ fn lines_hold_each_line_not_the_stream_to_max_input() {
             }
             let err = String::from_utf8_lossy(&out.stderr);
             assert!(
-                err.contains("1 of 54 tokens rejected; the first on line 51 "),
+                err.contains("1 of 54 tokens rejected; the first, on line 51: "),
                 "{cmd}: {err}"
             );
         }

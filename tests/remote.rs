@@ -834,6 +834,32 @@ fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
     assert_eq!(s.hits("/certs"), 2);
 }
 
+/// The message of a kid that even a fresh set lacks names the kids the set
+/// holds and says the set was fetched again (issue 16).
+#[test]
+fn an_unknown_kid_names_the_held_kids_and_the_refetch() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let args = ["--firebase", PROJECT, "--key", &url];
+    // A first run fills the cache; the next one's kid miss refetches.
+    assert_eq!(
+        verify(cache.path(), &args, &firebase_token(&id_iss(), &[])).code,
+        Some(0)
+    );
+    let invented = firebase_token(&id_iss(), &["--kid=invented"]);
+    let r = verify(cache.path(), &args, &invented);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 2, "the fetch, then the one refetch");
+    assert!(
+        r.stderr.contains(&format!(
+            "no RS256 key with kid \"invented\"; the key set's RS256 keys have kid \"{KID}\" (after fetching the key set again) (no_matching_key)"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
 /// `--lines` refetches on a kid miss like one token does, once per run: the
 /// lines signed with a rotated-in key verify, an invented kid stays
 /// `no_matching_key`, and the whole stream costs one fetch.

@@ -32,13 +32,15 @@ pub struct Outcome {
 /// Run `check` over every line of `input`, on `threads` threads, writing
 /// the reports to `sink` in input order. Exit 0 only if every line passed
 /// ([`Tally`]); each distinct warning is printed once, at the end.
-/// `check` gets `None` for a line longer than the input limit.
+/// `check` gets the line's 1-based number in the input (blank lines
+/// count, so report N can be matched to its line) and its token, `None`
+/// for a line longer than the input limit.
 pub fn run_stream(
     io: &mut Io<'_>,
     mut input: Lines,
     mut sink: Sink<'_>,
     threads: Option<u16>,
-    check: &(dyn Fn(Option<&str>) -> Outcome + Sync),
+    check: &(dyn Fn(usize, Option<&str>) -> Outcome + Sync),
 ) -> Result<()> {
     let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
@@ -46,7 +48,7 @@ pub fn run_stream(
         let mut batch = Arc::new(input.next_batch(io)?);
         while !batch.is_empty() {
             let b = batch.clone();
-            let job: Job<'_, Outcome> = Arc::new(move |i| check(b.token(i)));
+            let job: Job<'_, Outcome> = Arc::new(move |i| check(b.line_no(i), b.token(i)));
             let (results, next) = pool.map(batch.len(), job, || input.next_batch(io))?;
             let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
             for (i, r) in results.into_iter().enumerate() {
@@ -241,9 +243,10 @@ impl Tally {
             None => Ok(()),
             Some((no, e)) => Err(Error::Rejected(Rejection::new(
                 e.code,
+                // The code is added once, by the rejection's own display.
                 format!(
-                    "{} of {} tokens rejected; the first on line {no} ({}: {})",
-                    self.rejected, self.total, e.code, e.detail
+                    "{} of {} tokens rejected; the first, on line {no}: {}",
+                    self.rejected, self.total, e.detail
                 ),
             ))),
         }

@@ -71,12 +71,19 @@ pub fn clap_error(e: clap::Error) -> ExitCode {
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("invalid arguments");
             let msg = first.strip_prefix("error: ").unwrap_or(first);
+            // clap lists the valid values of an enum flag on a line of its own.
+            let values = rendered
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("[possible values: "))
+                .and_then(|v| v.strip_suffix(']'))
+                .map(|v| format!(" (valid: {v})"))
+                .unwrap_or_default();
             let tip = rendered
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("tip: "))
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default();
-            eprintln!("jose: error: {msg}{tip}; see 'jose --help'");
+            eprintln!("jose: error: {msg}{values}{tip}; see 'jose --help'");
             ExitCode::from(2)
         }
     }

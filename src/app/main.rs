@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     let mut stderr = std::io::stderr();
     let tty = std::io::stdout().is_terminal();
     let mut io = io::Io::new(&mut stdin, &mut stdout_lock, &mut stderr, tty);
+    io.probe_stdin();
     match cmd::run(&cli, &mut io) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => exit::report(&e),

@@ -205,6 +205,31 @@ pub fn claims(base: Option<Map<String, Value>>, c: &ClaimArgs, now: i64) -> Map<
     m
 }
 
+/// Why a JWT with these claims can never be valid (an `exp` already past,
+/// `nbf` at or after `exp`): it is still made, with these warnings.
+pub fn never_valid(claims: &Map<String, Value>, now: i64) -> Vec<String> {
+    let time = |name: &str| claims.get(name).and_then(Value::as_i64);
+    let mut out = Vec::new();
+    if let Some(exp) = time("exp")
+        && exp <= now
+    {
+        out.push(format!(
+            "exp {} is in the past: the token is expired already (a bare number is unix seconds; for a lifetime write a duration such as --exp 1h)",
+            jose::claims::utc(exp),
+        ));
+    }
+    if let (Some(nbf), Some(exp)) = (time("nbf"), time("exp"))
+        && nbf >= exp
+    {
+        out.push(format!(
+            "nbf {} is not before exp {}: the token is never valid",
+            jose::claims::utc(nbf),
+            jose::claims::utc(exp),
+        ));
+    }
+    out
+}
+
 /// The extra protected header members of `--header`; those with a flag
 /// of their own are refused here.
 pub fn extra_headers(args: &SignArgs) -> Result<Map<String, Value>> {

@@ -10,11 +10,20 @@ use std::borrow::Cow;
 /// starts with a scheme: a verdict must never apply to a substring of some
 /// other text that merely contains `?token=`.
 ///
-/// Borrows from `text` unless the token had to be taken out of a URL.
+/// Other pasted shapes are forgiven too: a whole `Authorization: Bearer …`
+/// header line, surrounding single or double quotes, and a compact token
+/// folded over lines or broken by spaces (a terminal's or a mail client's
+/// wrapping), which is joined again.
+///
+/// Borrows from `text` unless the token had to be taken out of a URL or
+/// joined.
 pub fn normalize_token(text: &str) -> Cow<'_, str> {
-    let mut t = text.trim();
+    let mut t = unquote(text.trim());
+    if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"authorization:") {
+        t = t[14..].trim_start();
+    }
     if t.len() >= 7 && t.as_bytes()[..7].eq_ignore_ascii_case(b"bearer ") {
-        t = t[7..].trim_start();
+        t = unquote(t[7..].trim_start());
     }
     // One word-at-a-time pass (this runs for every `--lines` token), with
     // the portable memchr: the dispatching one would ask the CPU for AVX2,
@@ -27,7 +36,38 @@ pub fn normalize_token(text: &str) -> Cow<'_, str> {
     {
         return Cow::Owned(v);
     }
+    if let Some(joined) = unfold(t) {
+        return Cow::Owned(joined);
+    }
     Cow::Borrowed(t)
+}
+
+/// The text inside one pair of matching quotes around it, trimmed.
+fn unquote(t: &str) -> &str {
+    let b = t.as_bytes();
+    if b.len() >= 2 && matches!(b[0], b'"' | b'\'') && b[b.len() - 1] == b[0] {
+        t[1..t.len() - 1].trim()
+    } else {
+        t
+    }
+}
+
+/// A compact token with white space inside (folded lines, spaces), joined
+/// again; `None` when there is no inner white space or the text holds
+/// anything but base64url characters, dots and white space (a JSON
+/// serialization, a sentence: those are left alone).
+fn unfold(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    if !b.iter().any(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let compact = b.iter().all(|&c| {
+        c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.') || c.is_ascii_whitespace()
+    });
+    if !compact || !b.contains(&b'.') {
+        return None;
+    }
+    Some(t.split_ascii_whitespace().collect())
 }
 
 /// RFC 3986's `scheme ":"` at the start: `https:`, `wss:`, an app's
@@ -101,6 +141,24 @@ mod tests {
         assert_eq!(normalize_token("bearer a.b.c"), "a.b.c");
         assert_eq!(normalize_token("BEARER   a.b.c"), "a.b.c");
         assert_eq!(normalize_token("a.b.c\r\n"), "a.b.c");
+    }
+
+    #[test]
+    fn pasted_shapes() {
+        assert_eq!(normalize_token("Authorization: Bearer a.b.c"), "a.b.c");
+        assert_eq!(normalize_token("authorization:bearer  a.b.c\r\n"), "a.b.c");
+        assert_eq!(normalize_token("\"a.b.c\""), "a.b.c");
+        assert_eq!(normalize_token("'a.b.c'\n"), "a.b.c");
+        assert_eq!(normalize_token("Bearer \"a.b.c\""), "a.b.c");
+        assert_eq!(
+            normalize_token("eyJh.eyJz\n dGF0.c2ln\r\nYXR1"),
+            "eyJh.eyJzdGF0.c2lnYXR1"
+        );
+        assert_eq!(normalize_token("ab cd.ef gh.ij"), "abcd.efgh.ij");
+        // Not a compact token: left alone.
+        assert_eq!(normalize_token("{\"a\": 1}"), "{\"a\": 1}");
+        assert_eq!(normalize_token("not a token"), "not a token");
+        assert_eq!(normalize_token("\"a.b.c"), "\"a.b.c");
     }
 
     #[test]

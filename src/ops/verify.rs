@@ -154,12 +154,58 @@ pub fn verify_with(
             if let Some(miss) = key_miss(token, &keys, opts, &r)
                 && let Some(fresh) = provider.refresh(&miss)?
             {
-                return with_key(verify(token, &fresh, opts), &fresh);
+                let again = verify(token, &fresh, opts).map_err(|mut r| {
+                    if r.code == RejectCode::NoMatchingKey {
+                        r.detail.push_str(" (after fetching the key set again)");
+                    }
+                    r
+                });
+                return with_key(again, &fresh);
             }
             Err(r.into())
         }
         ok => with_key(ok, &keys),
     }
+}
+
+/// Kids named in a message: enough to spot a typo or a rotation, bounded
+/// however large the set.
+const KIDS_NAMED: usize = 3;
+
+/// A kid as quoted in a message: at most 64 characters of it.
+fn clip(kid: &str) -> String {
+    match kid.char_indices().nth(64) {
+        Some((i, _)) => format!("{}…", &kid[..i]),
+        None => kid.to_owned(),
+    }
+}
+
+/// What the set holds for `alg`, for a kid miss: the first few kids.
+fn held_kids(keys: &KeySet, alg: JwsAlg) -> String {
+    let fits: Vec<&Key> = keys
+        .keys
+        .iter()
+        .filter(|k| k.permits(KeyOp::Verify(alg)))
+        .collect();
+    let kids: Vec<String> = fits
+        .iter()
+        .filter_map(|k| k.kid.as_deref())
+        .take(KIDS_NAMED)
+        .map(|k| format!("{:?}", clip(k)))
+        .collect();
+    if fits.is_empty() {
+        return format!("the key set holds no {alg} key");
+    }
+    let more = fits.len().saturating_sub(kids.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "the key set's {alg} keys have kid {}{more}",
+        kids.join(", ")
+    )
 }
 
 fn with_key(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
@@ -252,7 +298,11 @@ fn check_signature(
     }
     if !tried {
         let what = match (kid, &x5t, &x5t256) {
-            (Some(kid), _, _) => format!("no {alg} key with kid {kid:?}"),
+            (Some(kid), _, _) => format!(
+                "no {alg} key with kid {:?}; {}",
+                clip(kid),
+                held_kids(keys, alg)
+            ),
             (None, Some(_), _) | (None, _, Some(_)) => {
                 format!("no {alg} key with the token's certificate thumbprint")
             }

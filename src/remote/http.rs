@@ -98,6 +98,46 @@ fn remote_err(url: &str, started: Instant, what: impl std::fmt::Display) -> Erro
     ))
 }
 
+/// What went wrong, in words an operator reads at a glance: the resolver's
+/// and the socket's own texts name the URL again or the OS's error number.
+fn plain_reason(e: &ureq::Error) -> String {
+    use std::io::ErrorKind;
+    let text = e.to_string();
+    // rustls's verdict on the server's certificate arrives wrapped in an
+    // I/O error; its text is what tells it apart.
+    if text.contains("certificate") {
+        let text = text.strip_prefix("io: ").unwrap_or(&text);
+        return format!(
+            "TLS certificate not trusted ({text}); trusted roots: the system's plus SSL_CERT_FILE/SSL_CERT_DIR"
+        );
+    }
+    match e {
+        ureq::Error::HostNotFound => "host name not found (DNS)".into(),
+        ureq::Error::Timeout(_) => "timed out".into(),
+        ureq::Error::ConnectionFailed => "cannot connect".into(),
+        ureq::Error::ConnectProxyFailed(why) => format!("the proxy refused to connect ({why})"),
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => "connection refused".into(),
+            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => {
+                "connection closed by the server".into()
+            }
+            ErrorKind::TimedOut | ErrorKind::WouldBlock => "timed out".into(),
+            ErrorKind::NetworkUnreachable | ErrorKind::HostUnreachable => {
+                "network unreachable".into()
+            }
+            // getaddrinfo's failures come as "other" errors with its text.
+            _ if text.contains("lookup address") || text.contains("resolve") => {
+                "host name not found (DNS)".into()
+            }
+            _ => format!(
+                "network error ({})",
+                text.strip_prefix("io: ").unwrap_or(&text)
+            ),
+        },
+        _ => format!("network error ({text})"),
+    }
+}
+
 /// An environment variable as curl reads it: unset and empty are the same.
 fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -376,17 +416,10 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Fetched> {
             .unwrap_or_default();
         let agent = agent_for(&current, timeout, remaining, proxy.map(|(_, p)| p))
             .map_err(|e| remote_err(url, started, e))?;
-        let resp = agent.get(current.as_str()).call().map_err(|e| {
-            // rustls's verdict on the server's certificate arrives wrapped
-            // in an I/O error; its text is what tells it apart.
-            let e = e.to_string();
-            let hint = if e.contains("certificate") {
-                "; trusted roots: the system's plus SSL_CERT_FILE/SSL_CERT_DIR"
-            } else {
-                ""
-            };
-            remote_err(url, started, format!("network error{via}: {e}{hint}"))
-        })?;
+        let resp = agent
+            .get(current.as_str())
+            .call()
+            .map_err(|e| remote_err(url, started, format!("{}{via}", plain_reason(&e))))?;
         let status = resp.status();
         let code = status.as_u16();
         if status.is_redirection() {

@@ -9,24 +9,30 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::names::{self, Names};
 use super::parse::{
-    TimeArg, parse_claim, parse_header_param, parse_positive_duration, parse_size, parse_time,
+    TimeArg, parse_claim, parse_header_param, parse_positive_duration, parse_seconds, parse_size,
+    parse_time,
 };
 use jose::{JweAlg, JweEnc, JwsAlg};
 
 /// Default `--max-input`: 64 MiB.
 pub const DEFAULT_MAX_INPUT: usize = 64 << 20;
 
-fn parse_jws_alg(s: &str) -> Result<JwsAlg, String> {
-    s.parse().map_err(|e: jose::UnknownAlg| e.to_string())
+fn jws_alg() -> Names<JwsAlg> {
+    Names::new("JWS algorithm", names::jws_names)
 }
 
-fn parse_jwe_alg(s: &str) -> Result<JweAlg, String> {
-    s.parse().map_err(|e: jose::UnknownAlg| e.to_string())
+fn jwe_alg() -> Names<JweAlg> {
+    Names::new("JWE key management algorithm", names::jwe_alg_names)
 }
 
-fn parse_jwe_enc(s: &str) -> Result<JweEnc, String> {
-    s.parse().map_err(|e: jose::UnknownAlg| e.to_string())
+fn jwe_enc() -> Names<JweEnc> {
+    Names::new("JWE content encryption algorithm", names::jwe_enc_names)
+}
+
+fn any_alg() -> Names<String> {
+    Names::new("JWS, JWE or enc algorithm", names::any_alg_names)
 }
 
 // Keys given with `-k/--key`.
@@ -93,9 +99,13 @@ impl Default for InputLimitArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kty {
+    #[value(name = "RSA")]
     Rsa,
+    #[value(name = "EC")]
     Ec,
+    #[value(name = "OKP")]
     Okp,
+    #[value(name = "oct")]
     Oct,
 }
 
@@ -181,16 +191,16 @@ pub enum Shell {
 )]
 pub struct KeygenArgs {
     /// Algorithm the key is for; picks type and size and is recorded in JWK output
-    #[arg(long, value_name = "ALG", conflicts_with = "kty")]
+    #[arg(long, value_name = "ALG", conflicts_with = "kty", value_parser = any_alg(), hide_possible_values = true)]
     pub alg: Option<String>,
-    /// Key type (default: RSA 2048)
-    #[arg(long, value_enum)]
+    /// Key type, in any case; default RSA 2048
+    #[arg(long, value_enum, ignore_case = true)]
     pub kty: Option<Kty>,
     /// RSA modulus size (2048, 3072, 4096) or oct size in bits
     #[arg(long, value_name = "N")]
     pub bits: Option<usize>,
     /// Curve: P-256, P-384, P-521, secp256k1, Ed25519, X25519
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", value_parser = Names::<String>::new("curve", names::curve_names), hide_possible_values = true)]
     pub curve: Option<String>,
     /// Key id (default for JWK output: the RFC 7638 thumbprint)
     #[arg(long, value_name = "KID")]
@@ -316,7 +326,7 @@ pub struct SignArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
     /// Signature algorithm (default from the key)
-    #[arg(long, value_name = "ALG", value_parser = parse_jws_alg)]
+    #[arg(long, value_name = "ALG", value_parser = jws_alg(), hide_possible_values = true)]
     pub alg: Option<JwsAlg>,
     /// Key id header (default: the key's `kid`)
     #[arg(long, value_name = "KID")]
@@ -365,8 +375,8 @@ pub struct PolicyArgs {
     /// A claim that must be present (repeatable)
     #[arg(long, value_name = "CLAIM")]
     pub require: Vec<String>,
-    /// Clock skew allowed for exp, nbf and iat, in seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Clock skew allowed for exp, nbf and iat: seconds or a duration (30s, 5m)
+    #[arg(long, value_name = "DURATION", default_value = "60", value_parser = parse_seconds)]
     pub leeway: u64,
     /// The time to check against instead of the clock
     #[arg(long, value_name = "T", value_parser = parse_time, allow_hyphen_values = true)]
@@ -397,8 +407,8 @@ pub struct RemoteArgs {
     /// Use cached remote keys only; never fetch
     #[arg(long)]
     pub offline: bool,
-    /// Total time allowed for one fetch, in seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    /// Total time allowed for one fetch: seconds or a duration (30s, 1m)
+    #[arg(long, value_name = "DURATION", default_value = "10", value_parser = parse_seconds)]
     pub timeout: u64,
 }
 
@@ -418,7 +428,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// Accepted algorithm (repeatable; default: every algorithm the keys can verify)
-    #[arg(long, value_name = "ALG", value_parser = parse_jws_alg)]
+    #[arg(long, value_name = "ALG", value_parser = jws_alg(), hide_possible_values = true)]
     pub alg: Vec<JwsAlg>,
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -459,10 +469,10 @@ pub struct EncryptArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Key management algorithm (default from the key)
-    #[arg(long, value_name = "ALG", value_parser = parse_jwe_alg)]
+    #[arg(long, value_name = "ALG", value_parser = jwe_alg(), hide_possible_values = true)]
     pub alg: Option<JweAlg>,
     /// Content encryption algorithm
-    #[arg(long, value_name = "ENC", value_parser = parse_jwe_enc, default_value = "A256GCM")]
+    #[arg(long, value_name = "ENC", value_parser = jwe_enc(), hide_possible_values = true, default_value = "A256GCM")]
     pub enc: JweEnc,
     /// Compress the plaintext before encryption
     #[arg(long, value_enum)]
@@ -507,10 +517,10 @@ pub struct DecryptArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Accepted key management algorithm (repeatable; default: all but RSA1_5)
-    #[arg(long, value_name = "ALG", value_parser = parse_jwe_alg)]
+    #[arg(long, value_name = "ALG", value_parser = jwe_alg(), hide_possible_values = true)]
     pub alg: Vec<JweAlg>,
     /// Accepted content encryption algorithm (repeatable; default: all)
-    #[arg(long, value_name = "ENC", value_parser = parse_jwe_enc)]
+    #[arg(long, value_name = "ENC", value_parser = jwe_enc(), hide_possible_values = true)]
     pub enc: Vec<JweEnc>,
     /// Most PBES2 iterations one token may cost, summed over the recipients tried
     #[arg(long, value_name = "N", default_value_t = jose::decrypt::DEFAULT_MAX_P2C)]
@@ -522,7 +532,7 @@ pub struct DecryptArgs {
     #[arg(long, value_name = "SOURCE")]
     pub verify_key: Vec<String>,
     /// Accepted algorithm of the inner JWS (repeatable)
-    #[arg(long, value_name = "ALG", value_parser = parse_jws_alg)]
+    #[arg(long, value_name = "ALG", value_parser = jws_alg(), hide_possible_values = true)]
     pub verify_alg: Vec<JwsAlg>,
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -579,7 +589,7 @@ pub struct KeyArgs {
     #[arg(long, value_name = "KID")]
     pub kid: Option<String>,
     /// Set the algorithm
-    #[arg(long, value_name = "ALG")]
+    #[arg(long, value_name = "ALG", value_parser = any_alg(), hide_possible_values = true)]
     pub alg: Option<String>,
     /// Set the intended use
     #[arg(long = "use", value_enum, value_name = "sig|enc")]

@@ -3,6 +3,9 @@
 
 pub mod args;
 pub mod docs;
+pub mod names;
+#[cfg(test)]
+pub mod pages;
 pub mod parse;
 
 use clap::{Parser, Subcommand};

@@ -97,6 +97,12 @@ pub fn parse_positive_duration(s: &str) -> Result<i64, String> {
     Ok(d)
 }
 
+/// A non-negative duration as whole seconds (`--leeway`, `--timeout`):
+/// a bare number is seconds, as everywhere.
+pub fn parse_seconds(s: &str) -> Result<u64, String> {
+    parse_positive_duration(s).map(|d| d.unsigned_abs())
+}
+
 /// `NAME=JSON` for header parameters: the value must be JSON.
 pub fn parse_header_param(s: &str) -> Result<(String, Value), String> {
     let (name, value) = s
@@ -161,6 +167,9 @@ mod tests {
         assert!(parse_duration("").is_err());
         assert!(parse_duration("1h5").is_err());
         assert!(parse_duration("99999999999999999999d").is_err());
+        assert_eq!(parse_seconds("5m"), Ok(300));
+        assert_eq!(parse_seconds("60"), Ok(60));
+        assert!(parse_seconds("-5m").is_err());
     }
 
     #[test]

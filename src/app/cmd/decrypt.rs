@@ -31,6 +31,24 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
             "no key: give --key SOURCE, --secret-file/--secret-env or --password-file/--password-env",
         ));
     }
+    // Whether a key is public is known here, before any token is read: a
+    // public key cannot decrypt, and "decryption failed" would blame the token.
+    if password.is_none() && keys.iter().all(|k| !k.material.is_private()) {
+        let what = if keys.iter().any(|k| !k.x5c.is_empty()) {
+            "a certificate holds only a public key"
+        } else if keys.len() == 1 {
+            "the key is public"
+        } else {
+            "every key given is public"
+        };
+        return Err(Error::usage(format!(
+            "{what} ({}): decrypting needs the private key the token was encrypted to",
+            keys.iter()
+                .map(|k| k.material.describe())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     let keys = KeySet::new(keys);
     let opts = settings::decrypt_options(args);
     let pw = password.as_deref().map(|p| p.as_slice());
@@ -75,12 +93,12 @@ fn run_lines(
     let input = Lines::open(args.token.as_deref(), limit)?;
     // The reports hold plaintexts: written as secrets.
     let sink = Sink::new(&args.out, false, true)?;
-    let check = |token: Option<&str>| -> Outcome {
+    let check = |line: usize, token: Option<&str>| -> Outcome {
         let r = match token {
             Some(t) => decrypt_one(t, keys, pw, opts, nested),
             None => Err(batch::too_large(limit)),
         };
-        let mut report = report::decrypt(token.unwrap_or_default(), &r)
+        let mut report = report::with_line(line, report::decrypt(token.unwrap_or_default(), &r))
             .to_string()
             .into_bytes();
         report.push(b'\n');

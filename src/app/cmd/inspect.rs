@@ -33,7 +33,7 @@ pub fn run(args: &InspectArgs, io: &mut Io<'_>) -> Result<()> {
         Err(e) => return Err(e),
     };
     let out = if args.json {
-        let s = serde_json::to_string(&to_json(&item))
+        let s = serde_json::to_string(&to_json(&item, now))
             .map_err(|e| Error::local_with("cannot write JSON", e))?;
         let mut s = crate::io::escape_json_controls(s);
         s.push('\n');

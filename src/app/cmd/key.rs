@@ -91,7 +91,26 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
     {
         io.warn("PEM and DER cannot record kid, alg or use; they are not written");
     }
+    if matches!(format, KeyFormat::Jwk | KeyFormat::Jwks) {
+        // As keygen: a key published in a set needs an id tokens can name.
+        for k in keys.iter_mut().filter(|k| k.kid.is_none()) {
+            k.kid = Some(jose::keys::thumbprint::sha256_b64(&k.material));
+        }
+    }
     let encoded = export::encode(&keys, format.into(), private)?;
+    if export::holds_private(&keys, private) {
+        let n = keys.iter().filter(|k| k.material.is_private()).count();
+        let what = if format == KeyFormat::Jwks {
+            "this key set"
+        } else {
+            "this output"
+        };
+        io.warn(format!(
+            "{what} holds {} private key{}: do not publish it; --public writes only the public keys",
+            n,
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let kind = if format == KeyFormat::Der {
         Emit::Binary
     } else {

@@ -51,9 +51,18 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
                 }
             }
         };
-        Value::Object(settings::claims(base, &args.claims, now))
-            .to_string()
-            .into_bytes()
+        if args.file.is_none() && io.stdin_may_hold_data {
+            // The contract's rule (claim flags, no FILE: the claims are the
+            // flags'); what was piped in must not vanish without a word.
+            io.warn(
+                "standard input is not read: with claim flags and no FILE the payload is built from the flags alone; give - as FILE to merge a JSON object from standard input under the flags",
+            );
+        }
+        let claims = settings::claims(base, &args.claims, now);
+        for w in settings::never_valid(&claims, now) {
+            io.warn(w);
+        }
+        Value::Object(claims).to_string().into_bytes()
     } else {
         io::read_payload(
             io,

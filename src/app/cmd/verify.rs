@@ -34,6 +34,33 @@ fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<Arc<Ke
 }
 
 pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
+    run_checked(args, io).map_err(|e| next_step(e, args.remote.offline))
+}
+
+/// A remote key source that cannot be used ends with what to do instead:
+/// the cache, or a key set saved to a file.
+fn next_step(e: Error, offline: bool) -> Error {
+    match e {
+        Error::Remote { .. } => {
+            let mut line = e.to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                line.push_str(": ");
+                line.push_str(&c.to_string());
+                cause = c.source();
+            }
+            let step = if offline {
+                "give a saved key set with -k FILE"
+            } else {
+                "without the network, --offline uses cached keys, or give a saved key set with -k FILE"
+            };
+            Error::remote(format!("{line}; {step}"))
+        }
+        other => other,
+    }
+}
+
+fn run_checked(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     if args.remote.oidc.is_some() && args.policy.aud.is_empty() {
         // Without it any client's ID token from that issuer would pass.
         return Err(Error::usage(
@@ -104,7 +131,7 @@ fn run_lines(
     let input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
     let sink = Sink::new(&args.out, args.quiet, false)?;
     let limit = args.limit.max_input;
-    let check = |tok: Option<&str>| -> Outcome {
+    let check = |line: usize, tok: Option<&str>| -> Outcome {
         let outcome = match tok {
             Some(t) => match verify::verify_with(t, provider, &opts) {
                 Ok(v) => Ok(v),
@@ -120,8 +147,10 @@ fn run_lines(
         };
         let mut report_line = Vec::new();
         if !args.quiet
-            && let Ok(mut l) =
-                serde_json::to_vec(&report::verify(tok.unwrap_or_default(), &outcome))
+            && let Ok(mut l) = serde_json::to_vec(&report::with_line(
+                line,
+                report::verify(tok.unwrap_or_default(), &outcome),
+            ))
         {
             l.push(b'\n');
             report_line = l;

@@ -62,11 +62,43 @@ pub fn read_token_bytes(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Res
             if a.len() > limit {
                 return Err(too_large("the token", limit));
             }
+            check_not_a_file_name(a)?;
             Ok(a.as_bytes().to_vec())
         }
     }
 }
 
+/// A TOKEN that is no token but names an existing file is the newcomer's
+/// `jose decrypt -k app.key secret.jwe`: a usage error that shows the
+/// `@PATH` form, never a "malformed token" rejection.
+pub fn check_not_a_file_name(arg: &str) -> Result<()> {
+    let t = arg.trim();
+    // A path is short and one line; a JSON text (inspect's JWK) is no path
+    // the user meant.
+    if t.is_empty() || t.len() > 4096 || t.contains('\n') || t.starts_with('{') {
+        return Ok(());
+    }
+    if looks_compact(jose::token::normalize_token(t).as_ref()) {
+        return Ok(());
+    }
+    if std::fs::metadata(t).is_ok() {
+        return Err(Error::usage(format!(
+            "{t:?} is taken as a token, but it names a file: write @{t} to read the token from it"
+        )));
+    }
+    Ok(())
+}
+
+/// Three or five parts, the first a base64url JSON object: a compact JWS
+/// or JWE, whatever else a file of that name might be.
+fn looks_compact(t: &str) -> bool {
+    let parts = t.split('.').count();
+    (parts == 3 || parts == 5)
+        && t.split('.')
+            .next()
+            .and_then(jose::b64::decode)
+            .is_some_and(|h| h.trim_ascii_start().starts_with(b"{"))
+}
 /// Read a FILE argument (path, `-`/absent: stdin) exactly, up to `limit` bytes.
 pub fn read_payload(
     io: &mut Io<'_>,

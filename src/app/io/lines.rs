@@ -129,7 +129,10 @@ impl Lines {
                     Error::local_with(format!("cannot read the tokens from {path}"), e)
                 })?)
             }
-            Some(a) => Source::Literal(std::io::Cursor::new(a.as_bytes().to_vec())),
+            Some(a) => {
+                super::input::check_not_a_file_name(a)?;
+                Source::Literal(std::io::Cursor::new(a.as_bytes().to_vec()))
+            }
         };
         Ok(Lines {
             src,

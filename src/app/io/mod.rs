@@ -18,6 +18,11 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether standard output is a terminal (payloads then get a final newline).
     pub stdout_is_tty: bool,
+    /// Whether standard input is a terminal: a read then says so first.
+    pub stdin_is_tty: bool,
+    /// Whether bytes are waiting on standard input, so that input a command
+    /// does not read can be named instead of dropped.
+    pub stdin_may_hold_data: bool,
     stdin_taken_by: Option<String>,
 }
 
@@ -33,6 +38,8 @@ impl<'a> Io<'a> {
             stdout,
             stderr,
             stdout_is_tty,
+            stdin_is_tty: false,
+            stdin_may_hold_data: false,
             stdin_taken_by: None,
         }
     }
@@ -46,6 +53,12 @@ impl<'a> Io<'a> {
             )));
         }
         self.stdin_taken_by = Some(what.to_owned());
+        if self.stdin_is_tty {
+            // Otherwise a command waiting for input looks like one that hangs.
+            self.note(format!(
+                "jose: reading {what} from standard input (the terminal); end it with Ctrl-D"
+            ));
+        }
         Ok(())
     }
 
@@ -66,6 +79,14 @@ impl<'a> Io<'a> {
         Ok(&mut *self.stdin)
     }
 
+    /// Look at standard input without reading it: a terminal, or bytes
+    /// waiting to be read.
+    pub fn probe_stdin(&mut self) {
+        use std::io::IsTerminal;
+        self.stdin_is_tty = std::io::stdin().is_terminal();
+        self.stdin_may_hold_data = !self.stdin_is_tty && stdin_may_hold_data();
+    }
+
     /// A line on standard error: `jose: warning: …`.
     pub fn warn(&mut self, msg: impl std::fmt::Display) {
         // A closed standard error leaves no better place to report to.
@@ -76,4 +97,17 @@ impl<'a> Io<'a> {
     pub fn note(&mut self, msg: impl std::fmt::Display) {
         let _ = writeln!(self.stderr, "{msg}");
     }
+}
+
+/// Bytes waiting on standard input (a pipe written to, the rest of a
+/// file). A writer that has not written yet is missed: that costs a
+/// warning, where reading to find out could wait forever.
+#[cfg(unix)]
+fn stdin_may_hold_data() -> bool {
+    rustix::io::ioctl_fionread(std::io::stdin()).is_ok_and(|n| n > 0)
+}
+
+#[cfg(not(unix))]
+fn stdin_may_hold_data() -> bool {
+    false
 }

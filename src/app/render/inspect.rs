@@ -92,7 +92,22 @@ fn opt_obj(o: &Option<Object>) -> Value {
     o.clone().map_or(Value::Null, Value::Object)
 }
 
-fn jws_json(p: &JwsPeek, o: &mut Map<String, Value>) {
+/// The time claims as people read them: `{"exp": {"utc": RFC 3339,
+/// "relative": "expires in 1h00m"}, …}`, beside the numbers of `claims`.
+fn claim_times(claims: &Object, now: i64) -> Map<String, Value> {
+    let mut out = Map::new();
+    for name in TIME_CLAIMS {
+        if let Some(t) = claims.get(name).and_then(Value::as_i64) {
+            out.insert(
+                name.into(),
+                json!({"utc": rfc3339(t), "relative": relative(name, t, now)}),
+            );
+        }
+    }
+    out
+}
+
+fn jws_json(p: &JwsPeek, now: i64, o: &mut Map<String, Value>) {
     o.insert("serialization".into(), p.serialization.as_str().into());
     let first = p.signatures.first();
     o.insert(
@@ -117,7 +132,11 @@ fn jws_json(p: &JwsPeek, o: &mut Map<String, Value>) {
             o.insert("payload_b64".into(), Value::Null);
         }
         (Some(_), Some(claims)) => {
+            let times = claim_times(&claims, now);
             o.insert("claims".into(), Value::Object(claims));
+            if !times.is_empty() {
+                o.insert("times".into(), Value::Object(times));
+            }
         }
         (Some(bytes), None) => {
             o.insert("payload_b64".into(), b64::encode(bytes).into());
@@ -158,7 +177,7 @@ fn jwe_json(p: &Jwe, o: &mut Map<String, Value>) {
 }
 
 /// The `--json` form.
-pub fn to_json(item: &Inspected) -> Value {
+pub fn to_json(item: &Inspected, now: i64) -> Value {
     let mut o = Map::new();
     let kind = match item {
         Inspected::Token(Peeked::Jws(_)) => "jws",
@@ -172,7 +191,7 @@ pub fn to_json(item: &Inspected) -> Value {
     o.insert("kind".into(), kind.into());
     o.insert("verified".into(), false.into());
     match item {
-        Inspected::Token(Peeked::Jws(p)) => jws_json(p, &mut o),
+        Inspected::Token(Peeked::Jws(p)) => jws_json(p, now, &mut o),
         Inspected::Token(Peeked::Jwe(p)) => jwe_json(p, &mut o),
         Inspected::Jwk(k) => {
             o.insert("keys".into(), vec![key_json(k)].into());

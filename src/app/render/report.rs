@@ -53,15 +53,31 @@ pub fn verify(token: &str, outcome: &std::result::Result<Verified, Rejection>) -
     }
 }
 
+/// A `--lines` report: `"line": N` (the 1-based input line) first, then
+/// the report of that line's token.
+pub fn with_line(line: usize, report: Value) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("line".into(), line.into());
+    if let Value::Object(r) = report {
+        m.extend(r);
+    }
+    Value::Object(m)
+}
+
+/// The usual checks this verification did not make, for the success note:
+/// only those really not made.
 pub fn unasked_checks(args: &VerifyArgs, v: &Verified) -> Vec<&'static str> {
     let mut out = Vec::new();
     let Some(c) = &v.claims else {
         return out;
     };
-    if args.policy.iss.is_none() {
+    // A preset checks issuer and audience itself (Firebase: the project;
+    // OIDC: the issuer, and --aud is required) and requires exp.
+    let preset = args.remote.firebase.is_some() || args.remote.oidc.is_some();
+    if args.policy.iss.is_none() && !preset {
         out.push("issuer (no --iss)");
     }
-    if args.policy.aud.is_empty() {
+    if args.policy.aud.is_empty() && !preset {
         out.push("audience (no --aud)");
     }
     if !c.contains_key("exp") {
