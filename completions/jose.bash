@@ -97,7 +97,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__cert)
-            opts="-k -o -h -V --key --subject --cn --san --days --not-before --not-after --ca --ca-cert --ca-key --csr --format --output --force --help --version"
+            opts="-k -o -h -V --key --subject --cn --san --days --not-before --not-after --ca --ca-cert --ca-key --csr --format --key-password-file --key-password-env --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,6 +147,14 @@ _jose() {
                     COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
                     return 0
                     ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -177,7 +185,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__decrypt)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --password-file --password-env --alg --enc --max-p2c --max-size --verify-key --verify-alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --lines --threads --json --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --password-file --password-env --alg --enc --max-p2c --max-size --verify-key --verify-alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --lines --threads --json --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +196,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -295,7 +311,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__encrypt)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --password-file --password-env --alg --enc --zip --kid --typ --cty --header --p2c --serialization --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --password-file --password-env --alg --enc --zip --kid --typ --cty --header --p2c --serialization --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +322,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -561,7 +585,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__key)
-            opts="-o -h -V --to --public --kid --alg --use --thumbprint --output --force --help --version"
+            opts="-o -h -V --to --public --kid --alg --use --thumbprint --encrypt --key-password-file --key-password-env --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,6 +607,14 @@ _jose() {
                     COMPREPLY=($(compgen -W "sig enc" -- "${cur}"))
                     return 0
                     ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -599,7 +631,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__keygen)
-            opts="-o -h -V --alg --kty --bits --curve --kid --use --format --output --force --pub --help --version"
+            opts="-o -h -V --alg --kty --bits --curve --kid --use --format --output --force --pub --encrypt --key-password-file --key-password-env --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -645,6 +677,14 @@ _jose() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -653,7 +693,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__sign)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --alg --kid --typ --cty --header --claim --iss --sub --aud --exp --nbf --iat --no-iat --jti --serialization --detached --unencoded --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --alg --kid --typ --cty --header --claim --iss --sub --aud --exp --nbf --iat --no-iat --jti --serialization --detached --unencoded --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +704,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -755,7 +803,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__verify)
-            opts="-k -q -o -h -V --key --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
+            opts="-k -q -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +814,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,7 +52,10 @@ jwk\t''
 jwks\t''"
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l pub -d 'Also write the public key, in the same format, to this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l force -d 'Overwrite existing output files'
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l encrypt -d 'Protect the private key with a password (--key-password-file/-env, or a prompt): PKCS#8 ENCRYPTED PRIVATE KEY (PBES2) for PEM and DER, a PBES2 JWE (cty jwk+json) for JWK and JWKS'
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand cert" -s k -l key -d 'The key the certificate is for (and, unless --ca-key, signed with)' -r
@@ -66,6 +69,8 @@ complete -c jose -n "__fish_jose_using_subcommand cert" -l ca-cert -d 'Issue the
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca-key -d 'The CA\'s private key (with --ca-cert)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l format -d 'Output format' -r -f -a "pem\t''
 der\t''"
+complete -c jose -n "__fish_jose_using_subcommand cert" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand cert" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca -d 'Mark the certificate as a CA'
 complete -c jose -n "__fish_jose_using_subcommand cert" -l csr -d 'Print a PKCS#10 certificate signing request instead'
@@ -73,6 +78,8 @@ complete -c jose -n "__fish_jose_using_subcommand cert" -l force -d 'Overwrite e
 complete -c jose -n "__fish_jose_using_subcommand cert" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand cert" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand sign" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand sign" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand sign" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -101,6 +108,8 @@ complete -c jose -n "__fish_jose_using_subcommand sign" -l force -d 'Overwrite e
 complete -c jose -n "__fish_jose_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand verify" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand verify" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -131,6 +140,8 @@ complete -c jose -n "__fish_jose_using_subcommand verify" -l force -d 'Overwrite
 complete -c jose -n "__fish_jose_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand encrypt" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand encrypt" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -153,6 +164,8 @@ complete -c jose -n "__fish_jose_using_subcommand encrypt" -l force -d 'Overwrit
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -194,9 +207,12 @@ complete -c jose -n "__fish_jose_using_subcommand key" -l kid -d 'Set the key id
 complete -c jose -n "__fish_jose_using_subcommand key" -l alg -d 'Set the algorithm' -r
 complete -c jose -n "__fish_jose_using_subcommand key" -l use -d 'Set the intended use' -r -f -a "sig\t''
 enc\t''"
+complete -c jose -n "__fish_jose_using_subcommand key" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand key" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand key" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand key" -l public -d 'Drop private parts'
 complete -c jose -n "__fish_jose_using_subcommand key" -l thumbprint -d 'Print the RFC 7638 SHA-256 thumbprint of each key, one per line'
+complete -c jose -n "__fish_jose_using_subcommand key" -l encrypt -d 'Protect the private keys written with a password (as keygen --encrypt)'
 complete -c jose -n "__fish_jose_using_subcommand key" -l force -d 'Overwrite existing output files'
 complete -c jose -n "__fish_jose_using_subcommand key" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand key" -s V -l version -d 'Print version'

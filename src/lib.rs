@@ -41,7 +41,7 @@ pub use model::{
 };
 
 pub use codec::{b64, claims, header, json, jwe, jws, token};
-pub use ops::{decrypt, defaults, encrypt, keymgmt, policy, presets, verify, x509};
+pub use ops::{decrypt, defaults, encrypt, keyfile, keymgmt, policy, presets, verify, x509};
 
 /// Keys in every format: one detector for every input ([`keys::detect`]),
 /// one encoder for every output ([`keys::export`]), and key generation.

@@ -7,6 +7,7 @@ mod architecture;
 mod bounded;
 mod cert;
 mod conventions;
+mod encrypted_keys;
 mod firebase_sdk;
 mod fuzz_corpus;
 mod gojose;

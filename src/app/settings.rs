@@ -88,7 +88,11 @@ pub fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvide
         .iter()
         .cloned()
         .partition(|s| jose::keys::detect::is_url(s));
-    let mut keys = sources::load_all_local(io, &local)?;
+    let mut keys = sources::load_all_local(
+        io,
+        &local,
+        &mut sources::KeyPassword::new(&args.key_password),
+    )?;
     if let Some(k) = sources::secret_key(io, &args.secret)? {
         keys.push(k);
     }

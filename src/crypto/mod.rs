@@ -10,6 +10,7 @@ pub mod cbc_hmac;
 pub mod ecdh;
 mod keys;
 pub mod pbes2;
+pub mod pkcs8_enc;
 pub mod rsa_enc;
 pub mod sig;
 pub mod x509;

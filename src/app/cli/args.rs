@@ -38,6 +38,18 @@ pub struct KeySourceArgs {
     pub key: Vec<String>,
 }
 
+// The password of password-protected keys: the one read keys are opened
+// with, and the one --encrypt protects a written key with.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeyPasswordArgs {
+    /// Read the password of protected keys from this file
+    #[arg(long, value_name = "PATH", conflicts_with = "key_password_env")]
+    pub key_password_file: Option<PathBuf>,
+    /// Read the password of protected keys from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub key_password_env: Option<String>,
+}
+
 // A symmetric secret for HMAC, AES key wrap or `dir`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SecretArgs {
@@ -206,6 +218,13 @@ pub struct KeygenArgs {
     /// Also write the public key, in the same format, to this file
     #[arg(long = "pub", value_name = "PATH")]
     pub public: Option<PathBuf>,
+    /// Protect the private key with a password (--key-password-file/-env, or a
+    /// prompt): PKCS#8 ENCRYPTED PRIVATE KEY (PBES2) for PEM and DER, a PBES2
+    /// JWE (cty jwk+json) for JWK and JWKS
+    #[arg(long)]
+    pub encrypt: bool,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
 }
 
 // `jose cert`
@@ -252,6 +271,8 @@ pub struct CertArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "pem")]
     pub format: CertFormat,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -313,6 +334,8 @@ pub struct SignArgs {
     pub file: Option<String>,
     #[command(flatten)]
     pub keys: KeySourceArgs,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
     /// Signature algorithm (default from the key)
@@ -414,6 +437,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub keys: KeySourceArgs,
     #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
+    #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
@@ -454,6 +479,8 @@ pub struct EncryptArgs {
     pub file: Option<String>,
     #[command(flatten)]
     pub keys: KeySourceArgs,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
@@ -502,6 +529,8 @@ pub struct DecryptArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub keys: KeySourceArgs,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
@@ -587,6 +616,11 @@ pub struct KeyArgs {
     /// Print the RFC 7638 SHA-256 thumbprint of each key, one per line
     #[arg(long)]
     pub thumbprint: bool,
+    /// Protect the private keys written with a password (as keygen --encrypt)
+    #[arg(long, conflicts_with_all = ["public", "thumbprint"])]
+    pub encrypt: bool,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }

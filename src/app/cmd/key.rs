@@ -20,6 +20,7 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
     } else {
         &a.sources
     };
+    let mut pw = sources::KeyPassword::new(&a.key_password);
     let mut keys = Vec::new();
     for s in sources {
         if is_url(s) {
@@ -29,7 +30,7 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
             keys.extend(remote::load_keys(s, &opts)?.keys);
             continue;
         }
-        keys.extend(sources::load_local(io, s)?);
+        keys.extend(sources::load_local(io, s, &mut pw)?);
     }
 
     if a.kid.is_some() && keys.len() > 1 {
@@ -91,7 +92,12 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
     {
         io.warn("PEM and DER cannot record kid, alg or use; they are not written");
     }
-    let encoded = export::encode(&keys, format.into(), private)?;
+    let encoded = if a.encrypt {
+        let pw = pw.for_writing(io)?;
+        jose::keyfile::encode_protected(&keys, format.into(), &pw)?
+    } else {
+        export::encode(&keys, format.into(), private)?
+    };
     let kind = if format == KeyFormat::Der {
         Emit::Binary
     } else {

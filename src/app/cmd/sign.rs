@@ -12,7 +12,11 @@ use jose::jws::{self, Serialization, SignRequest, Signer};
 use jose::{Error, Result};
 
 pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
-    let mut keys = sources::load_all_local(io, &args.keys.key)?;
+    let mut keys = sources::load_all_local(
+        io,
+        &args.keys.key,
+        &mut sources::KeyPassword::new(&args.key_password),
+    )?;
     if let Some(k) = sources::secret_key(io, &args.secret)? {
         keys.push(k);
     }
