@@ -97,7 +97,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__cert)
-            opts="-k -o -h -V --key --subject --cn --san --days --not-before --not-after --ca --ca-cert --ca-key --csr --format --key-password-file --key-password-env --output --force --help --version"
+            opts="-k -o -h -V --key --csr-in --subject --cn --san --days --not-before --not-after --ca --path-len --key-usage --eku --ca-cert --ca-key --csr --format --key-password-file --key-password-env --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,10 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csr-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -132,6 +136,18 @@ _jose() {
                     return 0
                     ;;
                 --not-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path-len)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-usage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eku)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

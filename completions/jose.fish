@@ -59,12 +59,16 @@ complete -c jose -n "__fish_jose_using_subcommand keygen" -l encrypt -d 'Protect
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand cert" -s k -l key -d 'The key the certificate is for (and, unless --ca-key, signed with)' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l csr-in -d 'Issue a certificate for this PKCS#10 request (PEM or DER), with --ca-cert/--ca-key; its signature is checked, and its subject and SANs are used unless --subject, --cn or --san are given' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l subject -d 'Subject distinguished name in RFC 4514 order (most specific first), e.g. "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress; `\\,` escapes a comma (default: CN from the first --san)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l cn -d 'Subject common name (shorthand for --subject CN=NAME)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l san -d 'Subject alternative name: dns:NAME, ip:ADDR, email:ADDR or uri:URI (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l days -d 'Validity in days from --not-before (default 365)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l not-before -d 'Start of validity (default now)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l not-after -d 'End of validity' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l path-len -d 'With --ca: how many intermediate CAs may follow this one in a chain' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l key-usage -d 'Key usage (repeatable): digitalSignature, keyEncipherment, keyAgreement, keyCertSign, cRLSign (default: none for a leaf; digitalSignature, keyCertSign and cRLSign for a CA)' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l eku -d 'Extended key usage (repeatable): serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, ocspSigning or a dotted OID' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca-cert -d 'Issue the certificate from this CA certificate (with --ca-key)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca-key -d 'The CA\'s private key (with --ca-cert)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l format -d 'Output format' -r -f -a "pem\t''

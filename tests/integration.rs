@@ -5,6 +5,7 @@ mod util;
 
 mod architecture;
 mod bounded;
+mod ca;
 mod cert;
 mod conventions;
 mod encrypted_keys;

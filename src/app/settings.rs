@@ -238,7 +238,9 @@ pub fn extra_headers(args: &SignArgs) -> Result<Map<String, Value>> {
 const DEFAULT_DAYS: u32 = 365;
 
 /// Subject, SANs and validity from the flags.
-pub fn cert_request(args: &CertArgs, now: i64) -> Result<CertRequest> {
+/// What the certificate says; with `--csr-in`, `csr` is the checked request,
+/// whose subject and SANs stand unless the flags give their own.
+pub fn cert_request(args: &CertArgs, now: i64, csr: Option<&x509::Csr>) -> Result<CertRequest> {
     let mut subject = match &args.subject {
         Some(s) => x509::parse_subject(s)?,
         None => x509::Subject::default(),
@@ -255,11 +257,19 @@ pub fn cert_request(args: &CertArgs, now: i64) -> Result<CertRequest> {
         }
         subject.0.insert(0, (x509::DnAttr::CommonName, cn.clone()));
     }
-    let sans = args
+    let mut sans = args
         .san
         .iter()
         .map(|s| x509::parse_san(s))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(csr) = csr {
+        if subject.0.is_empty() {
+            subject = csr.subject.clone();
+        }
+        if sans.is_empty() {
+            sans = csr.sans.clone();
+        }
+    }
     if subject.0.is_empty() {
         // An empty subject would need a critical SAN extension (RFC 5280
         // §4.2.1.6), which rcgen does not write; name it after the first SAN.
@@ -285,5 +295,16 @@ pub fn cert_request(args: &CertArgs, now: i64) -> Result<CertRequest> {
         not_before,
         not_after,
         ca: args.ca,
+        path_len: args.path_len,
+        key_usages: args
+            .key_usage
+            .iter()
+            .map(|u| x509::parse_key_usage(u))
+            .collect::<Result<_>>()?,
+        ekus: args
+            .eku
+            .iter()
+            .map(|e| x509::parse_eku(e))
+            .collect::<Result<_>>()?,
     })
 }

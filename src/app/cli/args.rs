@@ -234,8 +234,18 @@ pub struct KeygenArgs {
 )]
 pub struct CertArgs {
     /// The key the certificate is for (and, unless --ca-key, signed with)
-    #[arg(short = 'k', long, value_name = "PATH")]
-    pub key: String,
+    #[arg(
+        short = 'k',
+        long,
+        value_name = "PATH",
+        required_unless_present = "csr_in"
+    )]
+    pub key: Option<String>,
+    /// Issue a certificate for this PKCS#10 request (PEM or DER), with
+    /// --ca-cert/--ca-key; its signature is checked, and its subject and SANs
+    /// are used unless --subject, --cn or --san are given
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["key", "csr"], requires = "ca_cert")]
+    pub csr_in: Option<String>,
     /// Subject distinguished name in RFC 4514 order (most specific first), e.g.
     /// "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress;
     /// `\,` escapes a comma (default: CN from the first --san)
@@ -259,6 +269,18 @@ pub struct CertArgs {
     /// Mark the certificate as a CA
     #[arg(long)]
     pub ca: bool,
+    /// With --ca: how many intermediate CAs may follow this one in a chain
+    #[arg(long, value_name = "N", requires = "ca")]
+    pub path_len: Option<u8>,
+    /// Key usage (repeatable): digitalSignature, keyEncipherment, keyAgreement,
+    /// keyCertSign, cRLSign (default: none for a leaf; digitalSignature,
+    /// keyCertSign and cRLSign for a CA)
+    #[arg(long = "key-usage", value_name = "U")]
+    pub key_usage: Vec<String>,
+    /// Extended key usage (repeatable): serverAuth, clientAuth, codeSigning,
+    /// emailProtection, timeStamping, ocspSigning or a dotted OID
+    #[arg(long, value_name = "E")]
+    pub eku: Vec<String>,
     /// Issue the certificate from this CA certificate (with --ca-key)
     #[arg(long, value_name = "PATH", requires = "ca_key")]
     pub ca_cert: Option<String>,

@@ -10,9 +10,17 @@ use jose::{Error, Result};
 
 pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
     let now = crate::clock::now();
-    let req = settings::cert_request(args, now)?;
     let mut pw = KeyPassword::new(&args.key_password);
-    let key = single_key(load_local(io, &args.key, &mut pw)?, &args.key)?;
+    let (key, csr) = match (&args.key, &args.csr_in) {
+        (_, Some(path)) => {
+            let data = crate::io::read_source(io, path)?;
+            let (csr, key) = x509::read_csr(&data).map_err(|e| e.context(path))?;
+            (key, Some(csr))
+        }
+        (Some(path), None) => (single_key(load_local(io, path, &mut pw)?, path)?, None),
+        (None, None) => return Err(Error::usage("give --key or --csr-in")),
+    };
+    let req = settings::cert_request(args, now, csr.as_ref())?;
 
     let (der, label) = if args.csr {
         (x509::csr(&key, &req)?, "CERTIFICATE REQUEST")

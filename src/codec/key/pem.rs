@@ -51,6 +51,16 @@ pub fn certificates(text: &str) -> Result<(Vec<Vec<u8>>, usize)> {
     Ok((certs, others))
 }
 
+/// The DER of the first block labelled one of `labels`, if any.
+pub fn first_block(text: &str, labels: &[&str]) -> Result<Option<Vec<u8>>> {
+    for (label, body) in split(text)? {
+        if labels.contains(&label) {
+            return decode_body(body).map(Some);
+        }
+    }
+    Ok(None)
+}
+
 /// Every block of a PEM text, in order, as (label, base64 body); text
 /// outside the blocks is ignored (RFC 7468 §2). At most [`MAX_BLOCKS`].
 fn split(text: &str) -> Result<Vec<(&str, &str)>> {
