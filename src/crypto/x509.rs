@@ -4,11 +4,11 @@
 //! plain data, and what it returns is DER; `ops::x509` does the encoding.
 //!
 //! rcgen (on aws-lc-rs) signs with RSA (SHA256WithRSA), P-256
-//! (ECDSA-SHA256), P-384 (ECDSA-SHA384), P-521 (ECDSA-SHA512) and Ed25519;
-//! secp256k1 keys sign through `k256` (ECDSA-SHA256) behind rcgen's
-//! `SigningKey` trait. Any key's public half can be a CA-issued subject
-//! (its SPKI is written as we encode it), X25519 included; an X25519 key
-//! cannot sign, so it is never self-signed.
+//! (ECDSA-SHA256), P-384 (ECDSA-SHA384), P-521 (ECDSA-SHA512) and Ed25519,
+//! and writes those keys as subjects. An X25519 key is a CA-issued subject
+//! only (see [`Signer`] for how it is written); it cannot sign, so it is
+//! never self-signed. rcgen has no secp256k1 key algorithm: such keys are
+//! refused.
 //!
 //! PKCS#10 requests are read and their self-signature checked here too
 //! ([`read_csr`]), by x509-parser's verifier.
