@@ -709,7 +709,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__sign)
-            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --alg --kid --typ --cty --header --claim --iss --sub --aud --exp --nbf --iat --no-iat --jti --serialization --detached --unencoded --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --alg --kid --typ --cty --header --claim --iss --sub --aud --exp --nbf --iat --no-iat --jti --serialization --x5c --detached --unencoded --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +799,10 @@ _jose() {
                     COMPREPLY=($(compgen -W "compact flattened general" -- "${cur}"))
                     return 0
                     ;;
+                --x5c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -819,7 +823,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__verify)
-            opts="-k -q -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
+            opts="-k -q -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --x5c-root --x5c-name --x5c-oid --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,6 +866,18 @@ _jose() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c-oid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -103,6 +103,7 @@ complete -c jose -n "__fish_jose_using_subcommand sign" -l jti -d 'JWT id (`jti`
 complete -c jose -n "__fish_jose_using_subcommand sign" -l serialization -d 'Output serialization' -r -f -a "compact\t''
 flattened\t''
 general\t''"
+complete -c jose -n "__fish_jose_using_subcommand sign" -l x5c -d 'Put this certificate chain (PEM or DER, leaf first; the leaf must hold the signing key\'s public key) in the `x5c` header, and `x5t#S256`' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l max-input -d 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand sign" -l no-iat -d 'Do not add `iat`'
@@ -120,6 +121,9 @@ complete -c jose -n "__fish_jose_using_subcommand verify" -l secret -d 'A symmet
 complete -c jose -n "__fish_jose_using_subcommand verify" -l oidc -d 'OpenID Connect issuer: keys from its discovery document (needs --aud)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l firebase -d 'Firebase project id: verify a Firebase ID token with Google\'s keys' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l timeout -d 'Total time allowed for one fetch, in seconds' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l x5c-root -d 'Trust the token\'s own x5c chain if it validates to this root (PEM or DER certificates; repeatable); its leaf\'s key is then the only key used' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l x5c-name -d 'With --x5c-root: the leaf\'s subject CN or a SAN must equal NAME' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l x5c-oid -d 'With --x5c-root: the leaf must carry this OID as an extended key usage, a certificate policy or an extension (repeatable: all required)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l alg -d 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l iss -d 'Required issuer (`iss`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l aud -d 'Accepted audience; the token\'s `aud` must hold one of them (repeatable)' -r

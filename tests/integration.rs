@@ -30,3 +30,4 @@ mod remote;
 mod rsa_backends;
 mod snapshots;
 mod vectors;
+mod x5c;

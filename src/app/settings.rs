@@ -45,10 +45,11 @@ pub fn verify_options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Resu
         // Not a usage error: the algs are allowed, and a token signed with
         // one is rejected as `no_matching_key` (exit 1) like any token whose
         // key was not given.
-        if !args
-            .alg
-            .iter()
-            .any(|a| keys.keys.iter().any(|k| k.permits(KeyOp::Verify(*a))))
+        if args.x5c_root.is_empty()
+            && !args
+                .alg
+                .iter()
+                .any(|a| keys.keys.iter().any(|k| k.permits(KeyOp::Verify(*a))))
         {
             io.warn(format!(
                 "none of the given keys can verify {}: such tokens are rejected (no_matching_key)",
@@ -109,9 +110,9 @@ pub fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvide
     if r.firebase.is_some() && args.keys.key.is_empty() {
         urls.push(firebase_kind(args).keys_url().to_owned());
     }
-    if keys.is_empty() && urls.is_empty() {
+    if keys.is_empty() && urls.is_empty() && args.x5c_root.is_empty() {
         return Err(Error::usage(
-            "no verification key: give --key, --secret-file/--secret-env, --oidc or --firebase",
+            "no verification key: give --key, --secret-file/--secret-env, --oidc, --firebase or --x5c-root",
         ));
     }
     if urls.is_empty() {
@@ -122,6 +123,47 @@ pub fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvide
         io.warn(format!("{url}: using expired cached keys (--offline)"));
     }
     Ok(Box::new(p))
+}
+
+/// `--x5c-root` and its pins: the roots read as PEM or DER certificates.
+pub fn x5c_trust(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Option<jose::verify::X5cTrust>> {
+    if args.x5c_root.is_empty() {
+        return Ok(None);
+    }
+    let mut roots = Vec::new();
+    for path in &args.x5c_root {
+        let data = io::read_source(io, path)?;
+        let found = if data.trim_ascii_start().starts_with(b"-----BEGIN") {
+            let text = std::str::from_utf8(&data)
+                .map_err(|_| Error::local(format!("{path}: PEM text is not UTF-8")))?;
+            jose::keys::pem::certificates(text)
+                .map_err(|e| e.context(path))?
+                .0
+        } else {
+            vec![data]
+        };
+        if found.is_empty() {
+            return Err(Error::local(format!("{path}: holds no certificate")));
+        }
+        for der in &found {
+            jose::keys::cert_info::parse(der).map_err(|e| e.context(path))?;
+        }
+        roots.extend(found);
+    }
+    for oid in &args.x5c_oid {
+        if jose::x509::parse_oid(oid).is_none() {
+            return Err(Error::usage(format!(
+                "--x5c-oid {oid:?} is not a dotted OID"
+            )));
+        }
+    }
+    Ok(Some(jose::verify::X5cTrust {
+        roots,
+        pins: jose::verify::LeafPins {
+            names: args.x5c_name.iter().cloned().collect(),
+            oids: args.x5c_oid.clone(),
+        },
+    }))
 }
 
 pub fn firebase_kind(args: &VerifyArgs) -> FirebaseKind {

@@ -7,6 +7,7 @@
 pub mod aes_gcm;
 pub mod aes_kw;
 pub mod cbc_hmac;
+pub mod chain;
 pub mod ecdh;
 mod keys;
 pub mod pbes2;

@@ -6,7 +6,7 @@
 //! rcgen (on aws-lc-rs) signs with RSA (SHA256WithRSA), P-256
 //! (ECDSA-SHA256), P-384 (ECDSA-SHA384), P-521 (ECDSA-SHA512) and Ed25519,
 //! and writes those keys as subjects. An X25519 key is a CA-issued subject
-//! only (see [`Signer`] for how it is written); it cannot sign, so it is
+//! only (see `Signer` for how it is written); it cannot sign, so it is
 //! never self-signed. rcgen has no secp256k1 key algorithm: such keys are
 //! refused.
 //!

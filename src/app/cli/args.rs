@@ -380,6 +380,10 @@ pub struct SignArgs {
     /// Output serialization
     #[arg(long, value_enum, default_value = "compact")]
     pub serialization: Serialization,
+    /// Put this certificate chain (PEM or DER, leaf first; the leaf must hold
+    /// the signing key's public key) in the `x5c` header, and `x5t#S256`
+    #[arg(long, value_name = "PATH")]
+    pub x5c: Option<String>,
     /// Leave the payload out of the output (RFC 7515 Appendix F)
     #[arg(long)]
     pub detached: bool,
@@ -464,6 +468,17 @@ pub struct VerifyArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
+    /// Trust the token's own x5c chain if it validates to this root (PEM or DER
+    /// certificates; repeatable); its leaf's key is then the only key used
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["key", "secret_file", "secret_env", "secret", "oidc", "firebase"])]
+    pub x5c_root: Vec<String>,
+    /// With --x5c-root: the leaf's subject CN or a SAN must equal NAME
+    #[arg(long, value_name = "NAME", requires = "x5c_root")]
+    pub x5c_name: Option<String>,
+    /// With --x5c-root: the leaf must carry this OID as an extended key usage,
+    /// a certificate policy or an extension (repeatable: all required)
+    #[arg(long, value_name = "OID", requires = "x5c_root")]
+    pub x5c_oid: Vec<String>,
     /// Accepted algorithm (repeatable; default: every algorithm the keys can verify)
     #[arg(long, value_name = "ALG", value_parser = parse_jws_alg)]
     pub alg: Vec<JwsAlg>,

@@ -33,6 +33,19 @@ fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<Arc<Ke
     }
 }
 
+/// One token: through its own `x5c` under `--x5c-root`, else the keys.
+fn check(
+    token: &str,
+    provider: &dyn KeyProvider,
+    trust: Option<&verify::X5cTrust>,
+    opts: &verify::VerifyOptions,
+) -> Result<verify::Verified> {
+    match trust {
+        Some(t) => verify::verify_x5c(token, t, opts).map_err(Error::from),
+        None => verify::verify_with(token, provider, opts),
+    }
+}
+
 pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     if args.remote.oidc.is_some() && args.policy.aud.is_empty() {
         // Without it any client's ID token from that issuer would pass.
@@ -40,15 +53,16 @@ pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
             "--oidc needs --aud CLIENT_ID: an ID token is meant for one client (OIDC Core §3.1.3.7)",
         ));
     }
+    let trust = settings::x5c_trust(args, io)?;
     let provider = RefreshOnce::new(settings::provider(args, io)?);
     let keys = keys_for_algs(args, &provider)?;
     if args.lines {
-        return run_lines(args, io, &provider);
+        return run_lines(args, io, &provider, trust.as_ref());
     }
     let mut opts = settings::verify_options(args, io, &keys)?;
     settings::apply_presets(args, &mut opts);
     let (token, outcome) = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
-        Ok(token) => match verify::verify_with(&token, &provider, &opts) {
+        Ok(token) => match check(&token, &provider, trust.as_ref(), &opts) {
             Ok(v) => (token, Ok(v)),
             Err(Error::Rejected(r)) => (token, Err(r)),
             Err(e) => return Err(e),
@@ -89,6 +103,7 @@ fn run_lines(
     args: &VerifyArgs,
     io: &mut Io<'_>,
     provider: &RefreshOnce<Box<dyn KeyProvider>>,
+    trust: Option<&verify::X5cTrust>,
 ) -> Result<()> {
     let keys = provider.keys()?;
     let mut opts = settings::verify_options(args, io, &keys)?;
@@ -98,7 +113,7 @@ fn run_lines(
     let limit = args.limit.max_input;
     let check = |tok: Option<&str>| -> Outcome {
         let outcome = match tok {
-            Some(t) => match verify::verify_with(t, provider, &opts) {
+            Some(t) => match check(t, provider, trust, &opts) {
                 Ok(v) => Ok(v),
                 Err(Error::Rejected(r)) => Err(r),
                 // The refresh-once provider turns a failed fetch into no
