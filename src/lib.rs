@@ -56,7 +56,7 @@ pub mod keys {
 /// shows. Nothing read here may be trusted.
 pub mod dangerous {
     pub use crate::codec::peek::*;
-    pub use crate::ops::inspect::{Inspected, classify};
+    pub use crate::ops::inspect::{Inspected, classify, x5c_chain};
 }
 
 /// Not part of the API: the primitives, for this crate's own tests,

@@ -208,6 +208,27 @@ fn apple_like_chains_validate_and_fail_for_the_right_reason() {
     let shown: serde_json::Value = serde_json::from_str(&stdout_of(c)).expect("json");
     assert_eq!(shown["header"]["x5c"].as_array().map(Vec::len), Some(2));
     assert!(shown["header"]["x5t#S256"].is_string());
+    // inspect shows that chain as certificates, NOT verified.
+    assert_eq!(shown["x5c_chain"]["verified"], false, "{shown}");
+    let certs = shown["x5c_chain"]["certificates"]
+        .as_array()
+        .expect("chain");
+    assert_eq!(certs.len(), 2, "{shown}");
+    assert!(
+        certs[0]["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("leaf"),
+        "{shown}"
+    );
+    let mut c = jose();
+    c.args(["inspect", &token]);
+    let human = stdout_of(c);
+    assert!(
+        human.contains("x5c chain, NOT VERIFIED (2 certificates):"),
+        "{human}"
+    );
+    assert!(human.contains("Certificate 2 of 2"), "{human}");
     // Good: with and without pins.
     let (code, report) = verify(&token, &root, &[]);
     assert_eq!(code, Some(0), "{report}");

@@ -40,6 +40,41 @@ fn as_malformed(e: Error) -> Error {
     }
 }
 
+/// The certificates of a JWS's `x5c` (the first signature that has one,
+/// protected header first), decoded for display and NOT verified: `None`
+/// without `x5c`, an error when it is not a list of at most
+/// `MAX_CHAIN` base64 certificates.
+pub fn x5c_chain(p: &peek::JwsPeek) -> Option<std::result::Result<Vec<CertInfo>, String>> {
+    let x5c = p.signatures.iter().find_map(|s| {
+        s.protected
+            .as_ref()
+            .and_then(|h| h.get("x5c"))
+            .or_else(|| s.header.as_ref().and_then(|h| h.get("x5c")))
+    })?;
+    let Some(items) = x5c.as_array() else {
+        return Some(Err("x5c is not an array".into()));
+    };
+    if items.len() > crate::crypto::chain::MAX_CHAIN {
+        return Some(Err(format!(
+            "x5c holds {} certificates, more than the {} shown",
+            items.len(),
+            crate::crypto::chain::MAX_CHAIN
+        )));
+    }
+    let certs = items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let der = c
+                .as_str()
+                .and_then(crate::codec::b64::decode_std)
+                .ok_or_else(|| format!("x5c[{i}] is not base64"))?;
+            cert_info::parse(&der).map_err(|e| format!("x5c[{i}]: {e}"))
+        })
+        .collect();
+    Some(certs)
+}
+
 const TRIED: &str = "tried: compact JWS (3 parts) and JWE (5 parts), JWS/JWE JSON, JWK, JWKS, certificate map, PEM and DER keys and certificates";
 
 /// What `raw` is, decoded for display: tokens first (after the same

@@ -123,6 +123,19 @@ fn jws_json(p: &JwsPeek, o: &mut Map<String, Value>) {
             o.insert("payload_b64".into(), b64::encode(bytes).into());
         }
     }
+    match jose::dangerous::x5c_chain(p) {
+        None => {}
+        Some(Ok(certs)) => {
+            let chain: Vec<Value> = certs.iter().map(|c| Value::Object(cert_json(c))).collect();
+            o.insert(
+                "x5c_chain".into(),
+                json!({"verified": false, "certificates": chain}),
+            );
+        }
+        Some(Err(why)) => {
+            o.insert("x5c_chain".into(), json!({"verified": false, "error": why}));
+        }
+    }
 }
 
 /// The decoded length of the JSON serializations' `aad`: the parse checked
@@ -344,6 +357,24 @@ fn jws_human(p: &JwsPeek, now: i64, out: &mut String) {
                 );
             }
         },
+    }
+    match jose::dangerous::x5c_chain(p) {
+        None => {}
+        Some(Ok(certs)) => {
+            let _ = writeln!(
+                out,
+                "x5c chain, NOT VERIFIED ({} certificate{}):",
+                certs.len(),
+                if certs.len() == 1 { "" } else { "s" }
+            );
+            for (i, c) in certs.iter().enumerate() {
+                let _ = writeln!(out, "Certificate {} of {}", i + 1, certs.len());
+                cert_human(c, now, out);
+            }
+        }
+        Some(Err(why)) => {
+            let _ = writeln!(out, "x5c chain, NOT VERIFIED: unreadable: {why}");
+        }
     }
 }
 
