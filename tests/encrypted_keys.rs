@@ -623,3 +623,57 @@ fn prompts_on_a_terminal() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("hello"), "{text}");
 }
+
+/// `inspect` shows what protects an encrypted key (PEM or DER), never
+/// its content, and needs no password.
+#[test]
+fn inspect_shows_the_protection_only() {
+    let dir = tempdir();
+    let d = dir.path();
+    let pwf = pw_file(d);
+    let pem = d.join("k.pem");
+    jose()
+        .args(["keygen", "--kty", "ec", "--encrypt", "--key-password-file"])
+        .arg(&pwf)
+        .arg("-o")
+        .arg(&pem)
+        .assert()
+        .success();
+    let der = d.join("k.der");
+    // openssl reads -passin and -passout from one file as two lines.
+    let pw2 = d.join("pw2.txt");
+    std::fs::copy(&pwf, &pw2).expect("copy");
+    openssl(&[
+        "pkcs8",
+        "-topk8",
+        "-scrypt",
+        "-in",
+        pem.to_str().expect("utf-8"),
+        "-passin",
+        &format!("file:{}", pwf.display()),
+        "-passout",
+        &format!("file:{}", pw2.display()),
+        "-outform",
+        "DER",
+        "-out",
+        der.to_str().expect("utf-8"),
+    ]);
+    let mut c = jose();
+    c.arg("inspect").arg(format!("@{}", pem.display()));
+    let human = stdout_of(c);
+    assert!(
+        human.contains("PBES2 (PBKDF2-HMAC-SHA256, 600000 iterations; AES-256-CBC)"),
+        "{human}"
+    );
+    let mut c = jose();
+    c.args(["inspect", "--json"])
+        .arg(format!("@{}", der.display()));
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(c)).expect("json");
+    assert_eq!(v["kind"], "key");
+    assert_eq!(v["encrypted"], true);
+    assert_eq!(
+        v["protection"],
+        "PBES2 (scrypt N=16384 r=8 p=1; AES-256-CBC)"
+    );
+    assert_eq!(v["keys"], serde_json::json!([]));
+}

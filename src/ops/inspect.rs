@@ -23,6 +23,18 @@ pub enum Inspected {
     Certs(Vec<CertInfo>),
     /// A key id → certificate map, in its order.
     CertMap(Vec<(String, CertInfo)>),
+    /// A password-protected PKCS#8 key: what protects it (KDF, its cost,
+    /// cipher), never its content.
+    EncryptedKey(String),
+}
+
+/// What protects a PKCS#8 `EncryptedPrivateKeyInfo`, or why it cannot be
+/// opened.
+fn encrypted(der: &[u8]) -> Inspected {
+    Inspected::EncryptedKey(match crate::crypto::pkcs8_enc::describe(der) {
+        Ok(how) => how,
+        Err(why) => format!("unusable: {why}"),
+    })
 }
 
 fn malformed(msg: impl Into<String>) -> Error {
@@ -157,6 +169,11 @@ fn classify_json(t: &str) -> Result<Inspected> {
 }
 
 fn classify_pem(t: &str) -> Result<Inspected> {
+    if let Some(der) =
+        crate::codec::key::pem::first_block(t, &["ENCRYPTED PRIVATE KEY"]).map_err(as_malformed)?
+    {
+        return Ok(encrypted(&der));
+    }
     let (certs, others) = crate::codec::key::pem::certificates(t).map_err(as_malformed)?;
     if !certs.is_empty() && others == 0 {
         let infos = certs
@@ -177,6 +194,9 @@ fn classify_der(raw: &[u8]) -> Result<Inspected> {
     }
     if let Ok(info) = cert_info::parse(raw) {
         return Ok(Inspected::Certs(vec![info]));
+    }
+    if crate::crypto::pkcs8_enc::is_encrypted(raw) {
+        return Ok(encrypted(raw));
     }
     crate::codec::key::cert::parse_der(raw)
         .map(Inspected::Keys)

@@ -181,6 +181,7 @@ pub fn to_json(item: &Inspected) -> Value {
         Inspected::Keys(_) => "key",
         Inspected::Certs(_) => "certificate",
         Inspected::CertMap(_) => "cert-map",
+        Inspected::EncryptedKey(_) => "key",
     };
     o.insert("kind".into(), kind.into());
     o.insert("verified".into(), false.into());
@@ -209,6 +210,11 @@ pub fn to_json(item: &Inspected) -> Value {
                 let chain: Vec<Value> = certs.iter().map(|c| Value::Object(cert_json(c))).collect();
                 o.insert("chain".into(), chain.into());
             }
+        }
+        Inspected::EncryptedKey(how) => {
+            o.insert("encrypted".into(), true.into());
+            o.insert("protection".into(), how.clone().into());
+            o.insert("keys".into(), Vec::<Value>::new().into());
         }
         Inspected::CertMap(entries) => {
             let keys: Vec<Value> = entries
@@ -540,6 +546,12 @@ pub fn human(item: &Inspected, now: i64) -> String {
                 }
                 cert_human(c, now, &mut out);
             }
+        }
+        Inspected::EncryptedKey(how) => {
+            let _ = writeln!(
+                out,
+                "Encrypted private key (its content needs the password)\nProtected with: {how}"
+            );
         }
         Inspected::CertMap(entries) => {
             let _ = writeln!(
