@@ -320,6 +320,7 @@ if mode == "open":
     hdr = t.jose_header
     assert hdr["cty"] == "jwk+json", hdr
     assert hdr["alg"] == "PBES2-HS512+A256KW", hdr
+    assert hdr["p2c"] == 210000, hdr
     k = jwk.JWK.from_json(t.payload)
     assert k.has_private
     print(k.thumbprint())
@@ -333,8 +334,8 @@ else:
     print(k.thumbprint())
 "#;
 
-/// A JWK protected as a JWE (PBES2-HS512+A256KW, `cty: jwk+json`, as step
-/// writes) round-trips with jwcrypto both ways.
+/// A JWK protected as a JWE (PBES2-HS512+A256KW with 210,000 iterations,
+/// `cty: jwk+json`, as step writes) round-trips with jwcrypto both ways.
 #[test]
 fn protected_jwks_round_trip_with_jwcrypto() {
     let dir = tempdir();
