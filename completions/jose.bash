@@ -97,7 +97,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__cert)
-            opts="-k -o -h -V --key --subject --cn --san --days --not-before --not-after --ca --ca-cert --ca-key --csr --format --output --force --help --version"
+            opts="-k -o -h -V --key --csr-in --subject --cn --san --days --not-before --not-after --ca --path-len --key-usage --eku --ca-cert --ca-key --csr --format --key-password-file --key-password-env --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,10 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csr-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -135,6 +139,18 @@ _jose() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --path-len)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-usage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eku)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ca-cert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -145,6 +161,14 @@ _jose() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -177,7 +201,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__decrypt)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --password-file --password-env --alg --enc --max-p2c --max-size --verify-key --verify-alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --lines --threads --json --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --password-file --password-env --alg --enc --max-p2c --max-size --verify-key --verify-alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --lines --threads --json --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +212,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -295,7 +327,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__encrypt)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --password-file --password-env --alg --enc --zip --kid --typ --cty --header --p2c --serialization --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --password-file --password-env --alg --enc --zip --kid --typ --cty --header --p2c --serialization --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +338,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -561,7 +601,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__key)
-            opts="-o -h -V --to --public --kid --alg --use --thumbprint --output --force --help --version"
+            opts="-o -h -V --to --public --kid --alg --use --thumbprint --encrypt --key-password-file --key-password-env --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,6 +623,14 @@ _jose() {
                     COMPREPLY=($(compgen -W "sig enc" -- "${cur}"))
                     return 0
                     ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -599,7 +647,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__keygen)
-            opts="-o -h -V --alg --kty --bits --curve --kid --use --format --output --force --pub --help --version"
+            opts="-o -h -V --alg --kty --bits --curve --kid --use --format --output --force --pub --encrypt --key-password-file --key-password-env --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -645,6 +693,14 @@ _jose() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -653,7 +709,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__sign)
-            opts="-k -o -h -V --key --secret-file --secret-env --secret --alg --kid --typ --cty --header --claim --iss --sub --aud --exp --nbf --iat --no-iat --jti --serialization --detached --unencoded --max-input --output --force --help --version"
+            opts="-k -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --alg --kid --typ --cty --header --claim --iss --sub --aud --exp --nbf --iat --no-iat --jti --serialization --x5c --detached --unencoded --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +720,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -735,6 +799,10 @@ _jose() {
                     COMPREPLY=($(compgen -W "compact flattened general" -- "${cur}"))
                     return 0
                     ;;
+                --x5c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -755,7 +823,7 @@ _jose() {
             return 0
             ;;
         jose__subcmd__verify)
-            opts="-k -q -o -h -V --key --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
+            opts="-k -q -o -h -V --key --key-password-file --key-password-env --secret-file --secret-env --secret --oidc --firebase --session-cookie --no-cache --offline --timeout --x5c-root --x5c-name --x5c-oid --alg --iss --aud --sub --typ --require --leeway --now --max-age --crit --detached-payload --lines --threads --json --quiet --max-input --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +834,14 @@ _jose() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -790,6 +866,18 @@ _jose() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x5c-oid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

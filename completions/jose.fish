@@ -96,20 +96,29 @@ jwk\t''
 jwks\t''"
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l pub -d 'Also write the public key, in the same format, to this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand keygen" -l force -d 'Overwrite existing output files'
+complete -c jose -n "__fish_jose_using_subcommand keygen" -l encrypt -d 'Protect the private key with a password (--key-password-file/-env, or a prompt): PKCS#8 ENCRYPTED PRIVATE KEY (PBES2) for PEM and DER, a PBES2 JWE (cty jwk+json) for JWK and JWKS'
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand cert" -s k -l key -d 'The key the certificate is for (and, unless --ca-key, signed with)' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l csr-in -d 'Issue a certificate for this PKCS#10 request (PEM or DER), with --ca-cert/--ca-key; its signature is checked, and its subject and SANs are used unless --subject, --cn or --san are given' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l subject -d 'Subject distinguished name in RFC 4514 order (most specific first), e.g. "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress; `\\,` escapes a comma (default: CN from the first --san)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l cn -d 'Subject common name (shorthand for --subject CN=NAME)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l san -d 'Subject alternative name: dns:NAME, ip:ADDR, email:ADDR or uri:URI (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l days -d 'Validity in days from --not-before (default 365)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l not-before -d 'Start of validity (default now)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l not-after -d 'End of validity' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l path-len -d 'With --ca: how many intermediate CAs may follow this one in a chain' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l key-usage -d 'Key usage (repeatable): digitalSignature, keyEncipherment, keyAgreement, keyCertSign, cRLSign (default: none for a leaf; digitalSignature, keyCertSign and cRLSign for a CA)' -r
+complete -c jose -n "__fish_jose_using_subcommand cert" -l eku -d 'Extended key usage (repeatable): serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, ocspSigning or a dotted OID' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca-cert -d 'Issue the certificate from this CA certificate (with --ca-key)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca-key -d 'The CA\'s private key (with --ca-cert)' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -l format -d 'Output format' -r -f -a "pem\t''
 der\t''"
+complete -c jose -n "__fish_jose_using_subcommand cert" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand cert" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand cert" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand cert" -l ca -d 'Mark the certificate as a CA'
 complete -c jose -n "__fish_jose_using_subcommand cert" -l csr -d 'Print a PKCS#10 certificate signing request instead'
@@ -117,6 +126,8 @@ complete -c jose -n "__fish_jose_using_subcommand cert" -l force -d 'Overwrite e
 complete -c jose -n "__fish_jose_using_subcommand cert" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand cert" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand sign" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand sign" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand sign" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -150,6 +161,7 @@ complete -c jose -n "__fish_jose_using_subcommand sign" -l jti -d 'JWT id (`jti`
 complete -c jose -n "__fish_jose_using_subcommand sign" -l serialization -d 'Output serialization' -r -f -a "compact\t''
 flattened\t''
 general\t''"
+complete -c jose -n "__fish_jose_using_subcommand sign" -l x5c -d 'Put this certificate chain (PEM or DER, leaf first; the leaf must hold the signing key\'s public key) in the `x5c` header, and `x5t#S256`' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l max-input -d 'Largest token or payload accepted, in bytes (K, M, G suffixes allowed)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand sign" -l no-iat -d 'Do not add `iat`'
@@ -159,12 +171,17 @@ complete -c jose -n "__fish_jose_using_subcommand sign" -l force -d 'Overwrite e
 complete -c jose -n "__fish_jose_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand verify" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand verify" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l oidc -d 'OpenID Connect issuer: keys from its discovery document (needs --aud)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l firebase -d 'Firebase project id: verify a Firebase ID token with Google\'s keys' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l timeout -d 'Total time allowed for one fetch: seconds or a duration (30s, 1m)' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l x5c-root -d 'Trust the token\'s own x5c chain if it validates to this root (PEM or DER certificates; repeatable); its leaf\'s key is then the only key used' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l x5c-name -d 'With --x5c-root: the leaf\'s subject CN or a SAN must equal NAME' -r
+complete -c jose -n "__fish_jose_using_subcommand verify" -l x5c-oid -d 'With --x5c-root: the leaf must carry this OID as an extended key usage, a certificate policy or an extension (repeatable: all required)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l alg -d 'Accepted algorithm (repeatable; default: every algorithm the keys can verify)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -203,6 +220,8 @@ complete -c jose -n "__fish_jose_using_subcommand verify" -l force -d 'Overwrite
 complete -c jose -n "__fish_jose_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand encrypt" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand encrypt" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -248,6 +267,8 @@ complete -c jose -n "__fish_jose_using_subcommand encrypt" -l force -d 'Overwrit
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -s k -l key -d 'Key source: a path, `-` (standard input), or an https:// URL; PEM, DER, JWK, JWKS or a key-id → certificate map, detected from the content (repeatable)' -r
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand decrypt" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret-file -d 'Read a symmetric secret from this file (raw bytes)' -r -F
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret-env -d 'Read a symmetric secret from this environment variable (raw bytes)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l secret -d 'A symmetric secret on the command line, for quick tests only: argv is visible to other users' -r
@@ -365,9 +386,12 @@ A192GCM\t''
 A256GCM\t''"
 complete -c jose -n "__fish_jose_using_subcommand key" -l use -d 'Set the intended use' -r -f -a "sig\t''
 enc\t''"
+complete -c jose -n "__fish_jose_using_subcommand key" -l key-password-file -d 'Read the password of protected keys from this file' -r -F
+complete -c jose -n "__fish_jose_using_subcommand key" -l key-password-env -d 'Read the password of protected keys from this environment variable' -r
 complete -c jose -n "__fish_jose_using_subcommand key" -s o -l output -d 'Write the result to this file instead of standard output' -r -F
 complete -c jose -n "__fish_jose_using_subcommand key" -l public -d 'Drop private parts'
 complete -c jose -n "__fish_jose_using_subcommand key" -l thumbprint -d 'Print the RFC 7638 SHA-256 thumbprint of each key, one per line'
+complete -c jose -n "__fish_jose_using_subcommand key" -l encrypt -d 'Protect the private keys written with a password (as keygen --encrypt)'
 complete -c jose -n "__fish_jose_using_subcommand key" -l force -d 'Overwrite existing output files'
 complete -c jose -n "__fish_jose_using_subcommand key" -s h -l help -d 'Print help'
 complete -c jose -n "__fish_jose_using_subcommand key" -s V -l version -d 'Print version'

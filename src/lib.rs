@@ -41,7 +41,7 @@ pub use model::{
 };
 
 pub use codec::{b64, claims, header, json, jwe, jws, token};
-pub use ops::{decrypt, defaults, encrypt, keymgmt, policy, presets, verify, x509};
+pub use ops::{decrypt, defaults, encrypt, keyfile, keymgmt, policy, presets, verify, x509};
 
 /// Keys in every format: one detector for every input ([`keys::detect`]),
 /// one encoder for every output ([`keys::export`]), and key generation.
@@ -56,7 +56,7 @@ pub mod keys {
 /// shows. Nothing read here may be trusted.
 pub mod dangerous {
     pub use crate::codec::peek::*;
-    pub use crate::ops::inspect::{Inspected, classify};
+    pub use crate::ops::inspect::{Inspected, classify, x5c_chain};
 }
 
 /// Not part of the API: the primitives, for this crate's own tests,

@@ -5,8 +5,10 @@ mod util;
 
 mod architecture;
 mod bounded;
+mod ca;
 mod cert;
 mod conventions;
+mod encrypted_keys;
 mod firebase_sdk;
 mod fuzz_corpus;
 mod gojose;
@@ -29,3 +31,4 @@ mod rsa_backends;
 mod snapshots;
 mod ux;
 mod vectors;
+mod x5c;

@@ -418,7 +418,7 @@ fn unusable_sources_are_clear_errors() {
             .assert()
             .code(2)
             .stderr(predicate::str::contains(
-                "encrypted private keys are not supported",
+                "the key is password-protected: give --key-password-file",
             ));
     }
     let dir = tempdir();

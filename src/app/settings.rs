@@ -45,10 +45,11 @@ pub fn verify_options(args: &VerifyArgs, io: &mut Io<'_>, keys: &KeySet) -> Resu
         // Not a usage error: the algs are allowed, and a token signed with
         // one is rejected as `no_matching_key` (exit 1) like any token whose
         // key was not given.
-        if !args
-            .alg
-            .iter()
-            .any(|a| keys.keys.iter().any(|k| k.permits(KeyOp::Verify(*a))))
+        if args.x5c_root.is_empty()
+            && !args
+                .alg
+                .iter()
+                .any(|a| keys.keys.iter().any(|k| k.permits(KeyOp::Verify(*a))))
         {
             io.warn(format!(
                 "none of the given keys can verify {}: such tokens are rejected (no_matching_key)",
@@ -88,7 +89,11 @@ pub fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvide
         .iter()
         .cloned()
         .partition(|s| jose::keys::detect::is_url(s));
-    let mut keys = sources::load_all_local(io, &local)?;
+    let mut keys = sources::load_all_local(
+        io,
+        &local,
+        &mut sources::KeyPassword::new(&args.key_password),
+    )?;
     if let Some(k) = sources::secret_key(io, &args.secret)? {
         keys.push(k);
     }
@@ -105,9 +110,9 @@ pub fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvide
     if r.firebase.is_some() && args.keys.key.is_empty() {
         urls.push(firebase_kind(args).keys_url().to_owned());
     }
-    if keys.is_empty() && urls.is_empty() {
+    if keys.is_empty() && urls.is_empty() && args.x5c_root.is_empty() {
         return Err(Error::usage(
-            "no verification key: give --key, --secret-file/--secret-env, --oidc or --firebase",
+            "no verification key: give --key, --secret-file/--secret-env, --oidc, --firebase or --x5c-root",
         ));
     }
     if urls.is_empty() {
@@ -118,6 +123,47 @@ pub fn provider(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Box<dyn KeyProvide
         io.warn(format!("{url}: using expired cached keys (--offline)"));
     }
     Ok(Box::new(p))
+}
+
+/// `--x5c-root` and its pins: the roots read as PEM or DER certificates.
+pub fn x5c_trust(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Option<jose::verify::X5cTrust>> {
+    if args.x5c_root.is_empty() {
+        return Ok(None);
+    }
+    let mut roots = Vec::new();
+    for path in &args.x5c_root {
+        let data = io::read_source(io, path)?;
+        let found = if data.trim_ascii_start().starts_with(b"-----BEGIN") {
+            let text = std::str::from_utf8(&data)
+                .map_err(|_| Error::local(format!("{path}: PEM text is not UTF-8")))?;
+            jose::keys::pem::certificates(text)
+                .map_err(|e| e.context(path))?
+                .0
+        } else {
+            vec![data]
+        };
+        if found.is_empty() {
+            return Err(Error::local(format!("{path}: holds no certificate")));
+        }
+        for der in &found {
+            jose::keys::cert_info::parse(der).map_err(|e| e.context(path))?;
+        }
+        roots.extend(found);
+    }
+    for oid in &args.x5c_oid {
+        if jose::x509::parse_oid(oid).is_none() {
+            return Err(Error::usage(format!(
+                "--x5c-oid {oid:?} is not a dotted OID"
+            )));
+        }
+    }
+    Ok(Some(jose::verify::X5cTrust {
+        roots,
+        pins: jose::verify::LeafPins {
+            names: args.x5c_name.iter().cloned().collect(),
+            oids: args.x5c_oid.clone(),
+        },
+    }))
 }
 
 pub fn firebase_kind(args: &VerifyArgs) -> FirebaseKind {
@@ -259,7 +305,9 @@ pub fn extra_headers(args: &SignArgs) -> Result<Map<String, Value>> {
 const DEFAULT_DAYS: u32 = 365;
 
 /// Subject, SANs and validity from the flags.
-pub fn cert_request(args: &CertArgs, now: i64) -> Result<CertRequest> {
+/// What the certificate says; with `--csr-in`, `csr` is the checked request,
+/// whose subject and SANs stand unless the flags give their own.
+pub fn cert_request(args: &CertArgs, now: i64, csr: Option<&x509::Csr>) -> Result<CertRequest> {
     let mut subject = match &args.subject {
         Some(s) => x509::parse_subject(s)?,
         None => x509::Subject::default(),
@@ -276,11 +324,19 @@ pub fn cert_request(args: &CertArgs, now: i64) -> Result<CertRequest> {
         }
         subject.0.insert(0, (x509::DnAttr::CommonName, cn.clone()));
     }
-    let sans = args
+    let mut sans = args
         .san
         .iter()
         .map(|s| x509::parse_san(s))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(csr) = csr {
+        if subject.0.is_empty() {
+            subject = csr.subject.clone();
+        }
+        if sans.is_empty() {
+            sans = csr.sans.clone();
+        }
+    }
     if subject.0.is_empty() {
         // An empty subject would need a critical SAN extension (RFC 5280
         // §4.2.1.6), which rcgen does not write; name it after the first SAN.
@@ -306,5 +362,16 @@ pub fn cert_request(args: &CertArgs, now: i64) -> Result<CertRequest> {
         not_before,
         not_after,
         ca: args.ca,
+        path_len: args.path_len,
+        key_usages: args
+            .key_usage
+            .iter()
+            .map(|u| x509::parse_key_usage(u))
+            .collect::<Result<_>>()?,
+        ekus: args
+            .eku
+            .iter()
+            .map(|e| x509::parse_eku(e))
+            .collect::<Result<_>>()?,
     })
 }

@@ -7,9 +7,11 @@
 pub mod aes_gcm;
 pub mod aes_kw;
 pub mod cbc_hmac;
+pub mod chain;
 pub mod ecdh;
 mod keys;
 pub mod pbes2;
+pub mod pkcs8_enc;
 pub mod rsa_enc;
 pub mod sig;
 pub mod x509;

@@ -3,15 +3,22 @@
 //! is given is a key's material with its DER encodings ([`CertKey`]) plus
 //! plain data, and what it returns is DER; `ops::x509` does the encoding.
 //!
-//! rcgen (with ring) signs with RSA (SHA256WithRSA), P-256 (ECDSA-SHA256),
-//! P-384 (ECDSA-SHA384) and Ed25519, and can only write those key types into
-//! a certificate. Other keys are refused with a message that says so.
+//! rcgen (on aws-lc-rs) signs with RSA (SHA256WithRSA), P-256
+//! (ECDSA-SHA256), P-384 (ECDSA-SHA384), P-521 (ECDSA-SHA512) and Ed25519,
+//! and writes those keys as subjects. An X25519 key is a CA-issued subject
+//! only (see `Signer` for how it is written); it cannot sign, so it is
+//! never self-signed. rcgen has no secp256k1 key algorithm: such keys are
+//! refused.
+//!
+//! PKCS#10 requests are read and their self-signature checked here too
+//! ([`read_csr`]), by x509-parser's verifier.
 
 use std::net::IpAddr;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, DnValue, IsCa,
-    KeyIdMethod, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, DnValue,
+    ExtendedKeyUsagePurpose, IsCa, KeyIdMethod, KeyPair, KeyUsagePurpose, PublicKeyData, SanType,
+    SerialNumber, SignatureAlgorithm, SigningKey,
 };
 use time::OffsetDateTime;
 
@@ -245,8 +252,95 @@ pub struct CertRequest {
     /// End of validity, Unix seconds; must be later than `not_before`.
     pub not_after: i64,
     /// A CA certificate (basicConstraints cA; digitalSignature, keyCertSign
-    /// and cRLSign usages) rather than an end-entity one.
+    /// and cRLSign usages unless `key_usages` says otherwise) rather than an
+    /// end-entity one.
     pub ca: bool,
+    /// A CA's path length constraint (`--path-len`); `None`: unconstrained.
+    pub path_len: Option<u8>,
+    /// The key usages to write; empty: a CA's defaults, none for a leaf.
+    pub key_usages: Vec<KeyUsage>,
+    /// The extended key usages to write, in order; empty: none.
+    pub ekus: Vec<Eku>,
+}
+
+/// A key usage bit (RFC 5280 §4.2.1.3) that `--key-usage` may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUsage {
+    /// `digitalSignature`.
+    DigitalSignature,
+    /// `keyEncipherment`.
+    KeyEncipherment,
+    /// `keyAgreement`.
+    KeyAgreement,
+    /// `keyCertSign`.
+    KeyCertSign,
+    /// `cRLSign`.
+    CrlSign,
+}
+
+/// Parse a `--key-usage` name (RFC 5280 spelling, any case).
+pub fn parse_key_usage(s: &str) -> Result<KeyUsage> {
+    Ok(match s.to_ascii_lowercase().as_str() {
+        "digitalsignature" => KeyUsage::DigitalSignature,
+        "keyencipherment" => KeyUsage::KeyEncipherment,
+        "keyagreement" => KeyUsage::KeyAgreement,
+        "keycertsign" => KeyUsage::KeyCertSign,
+        "crlsign" => KeyUsage::CrlSign,
+        _ => {
+            return Err(Error::usage(format!(
+                "unknown --key-usage {s:?} (use digitalSignature, keyEncipherment, keyAgreement, keyCertSign, cRLSign)"
+            )));
+        }
+    })
+}
+
+/// An extended key usage (RFC 5280 §4.2.1.12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Eku {
+    /// `serverAuth`.
+    ServerAuth,
+    /// `clientAuth`.
+    ClientAuth,
+    /// `codeSigning`.
+    CodeSigning,
+    /// `emailProtection`.
+    EmailProtection,
+    /// `timeStamping`.
+    TimeStamping,
+    /// `OCSPSigning`.
+    OcspSigning,
+    /// Another purpose, by its OID's arcs.
+    Oid(Vec<u64>),
+}
+
+/// Parse an `--eku` name (any case) or dotted OID.
+pub fn parse_eku(s: &str) -> Result<Eku> {
+    Ok(match s.to_ascii_lowercase().as_str() {
+        "serverauth" => Eku::ServerAuth,
+        "clientauth" => Eku::ClientAuth,
+        "codesigning" => Eku::CodeSigning,
+        "emailprotection" => Eku::EmailProtection,
+        "timestamping" => Eku::TimeStamping,
+        "ocspsigning" => Eku::OcspSigning,
+        _ => Eku::Oid(parse_oid(s).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown --eku {s:?} (use serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, ocspSigning or a dotted OID)"
+            ))
+        })?),
+    })
+}
+
+/// A dotted OID's arcs: at least two, the first 0–2 (X.660).
+pub fn parse_oid(s: &str) -> Option<Vec<u64>> {
+    let arcs = s
+        .split('.')
+        .map(|a| {
+            (!a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| a.parse::<u64>().ok())
+                .flatten()
+        })
+        .collect::<Option<Vec<u64>>>()?;
+    (arcs.len() >= 2 && arcs[0] <= 2 && (arcs[0] == 2 || arcs[1] < 40)).then_some(arcs)
 }
 
 /// Who signs the certificate.
@@ -262,9 +356,18 @@ pub enum Issuer<'a> {
     },
 }
 
-/// The signature algorithm rcgen/ring can use with this key, or why none.
+/// The signature algorithm rcgen can use with this key, or why none.
 fn sign_alg(m: &KeyMaterial) -> Result<&'static SignatureAlgorithm> {
     match m {
+        KeyMaterial::Ec {
+            curve: Curve::P521, ..
+        } => Ok(&rcgen::PKCS_ECDSA_P521_SHA512),
+        KeyMaterial::Okp {
+            curve: OkpCurve::X25519,
+            ..
+        } => Err(Error::usage(
+            "an X25519 key cannot sign (it is for key agreement), so it cannot self-sign or sign certificates: issue its certificate from a CA with --ca-cert and --ca-key",
+        )),
         KeyMaterial::Rsa { .. } => Ok(&rcgen::PKCS_RSA_SHA256),
         KeyMaterial::Ec {
             curve: Curve::P256, ..
@@ -277,7 +380,7 @@ fn sign_alg(m: &KeyMaterial) -> Result<&'static SignatureAlgorithm> {
             ..
         } => Ok(&rcgen::PKCS_ED25519),
         other => Err(Error::local(format!(
-            "{} keys are not supported in certificates (supported: RSA, EC P-256, EC P-384, Ed25519)",
+            "{} keys cannot sign certificates (supported: RSA, EC P-256, P-384, P-521, secp256k1, Ed25519)",
             other.describe()
         ))),
     }
@@ -294,8 +397,112 @@ pub struct CertKey<'a> {
     pub spki: &'a [u8],
 }
 
+/// A signer that signs what rcgen wrote with one byte string replaced:
+/// how an X25519 subject key is written. rcgen has no algorithm for X25519
+/// keys, so the certificate is laid out with the key under the Ed25519 OID
+/// (the same SPKI shape and length: only the OID's last byte differs,
+/// RFC 8410 §3), and that SPKI is swapped for the X25519 one both in what
+/// is signed and in the result ([`certificate`] checks the outcome).
+struct Signer {
+    inner: KeyPair,
+    patch: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl PublicKeyData for Signer {
+    fn der_bytes(&self) -> &[u8] {
+        self.inner.der_bytes()
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        self.inner.algorithm()
+    }
+}
+
+impl SigningKey for Signer {
+    fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, rcgen::Error> {
+        match &self.patch {
+            None => self.inner.sign(msg),
+            Some((from, to)) => {
+                let patched = replace_once(msg, from, to).ok_or_else(|| {
+                    rcgen::Error::X509("the subject key is not in the TBS".into())
+                })?;
+                self.inner.sign(&patched)
+            }
+        }
+    }
+}
+
+/// `data` with the one occurrence of `from` replaced by `to` (same length);
+/// `None` unless `from` occurs exactly once.
+fn replace_once(data: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
+    if from.len() != to.len() || from.is_empty() {
+        return None;
+    }
+    let mut hits = data
+        .windows(from.len())
+        .enumerate()
+        .filter(|(_, w)| *w == from);
+    let (at, _) = hits.next()?;
+    if hits.next().is_some() {
+        return None;
+    }
+    let mut out = data.to_vec();
+    out[at..at + to.len()].copy_from_slice(to);
+    Some(out)
+}
+
+/// The Ed25519-labelled twin of an X25519 SPKI (RFC 8410: both are
+/// SEQUENCE { SEQUENCE { OID 1.3.101.11x }, BIT STRING (32 bytes) }).
+fn x25519_as_ed25519(x: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    if x.len() != 32 {
+        return Err(Error::local("an X25519 public key is 32 bytes"));
+    }
+    let spki = |last: u8| {
+        let mut v = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, last, 0x03, 0x21, 0x00,
+        ];
+        v.extend_from_slice(x);
+        v
+    };
+    Ok((spki(0x70), spki(0x6e)))
+}
+
+/// A public key written as rcgen takes it (an SPKI whose algorithm it
+/// knows), or why it cannot be.
+fn subject_public(key: &CertKey<'_>) -> Result<rcgen::SubjectPublicKeyInfo> {
+    let spki = match key.material {
+        KeyMaterial::Okp {
+            curve: OkpCurve::X25519,
+            x,
+            ..
+        } => x25519_as_ed25519(x)?.0,
+        KeyMaterial::Ec {
+            curve: Curve::Secp256k1,
+            ..
+        } => {
+            return Err(Error::local(
+                "secp256k1 keys cannot be written into certificates: rcgen, the certificate writer, has no secp256k1 public key algorithm",
+            ));
+        }
+        _ => key.spki.to_vec(),
+    };
+    rcgen::SubjectPublicKeyInfo::from_der(&spki)
+        .map_err(|e| Error::local(format!("cannot use the key's public key: {e}")))
+}
+
 /// An rcgen key pair for a private key of ours, through PKCS#8.
 fn key_pair(key: &CertKey<'_>, role: &str) -> Result<KeyPair> {
+    if matches!(
+        key.material,
+        KeyMaterial::Ec {
+            curve: Curve::Secp256k1,
+            ..
+        }
+    ) {
+        return Err(Error::local(format!(
+            "{role} is a secp256k1 key, which rcgen (the certificate writer) cannot write into a certificate or sign with"
+        )));
+    }
     let alg = sign_alg(key.material)?;
     let Some(pkcs8) = key.pkcs8 else {
         return Err(Error::local(format!(
@@ -373,13 +580,45 @@ fn params(req: &CertRequest) -> Result<CertificateParams> {
     p.not_after = datetime(req.not_after, "--not-after")?;
     p.serial_number = Some(serial());
     p.key_identifier_method = KeyIdMethod::Sha256;
+    p.key_usages = req
+        .key_usages
+        .iter()
+        .map(|u| match u {
+            KeyUsage::DigitalSignature => KeyUsagePurpose::DigitalSignature,
+            KeyUsage::KeyEncipherment => KeyUsagePurpose::KeyEncipherment,
+            KeyUsage::KeyAgreement => KeyUsagePurpose::KeyAgreement,
+            KeyUsage::KeyCertSign => KeyUsagePurpose::KeyCertSign,
+            KeyUsage::CrlSign => KeyUsagePurpose::CrlSign,
+        })
+        .collect();
+    p.extended_key_usages = req
+        .ekus
+        .iter()
+        .map(|e| match e {
+            Eku::ServerAuth => ExtendedKeyUsagePurpose::ServerAuth,
+            Eku::ClientAuth => ExtendedKeyUsagePurpose::ClientAuth,
+            Eku::CodeSigning => ExtendedKeyUsagePurpose::CodeSigning,
+            Eku::EmailProtection => ExtendedKeyUsagePurpose::EmailProtection,
+            Eku::TimeStamping => ExtendedKeyUsagePurpose::TimeStamping,
+            Eku::OcspSigning => ExtendedKeyUsagePurpose::OcspSigning,
+            Eku::Oid(arcs) => ExtendedKeyUsagePurpose::Other(arcs.clone()),
+        })
+        .collect();
+    if req.path_len.is_some() && !req.ca {
+        return Err(Error::usage("--path-len applies to a CA: add --ca"));
+    }
     if req.ca {
-        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        p.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-        ];
+        p.is_ca = IsCa::Ca(match req.path_len {
+            Some(n) => BasicConstraints::Constrained(n),
+            None => BasicConstraints::Unconstrained,
+        });
+        if p.key_usages.is_empty() {
+            p.key_usages = vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyCertSign,
+                KeyUsagePurpose::CrlSign,
+            ];
+        }
     } else {
         // Not `IsCa::ExplicitNoCa`: rcgen before 0.14.8 (which needs Rust
         // 1.88) writes its `cA` as an explicit FALSE, which DER forbids for a
@@ -413,6 +652,37 @@ fn end_entity(p: &mut CertificateParams, public: &impl rcgen::PublicKeyData) {
     p.custom_extensions.push(bc);
 }
 
+/// The key identifier of a subject is taken over its real SPKI (an
+/// X25519 key's, not its Ed25519-labelled twin).
+struct RawSpki<'a>(&'a [u8]);
+
+impl PublicKeyData for RawSpki<'_> {
+    fn subject_public_key_info(&self) -> Vec<u8> {
+        self.0.to_vec()
+    }
+
+    fn der_bytes(&self) -> &[u8] {
+        self.0
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        // Unused: only `subject_public_key_info` is read, for the key id.
+        &rcgen::PKCS_ED25519
+    }
+}
+
+/// The certificate's SPKI is `spki`, and it parses whole.
+fn check_spki(der: &[u8], spki: &[u8]) -> Result<()> {
+    let (rest, cert) = x509_parser::parse_x509_certificate(der)
+        .map_err(|e| Error::local(format!("the certificate does not parse: {e}")))?;
+    if !rest.is_empty() || cert.tbs_certificate.subject_pki.raw != spki {
+        return Err(Error::local(
+            "the certificate does not hold the subject key",
+        ));
+    }
+    Ok(())
+}
+
 /// A certificate (DER) for `subject_key`, self-signed or signed by a CA.
 pub fn certificate(
     subject_key: &CertKey<'_>,
@@ -431,19 +701,36 @@ pub fn certificate(
                 .map_err(|e| Error::local(format!("cannot make the certificate: {e}")))?
         }
         Issuer::Ca { cert_der, key } => {
-            let ca_kp = key_pair(&key, "the CA key")?;
+            let public = subject_public(subject_key)?;
+            let patch = match subject_key.material {
+                KeyMaterial::Okp {
+                    curve: OkpCurve::X25519,
+                    x,
+                    ..
+                } => Some(x25519_as_ed25519(x)?),
+                _ => None,
+            };
+            let signer = Signer {
+                inner: key_pair(&key, "the CA key")?,
+                patch: patch.clone(),
+            };
             // The CA's subject, key identifier and key usages come from its
             // certificate.
-            let ca = rcgen::Issuer::from_ca_cert_der(&cert_der.into(), ca_kp)
+            let ca = rcgen::Issuer::from_ca_cert_der(&cert_der.into(), signer)
                 .map_err(|e| Error::local(format!("cannot read the CA certificate: {e}")))?;
-            sign_alg(subject_key.material)?;
-            let public = rcgen::SubjectPublicKeyInfo::from_der(subject_key.spki)
-                .map_err(|e| Error::local(format!("cannot use the key's public key: {e}")))?;
             if !req.ca {
-                end_entity(&mut p, &public);
+                end_entity(&mut p, &RawSpki(subject_key.spki));
             }
-            p.signed_by(&public, &ca)
-                .map_err(|e| Error::local(format!("cannot make the certificate: {e}")))?
+            let cert = p
+                .signed_by(&public, &ca)
+                .map_err(|e| Error::local(format!("cannot make the certificate: {e}")))?;
+            let Some((from, to)) = patch else {
+                return Ok(cert.der().to_vec());
+            };
+            let der = replace_once(cert.der(), &from, &to)
+                .ok_or_else(|| Error::local("cannot place the X25519 key in the certificate"))?;
+            check_spki(&der, subject_key.spki)?;
+            return Ok(der);
         }
     };
     Ok(cert.der().to_vec())
@@ -467,6 +754,105 @@ pub fn csr(key: &CertKey<'_>, req: &CertRequest) -> Result<Vec<u8>> {
         .serialize_request(&kp)
         .map_err(|e| Error::local(format!("cannot make the request: {e}")))?;
     Ok(csr.der().to_vec())
+}
+
+/// A PKCS#10 request whose self-signature verified: what it asks for.
+#[derive(Debug, Clone)]
+pub struct Csr {
+    /// The requested subject, RFC 4514 order (most specific first).
+    pub subject: Subject,
+    /// The requested subject alternative names.
+    pub sans: Vec<San>,
+    /// The requester's SubjectPublicKeyInfo, DER.
+    pub spki: Vec<u8>,
+}
+
+/// Read a DER PKCS#10 request and check its self-signature (x509-parser's
+/// verifier: RSA PKCS#1 and PSS, ECDSA P-256/P-384, Ed25519). The subject
+/// and SANs are taken as they are; other requested extensions are the
+/// issuer's to decide and are not copied.
+pub fn read_csr(der: &[u8]) -> Result<Csr> {
+    use x509_parser::prelude::FromDer;
+    let (rest, csr) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(der)
+            .map_err(|e| Error::local(format!("not a PKCS#10 certificate request: {e}")))?;
+    if !rest.is_empty() {
+        return Err(Error::local(
+            "the certificate request has trailing bytes after its DER",
+        ));
+    }
+    csr.verify_signature().map_err(|e| match e {
+        x509_parser::error::X509Error::SignatureUnsupportedAlgorithm => Error::local(format!(
+            "the request's signature algorithm {} cannot be checked (supported: RSA, ECDSA P-256/P-384, Ed25519)",
+            csr.signature_algorithm.algorithm
+        )),
+        _ => Error::local("the request's signature does not verify with its own public key"),
+    })?;
+    let info = &csr.certification_request_info;
+    let mut subject = Vec::new();
+    for rdn in info.subject.iter_rdn() {
+        let mut attrs = rdn.iter();
+        let (Some(attr), None) = (attrs.next(), attrs.next()) else {
+            return Err(Error::local(
+                "the request's subject has a multi-valued RDN; give --subject",
+            ));
+        };
+        let oid = attr.attr_type().to_id_string();
+        let kind = match oid.as_str() {
+            "2.5.4.3" => DnAttr::CommonName,
+            "2.5.4.10" => DnAttr::Organization,
+            "2.5.4.11" => DnAttr::OrganizationalUnit,
+            "2.5.4.6" => DnAttr::Country,
+            "2.5.4.8" => DnAttr::State,
+            "2.5.4.7" => DnAttr::Locality,
+            "1.2.840.113549.1.9.1" => DnAttr::Email,
+            other => {
+                return Err(Error::local(format!(
+                    "the request's subject has attribute {other}, which jose does not write; give --subject"
+                )));
+            }
+        };
+        let value = attr.as_str().map_err(|_| {
+            Error::local(format!(
+                "the request's subject attribute {oid} is not a string"
+            ))
+        })?;
+        subject.push((kind, value.to_owned()));
+    }
+    // RFC 4514 writes the most specific RDN first; the encoding puts it last.
+    subject.reverse();
+    let mut sans = Vec::new();
+    for ext in csr.requested_extensions().into_iter().flatten() {
+        if let x509_parser::extensions::ParsedExtension::SubjectAlternativeName(san) = ext {
+            for name in &san.general_names {
+                use x509_parser::extensions::GeneralName as G;
+                sans.push(match name {
+                    G::DNSName(d) => San::Dns((*d).to_owned()),
+                    G::RFC822Name(e) => San::Email((*e).to_owned()),
+                    G::URI(u) => San::Uri((*u).to_owned()),
+                    G::IPAddress(b) => San::Ip(match b.len() {
+                        4 => IpAddr::from(<[u8; 4]>::try_from(*b).expect("four bytes")),
+                        16 => IpAddr::from(<[u8; 16]>::try_from(*b).expect("sixteen bytes")),
+                        _ => {
+                            return Err(Error::local(
+                                "the request has an IP address SAN of a bad length",
+                            ));
+                        }
+                    }),
+                    other => {
+                        return Err(Error::local(format!(
+                            "the request has a SAN jose does not write ({other}); give --san"
+                        )));
+                    }
+                });
+            }
+        }
+    }
+    Ok(Csr {
+        subject: Subject(subject),
+        sans,
+        spki: info.subject_pki.raw.to_vec(),
+    })
 }
 
 #[cfg(test)]

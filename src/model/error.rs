@@ -43,13 +43,16 @@ pub enum RejectCode {
     /// `too_large`: a size or work limit was exceeded (input, decompressed
     /// plaintext, PBES2 iterations).
     TooLarge,
+    /// `bad_chain`: an `x5c` chain that does not validate under the
+    /// caller's roots; the detail says why.
+    BadChain,
     /// `policy`: any other preset rule; the detail says which.
     Policy,
 }
 
 impl RejectCode {
     /// Every code, in the contract's order.
-    pub const ALL: [RejectCode; 18] = [
+    pub const ALL: [RejectCode; 19] = [
         RejectCode::Malformed,
         RejectCode::UnsupportedAlg,
         RejectCode::AlgNotAllowed,
@@ -67,6 +70,7 @@ impl RejectCode {
         RejectCode::UnknownCrit,
         RejectCode::DecryptFailed,
         RejectCode::TooLarge,
+        RejectCode::BadChain,
         RejectCode::Policy,
     ];
 
@@ -90,6 +94,7 @@ impl RejectCode {
             RejectCode::UnknownCrit => "unknown_crit",
             RejectCode::DecryptFailed => "decrypt_failed",
             RejectCode::TooLarge => "too_large",
+            RejectCode::BadChain => "bad_chain",
             RejectCode::Policy => "policy",
         }
     }

@@ -23,6 +23,18 @@ pub enum Inspected {
     Certs(Vec<CertInfo>),
     /// A key id → certificate map, in its order.
     CertMap(Vec<(String, CertInfo)>),
+    /// A password-protected PKCS#8 key: what protects it (KDF, its cost,
+    /// cipher), never its content.
+    EncryptedKey(String),
+}
+
+/// What protects a PKCS#8 `EncryptedPrivateKeyInfo`, or why it cannot be
+/// opened.
+fn encrypted(der: &[u8]) -> Inspected {
+    Inspected::EncryptedKey(match crate::crypto::pkcs8_enc::describe(der) {
+        Ok(how) => how,
+        Err(why) => format!("unusable: {why}"),
+    })
 }
 
 fn malformed(msg: impl Into<String>) -> Error {
@@ -38,6 +50,41 @@ fn as_malformed(e: Error) -> Error {
         }),
         other => other,
     }
+}
+
+/// The certificates of a JWS's `x5c` (the first signature that has one,
+/// protected header first), decoded for display and NOT verified: `None`
+/// without `x5c`, an error when it is not a list of at most
+/// `MAX_CHAIN` base64 certificates.
+pub fn x5c_chain(p: &peek::JwsPeek) -> Option<std::result::Result<Vec<CertInfo>, String>> {
+    let x5c = p.signatures.iter().find_map(|s| {
+        s.protected
+            .as_ref()
+            .and_then(|h| h.get("x5c"))
+            .or_else(|| s.header.as_ref().and_then(|h| h.get("x5c")))
+    })?;
+    let Some(items) = x5c.as_array() else {
+        return Some(Err("x5c is not an array".into()));
+    };
+    if items.len() > crate::crypto::chain::MAX_CHAIN {
+        return Some(Err(format!(
+            "x5c holds {} certificates, more than the {} shown",
+            items.len(),
+            crate::crypto::chain::MAX_CHAIN
+        )));
+    }
+    let certs = items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let der = c
+                .as_str()
+                .and_then(crate::codec::b64::decode_std)
+                .ok_or_else(|| format!("x5c[{i}] is not base64"))?;
+            cert_info::parse(&der).map_err(|e| format!("x5c[{i}]: {e}"))
+        })
+        .collect();
+    Some(certs)
 }
 
 const TRIED: &str = "tried: compact JWS (3 parts) and JWE (5 parts), JWS/JWE JSON, JWK, JWKS, certificate map, PEM and DER keys and certificates";
@@ -122,6 +169,11 @@ fn classify_json(t: &str) -> Result<Inspected> {
 }
 
 fn classify_pem(t: &str) -> Result<Inspected> {
+    if let Some(der) =
+        crate::codec::key::pem::first_block(t, &["ENCRYPTED PRIVATE KEY"]).map_err(as_malformed)?
+    {
+        return Ok(encrypted(&der));
+    }
     let (certs, others) = crate::codec::key::pem::certificates(t).map_err(as_malformed)?;
     if !certs.is_empty() && others == 0 {
         let infos = certs
@@ -142,6 +194,9 @@ fn classify_der(raw: &[u8]) -> Result<Inspected> {
     }
     if let Ok(info) = cert_info::parse(raw) {
         return Ok(Inspected::Certs(vec![info]));
+    }
+    if crate::crypto::pkcs8_enc::is_encrypted(raw) {
+        return Ok(encrypted(raw));
     }
     crate::codec::key::cert::parse_der(raw)
         .map(Inspected::Keys)

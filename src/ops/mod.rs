@@ -8,6 +8,7 @@ pub mod decrypt;
 pub mod defaults;
 pub mod encrypt;
 pub mod inspect;
+pub mod keyfile;
 pub mod keymgmt;
 pub mod policy;
 pub mod presets;

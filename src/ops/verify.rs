@@ -321,6 +321,71 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<Verifi
     verify_parsed(jws::parse(token)?, keys, opts)
 }
 
+pub use crate::crypto::chain::{LeafPins, MAX_CHAIN};
+
+/// A token's own `x5c`, trusted under roots the caller chose (`verify
+/// --x5c-root`): the chain must validate to one of them, and its leaf's key
+/// is then the only key that may verify the token.
+#[derive(Debug, Clone, Default)]
+pub struct X5cTrust {
+    /// The roots, DER certificates.
+    pub roots: Vec<Vec<u8>>,
+    /// What the leaf must carry besides a valid path.
+    pub pins: LeafPins,
+}
+
+fn bad_chain(why: impl Into<String>) -> Rejection {
+    Rejection::new(RejectCode::BadChain, why)
+}
+
+/// Verify a token with the key of its own `x5c` leaf, after validating the
+/// chain under `trust` at the policy's time. The first signature that
+/// carries `x5c` decides the chain. Every chain failure is `bad_chain`.
+pub fn verify_x5c(
+    token: &str,
+    trust: &X5cTrust,
+    opts: &VerifyOptions,
+) -> Result<Verified, Rejection> {
+    let jws = jws::parse(token)?;
+    let leaf = x5c_leaf(&jws, trust, opts.policy.now)?;
+    let set = KeySet::new(vec![leaf]);
+    let mut v = verify_parsed(jws, &set, opts)?;
+    v.key.key = set.keys.first().cloned();
+    Ok(v)
+}
+
+/// The validated `x5c` leaf's key. An `x5c` of more than [`MAX_CHAIN`]
+/// certificates is refused before any of them is decoded.
+fn x5c_leaf(jws: &Jws, trust: &X5cTrust, now: i64) -> Result<Key, Rejection> {
+    let x5c = jws
+        .signatures
+        .iter()
+        .find_map(|s| s.header.get("x5c"))
+        .ok_or_else(|| bad_chain("the token carries no x5c, and --x5c-root requires one"))?;
+    let items = x5c
+        .as_array()
+        .ok_or_else(|| bad_chain("x5c is not an array"))?;
+    if items.len() > MAX_CHAIN {
+        return Err(bad_chain(format!(
+            "x5c holds {} certificates, more than the {MAX_CHAIN} accepted",
+            items.len()
+        )));
+    }
+    let chain = items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.as_str()
+                .and_then(crate::codec::b64::decode_std)
+                .ok_or_else(|| bad_chain(format!("x5c[{i}] is not a base64 certificate")))
+        })
+        .collect::<Result<Vec<Vec<u8>>, Rejection>>()?;
+    crate::crypto::chain::validate(&chain, &trust.roots, now, &trust.pins).map_err(bad_chain)?;
+    let leaf = chain.first().ok_or_else(|| bad_chain("x5c is empty"))?;
+    crate::codec::key::cert::from_der(leaf)
+        .map_err(|e| bad_chain(format!("the x5c leaf's key is unusable: {e}")))
+}
+
 /// Parse a payload as claims: a JSON object gives claims; a payload that
 /// looks like one but is not strict JSON is malformed; anything else is
 /// simply not a JWT.

@@ -1,9 +1,11 @@
 //! Certificates and PKCS#10 requests for our keys: the key is encoded here
 //! (PKCS#8 and SPKI) and handed to `crypto::x509`, which signs with rcgen.
 //!
-//! rcgen (with ring) signs with RSA (SHA256WithRSA), P-256 (ECDSA-SHA256),
-//! P-384 (ECDSA-SHA384) and Ed25519, and can only write those key types into
-//! a certificate. Other keys are refused with a message that says so.
+//! rcgen signs with RSA (SHA256WithRSA), P-256 (ECDSA-SHA256), P-384
+//! (ECDSA-SHA384), P-521 (ECDSA-SHA512) and Ed25519; an X25519 key is a
+//! CA-issued subject only, and secp256k1 keys are refused (rcgen cannot
+//! write them), with messages that say so. PKCS#10 requests are read and
+//! their signatures checked by [`read_csr`].
 
 use zeroize::Zeroizing;
 
@@ -11,7 +13,26 @@ use crate::codec::key::{der, pem};
 use crate::crypto::x509 as cx;
 use crate::model::{Key, Result};
 
-pub use crate::crypto::x509::{CertRequest, DnAttr, San, Subject, parse_san, parse_subject};
+pub use crate::crypto::x509::{
+    CertRequest, Csr, DnAttr, Eku, KeyUsage, San, Subject, parse_eku, parse_key_usage, parse_oid,
+    parse_san, parse_subject,
+};
+
+/// A PKCS#10 request (PEM `CERTIFICATE REQUEST` / `NEW CERTIFICATE
+/// REQUEST`, or DER) whose self-signature verified, and its public key.
+pub fn read_csr(data: &[u8]) -> Result<(Csr, Key)> {
+    let der = if data.trim_ascii_start().starts_with(b"-----BEGIN") {
+        let text = std::str::from_utf8(data)
+            .map_err(|_| crate::model::Error::local("PEM text is not UTF-8"))?;
+        pem::first_block(text, &["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"])?
+            .ok_or_else(|| crate::model::Error::local("no CERTIFICATE REQUEST block found"))?
+    } else {
+        data.to_vec()
+    };
+    let csr = cx::read_csr(&der)?;
+    let key = der::from_spki(&csr.spki).map_err(|e| e.context("the request's public key"))?;
+    Ok((csr, key))
+}
 
 /// Who signs a certificate.
 pub enum Issuer<'a> {

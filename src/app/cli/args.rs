@@ -44,6 +44,18 @@ pub struct KeySourceArgs {
     pub key: Vec<String>,
 }
 
+// The password of password-protected keys: the one read keys are opened
+// with, and the one --encrypt protects a written key with.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeyPasswordArgs {
+    /// Read the password of protected keys from this file
+    #[arg(long, value_name = "PATH", conflicts_with = "key_password_env")]
+    pub key_password_file: Option<PathBuf>,
+    /// Read the password of protected keys from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub key_password_env: Option<String>,
+}
+
 // A symmetric secret for HMAC, AES key wrap or `dir`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SecretArgs {
@@ -216,6 +228,13 @@ pub struct KeygenArgs {
     /// Also write the public key, in the same format, to this file
     #[arg(long = "pub", value_name = "PATH")]
     pub public: Option<PathBuf>,
+    /// Protect the private key with a password (--key-password-file/-env, or a
+    /// prompt): PKCS#8 ENCRYPTED PRIVATE KEY (PBES2) for PEM and DER, a PBES2
+    /// JWE (cty jwk+json) for JWK and JWKS
+    #[arg(long)]
+    pub encrypt: bool,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
 }
 
 // `jose cert`
@@ -225,8 +244,18 @@ pub struct KeygenArgs {
 )]
 pub struct CertArgs {
     /// The key the certificate is for (and, unless --ca-key, signed with)
-    #[arg(short = 'k', long, value_name = "PATH")]
-    pub key: String,
+    #[arg(
+        short = 'k',
+        long,
+        value_name = "PATH",
+        required_unless_present = "csr_in"
+    )]
+    pub key: Option<String>,
+    /// Issue a certificate for this PKCS#10 request (PEM or DER), with
+    /// --ca-cert/--ca-key; its signature is checked, and its subject and SANs
+    /// are used unless --subject, --cn or --san are given
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["key", "csr"], requires = "ca_cert")]
+    pub csr_in: Option<String>,
     /// Subject distinguished name in RFC 4514 order (most specific first), e.g.
     /// "CN=MyCertificate,O=Org,OU=Unit"; attributes CN, O, OU, C, ST, L, emailAddress;
     /// `\,` escapes a comma (default: CN from the first --san)
@@ -250,6 +279,18 @@ pub struct CertArgs {
     /// Mark the certificate as a CA
     #[arg(long)]
     pub ca: bool,
+    /// With --ca: how many intermediate CAs may follow this one in a chain
+    #[arg(long, value_name = "N", requires = "ca")]
+    pub path_len: Option<u8>,
+    /// Key usage (repeatable): digitalSignature, keyEncipherment, keyAgreement,
+    /// keyCertSign, cRLSign (default: none for a leaf; digitalSignature,
+    /// keyCertSign and cRLSign for a CA)
+    #[arg(long = "key-usage", value_name = "U")]
+    pub key_usage: Vec<String>,
+    /// Extended key usage (repeatable): serverAuth, clientAuth, codeSigning,
+    /// emailProtection, timeStamping, ocspSigning or a dotted OID
+    #[arg(long, value_name = "E")]
+    pub eku: Vec<String>,
     /// Issue the certificate from this CA certificate (with --ca-key)
     #[arg(long, value_name = "PATH", requires = "ca_key")]
     pub ca_cert: Option<String>,
@@ -262,6 +303,8 @@ pub struct CertArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "pem")]
     pub format: CertFormat,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -324,6 +367,8 @@ pub struct SignArgs {
     #[command(flatten)]
     pub keys: KeySourceArgs,
     #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
+    #[command(flatten)]
     pub secret: SecretArgs,
     /// Signature algorithm (default from the key)
     #[arg(long, value_name = "ALG", value_parser = jws_alg(), hide_possible_values = true)]
@@ -345,6 +390,10 @@ pub struct SignArgs {
     /// Output serialization
     #[arg(long, value_enum, default_value = "compact")]
     pub serialization: Serialization,
+    /// Put this certificate chain (PEM or DER, leaf first; the leaf must hold
+    /// the signing key's public key) in the `x5c` header, and `x5t#S256`
+    #[arg(long, value_name = "PATH")]
+    pub x5c: Option<String>,
     /// Leave the payload out of the output (RFC 7515 Appendix F)
     #[arg(long)]
     pub detached: bool,
@@ -424,9 +473,22 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub keys: KeySourceArgs,
     #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
+    #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
     pub remote: RemoteArgs,
+    /// Trust the token's own x5c chain if it validates to this root (PEM or DER
+    /// certificates; repeatable); its leaf's key is then the only key used
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["key", "secret_file", "secret_env", "secret", "oidc", "firebase"])]
+    pub x5c_root: Vec<String>,
+    /// With --x5c-root: the leaf's subject CN or a SAN must equal NAME
+    #[arg(long, value_name = "NAME", requires = "x5c_root")]
+    pub x5c_name: Option<String>,
+    /// With --x5c-root: the leaf must carry this OID as an extended key usage,
+    /// a certificate policy or an extension (repeatable: all required)
+    #[arg(long, value_name = "OID", requires = "x5c_root")]
+    pub x5c_oid: Vec<String>,
     /// Accepted algorithm (repeatable; default: every algorithm the keys can verify)
     #[arg(long, value_name = "ALG", value_parser = jws_alg(), hide_possible_values = true)]
     pub alg: Vec<JwsAlg>,
@@ -464,6 +526,8 @@ pub struct EncryptArgs {
     pub file: Option<String>,
     #[command(flatten)]
     pub keys: KeySourceArgs,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
@@ -512,6 +576,8 @@ pub struct DecryptArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub keys: KeySourceArgs,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
@@ -597,6 +663,11 @@ pub struct KeyArgs {
     /// Print the RFC 7638 SHA-256 thumbprint of each key, one per line
     #[arg(long)]
     pub thumbprint: bool,
+    /// Protect the private keys written with a password (as keygen --encrypt)
+    #[arg(long, conflicts_with_all = ["public", "thumbprint"])]
+    pub encrypt: bool,
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }

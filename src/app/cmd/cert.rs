@@ -3,26 +3,35 @@
 use crate::cli::{CertArgs, CertFormat};
 use crate::io::{Emit, Io};
 use crate::settings;
-use crate::sources::load_local;
+use crate::sources::{KeyPassword, load_local};
 use jose::Key;
 use jose::x509::{self, Issuer};
 use jose::{Error, Result};
 
 pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
     let now = crate::clock::now();
-    let req = settings::cert_request(args, now)?;
-    let key = single_key(load_local(io, &args.key)?, &args.key)?;
+    let mut pw = KeyPassword::new(&args.key_password);
+    let (key, csr) = match (&args.key, &args.csr_in) {
+        (_, Some(path)) => {
+            let data = crate::io::read_source(io, path)?;
+            let (csr, key) = x509::read_csr(&data).map_err(|e| e.context(path))?;
+            (key, Some(csr))
+        }
+        (Some(path), None) => (single_key(load_local(io, path, &mut pw)?, path)?, None),
+        (None, None) => return Err(Error::usage("give --key or --csr-in")),
+    };
+    let req = settings::cert_request(args, now, csr.as_ref())?;
 
     let (der, label) = if args.csr {
         (x509::csr(&key, &req)?, "CERTIFICATE REQUEST")
     } else {
         let der = match (&args.ca_cert, &args.ca_key) {
             (Some(ca_cert), Some(ca_key)) => {
-                let ca_cert_key = single_key(load_local(io, ca_cert)?, ca_cert)?;
+                let ca_cert_key = single_key(load_local(io, ca_cert, &mut pw)?, ca_cert)?;
                 let ca_der = ca_cert_key.x5c.first().cloned().ok_or_else(|| {
                     Error::usage(format!("{ca_cert}: --ca-cert must be a certificate"))
                 })?;
-                let ca_key = single_key(load_local(io, ca_key)?, ca_key)?;
+                let ca_key = single_key(load_local(io, ca_key, &mut pw)?, ca_key)?;
                 let ca_info = jose::keys::cert_info::parse(&ca_der)?;
                 if !ca_info.is_ca {
                     return Err(Error::local(format!(

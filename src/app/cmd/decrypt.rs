@@ -14,18 +14,25 @@ use jose::{Error, Rejection, Result};
 use jose::{KeySet, Secret};
 
 pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
+    let mut kp = sources::KeyPassword::new(&args.key_password);
     let nested = if args.verify_key.is_empty() {
         None
     } else {
-        let vkeys = KeySet::new(sources::load_all_local(io, &args.verify_key)?);
+        let vkeys = KeySet::new(sources::load_all_local(io, &args.verify_key, &mut kp)?);
         Some((vkeys, settings::nested_verify_options(args)))
     };
     let nested = nested.as_ref();
-    let mut keys = sources::load_all_local(io, &args.keys.key)?;
+    let mut keys = sources::load_all_local(io, &args.keys.key, &mut kp)?;
     if let Some(k) = sources::secret_key(io, &args.secret)? {
         keys.push(k);
     }
-    let password: Option<Secret> = sources::password(io, &args.password)?;
+    let mut password: Option<Secret> = sources::password(io, &args.password)?;
+    if keys.is_empty() && password.is_none() && crate::io::prompt::available() {
+        password = Some(crate::io::prompt::password(
+            "Enter the password to decrypt with: ",
+            false,
+        )?);
+    }
     if keys.is_empty() && password.is_none() {
         return Err(Error::usage(
             "no key: give --key SOURCE, --secret-file/--secret-env or --password-file/--password-env",

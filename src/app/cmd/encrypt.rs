@@ -10,11 +10,29 @@ use jose::keymgmt::Unwrapper;
 use jose::{Error, Result};
 
 pub fn run(args: &EncryptArgs, io: &mut Io<'_>) -> Result<()> {
-    let mut keys = sources::load_all_local(io, &args.keys.key)?;
+    let mut keys = sources::load_all_local(
+        io,
+        &args.keys.key,
+        &mut sources::KeyPassword::new(&args.key_password),
+    )?;
     if let Some(k) = sources::secret_key(io, &args.secret)? {
         keys.push(k);
     }
-    let password = sources::password(io, &args.password)?;
+    let mut password = sources::password(io, &args.password)?;
+    // With no recipient given, a person at a terminal is asked for the
+    // password (twice: it protects something new); scripts use the flags.
+    if keys.is_empty()
+        && password.is_none()
+        && args
+            .alg
+            .is_none_or(|a| a.family() == jose::KeyFamily::Password)
+        && crate::io::prompt::available()
+    {
+        password = Some(crate::io::prompt::password(
+            "Enter a password to encrypt with: ",
+            true,
+        )?);
+    }
     let several = keys.len() + usize::from(password.is_some()) > 1;
     if keys.is_empty() && password.is_none() {
         return Err(Error::usage(

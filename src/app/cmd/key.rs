@@ -20,6 +20,7 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
     } else {
         &a.sources
     };
+    let mut pw = sources::KeyPassword::new(&a.key_password);
     let mut keys = Vec::new();
     for s in sources {
         if is_url(s) {
@@ -29,7 +30,7 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
             keys.extend(remote::load_keys(s, &opts)?.keys);
             continue;
         }
-        keys.extend(sources::load_local(io, s)?);
+        keys.extend(sources::load_local(io, s, &mut pw)?);
     }
 
     if a.kid.is_some() && keys.len() > 1 {
@@ -97,8 +98,14 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
             k.kid = Some(jose::keys::thumbprint::sha256_b64(&k.material));
         }
     }
-    let encoded = export::encode(&keys, format.into(), private)?;
-    if export::holds_private(&keys, private) {
+    let encoded = if a.encrypt {
+        let pw = pw.for_writing(io)?;
+        jose::keyfile::encode_protected(&keys, format.into(), &pw)?
+    } else {
+        export::encode(&keys, format.into(), private)?
+    };
+    // A password-protected output is meant to hold the private key.
+    if !a.encrypt && export::holds_private(&keys, private) {
         let n = keys.iter().filter(|k| k.material.is_private()).count();
         let what = if format == KeyFormat::Jwks {
             "this key set"

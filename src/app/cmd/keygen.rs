@@ -66,6 +66,12 @@ pub fn run(a: &KeygenArgs, io: &mut Io<'_>) -> Result<()> {
         io.warn("PEM and DER cannot record --kid or --use; they are not written");
     }
 
+    // Asked before the (possibly slow) generation, as the checks above.
+    let password = if a.encrypt {
+        Some(crate::sources::KeyPassword::new(&a.key_password).for_writing(io)?)
+    } else {
+        None
+    };
     let material = jose::keys::generate(spec).map_err(|e| Error::usage(e.to_string()))?;
     let mut key = Key::new(material);
     if is_json {
@@ -82,7 +88,10 @@ pub fn run(a: &KeygenArgs, io: &mut Io<'_>) -> Result<()> {
     }
     let keys = [key];
 
-    let private = export::encode(&keys, format.into(), true)?;
+    let private = match &password {
+        Some(pw) => jose::keyfile::encode_protected(&keys, format.into(), pw)?,
+        None => export::encode(&keys, format.into(), true)?,
+    };
     let kind = if format == KeyFormat::Der {
         Emit::Binary
     } else {

@@ -12,7 +12,11 @@ use jose::jws::{self, Serialization, SignRequest, Signer};
 use jose::{Error, Result};
 
 pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
-    let mut keys = sources::load_all_local(io, &args.keys.key)?;
+    let mut keys = sources::load_all_local(
+        io,
+        &args.keys.key,
+        &mut sources::KeyPassword::new(&args.key_password),
+    )?;
     if let Some(k) = sources::secret_key(io, &args.secret)? {
         keys.push(k);
     }
@@ -72,6 +76,10 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
         )?
     };
 
+    let chain = match &args.x5c {
+        None => None,
+        Some(path) => Some(x5c_chain(io, path, &keys)?),
+    };
     let extra = settings::extra_headers(args)?;
     let mut signers = Vec::with_capacity(keys.len());
     for key in &keys {
@@ -83,6 +91,10 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
             )));
         }
         let mut h = Map::new();
+        if let Some((x5c, x5t)) = &chain {
+            h.insert("x5c".into(), x5c.clone());
+            h.insert("x5t#S256".into(), Value::String(x5t.clone()));
+        }
         if let Some(kid) = args.kid.as_ref().or(key.kid.as_ref()) {
             h.insert("kid".into(), Value::String(kid.clone()));
         }
@@ -127,4 +139,48 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
         unencoded: args.unencoded,
     })?;
     io::emit(io, &args.out, token.as_bytes(), Emit::Line, false)
+}
+
+/// `--x5c`: the chain's certificates as the `x5c` array (base64, leaf first)
+/// and the leaf's `x5t#S256`. The leaf must hold the one signing key's
+/// public key, or a verifier would be handed a chain that proves nothing.
+fn x5c_chain(io: &mut Io<'_>, path: &str, keys: &[jose::Key]) -> Result<(Value, String)> {
+    let [key] = keys else {
+        return Err(Error::usage(
+            "--x5c names one chain: sign with exactly one key",
+        ));
+    };
+    let data = io::read_source(io, path)?;
+    let certs = if data.trim_ascii_start().starts_with(b"-----BEGIN") {
+        let text = std::str::from_utf8(&data)
+            .map_err(|_| Error::local(format!("{path}: PEM text is not UTF-8")))?;
+        jose::keys::pem::certificates(text)
+            .map_err(|e| e.context(path))?
+            .0
+    } else {
+        vec![data]
+    };
+    let Some(leaf) = certs.first() else {
+        return Err(Error::local(format!("{path}: holds no certificate")));
+    };
+    if certs.len() > jose::verify::MAX_CHAIN {
+        return Err(Error::usage(format!(
+            "{path}: {} certificates, more than the {} an x5c may hold",
+            certs.len(),
+            jose::verify::MAX_CHAIN
+        )));
+    }
+    let leaf_key = jose::keys::cert::from_der(leaf).map_err(|e| e.context(path))?;
+    let thumb = |m: &jose::KeyMaterial| jose::keys::thumbprint::sha256_b64(m);
+    if thumb(&leaf_key.material) != thumb(&key.material) {
+        return Err(Error::usage(format!(
+            "{path}: the first certificate does not hold the signing key's public key (x5c is leaf first)"
+        )));
+    }
+    let x5c = certs
+        .iter()
+        .map(|c| Value::String(jose::b64::encode_std(c)))
+        .collect();
+    let x5t = jose::b64::encode(jose::keys::cert::x5t_s256(leaf));
+    Ok((Value::Array(x5c), x5t))
 }

@@ -33,6 +33,19 @@ fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<Arc<Ke
     }
 }
 
+/// One token: through its own `x5c` under `--x5c-root`, else the keys.
+fn check(
+    token: &str,
+    provider: &dyn KeyProvider,
+    trust: Option<&verify::X5cTrust>,
+    opts: &verify::VerifyOptions,
+) -> Result<verify::Verified> {
+    match trust {
+        Some(t) => verify::verify_x5c(token, t, opts).map_err(Error::from),
+        None => verify::verify_with(token, provider, opts),
+    }
+}
+
 pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     run_checked(args, io).map_err(|e| next_step(e, args.remote.offline))
 }
@@ -67,6 +80,7 @@ fn run_checked(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
             "--oidc needs --aud CLIENT_ID: an ID token is meant for one client (OIDC Core §3.1.3.7)",
         ));
     }
+    let trust = settings::x5c_trust(args, io)?;
     let provider = RefreshOnce::new(settings::provider(args, io)?);
     let keys = keys_for_algs(args, &provider)?;
     // A remote source that could not be refreshed is exit 3, as any remote
@@ -75,12 +89,12 @@ fn run_checked(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
         return Err(Error::remote(why));
     }
     if args.lines {
-        return run_lines(args, io, &provider);
+        return run_lines(args, io, &provider, trust.as_ref());
     }
     let mut opts = settings::verify_options(args, io, &keys)?;
     settings::apply_presets(args, &mut opts);
     let (token, outcome) = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
-        Ok(token) => match verify::verify_with(&token, &provider, &opts) {
+        Ok(token) => match check(&token, &provider, trust.as_ref(), &opts) {
             Ok(v) => (token, Ok(v)),
             Err(Error::Rejected(_)) if provider.failure().is_some() => {
                 return Err(Error::remote(provider.failure().unwrap_or_default()));
@@ -124,6 +138,7 @@ fn run_lines(
     args: &VerifyArgs,
     io: &mut Io<'_>,
     provider: &RefreshOnce<Box<dyn KeyProvider>>,
+    trust: Option<&verify::X5cTrust>,
 ) -> Result<()> {
     let keys = provider.keys()?;
     let mut opts = settings::verify_options(args, io, &keys)?;
@@ -133,7 +148,7 @@ fn run_lines(
     let limit = args.limit.max_input;
     let check = |line: usize, tok: Option<&str>| -> Outcome {
         let outcome = match tok {
-            Some(t) => match verify::verify_with(t, provider, &opts) {
+            Some(t) => match check(t, provider, trust, &opts) {
                 Ok(v) => Ok(v),
                 Err(Error::Rejected(r)) => Err(r),
                 // The refresh-once provider turns a failed fetch into no

@@ -3,6 +3,7 @@
 pub mod input;
 pub mod lines;
 pub mod output;
+pub mod prompt;
 
 pub use input::{read_payload, read_source, read_token};
 pub use output::{Emit, emit, escape_controls, escape_json_controls};

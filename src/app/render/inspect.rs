@@ -142,6 +142,19 @@ fn jws_json(p: &JwsPeek, now: i64, o: &mut Map<String, Value>) {
             o.insert("payload_b64".into(), b64::encode(bytes).into());
         }
     }
+    match jose::dangerous::x5c_chain(p) {
+        None => {}
+        Some(Ok(certs)) => {
+            let chain: Vec<Value> = certs.iter().map(|c| Value::Object(cert_json(c))).collect();
+            o.insert(
+                "x5c_chain".into(),
+                json!({"verified": false, "certificates": chain}),
+            );
+        }
+        Some(Err(why)) => {
+            o.insert("x5c_chain".into(), json!({"verified": false, "error": why}));
+        }
+    }
 }
 
 /// The decoded length of the JSON serializations' `aad`: the parse checked
@@ -187,6 +200,7 @@ pub fn to_json(item: &Inspected, now: i64) -> Value {
         Inspected::Keys(_) => "key",
         Inspected::Certs(_) => "certificate",
         Inspected::CertMap(_) => "cert-map",
+        Inspected::EncryptedKey(_) => "key",
     };
     o.insert("kind".into(), kind.into());
     o.insert("verified".into(), false.into());
@@ -215,6 +229,11 @@ pub fn to_json(item: &Inspected, now: i64) -> Value {
                 let chain: Vec<Value> = certs.iter().map(|c| Value::Object(cert_json(c))).collect();
                 o.insert("chain".into(), chain.into());
             }
+        }
+        Inspected::EncryptedKey(how) => {
+            o.insert("encrypted".into(), true.into());
+            o.insert("protection".into(), how.clone().into());
+            o.insert("keys".into(), Vec::<Value>::new().into());
         }
         Inspected::CertMap(entries) => {
             let keys: Vec<Value> = entries
@@ -363,6 +382,24 @@ fn jws_human(p: &JwsPeek, now: i64, out: &mut String) {
                 );
             }
         },
+    }
+    match jose::dangerous::x5c_chain(p) {
+        None => {}
+        Some(Ok(certs)) => {
+            let _ = writeln!(
+                out,
+                "x5c chain, NOT VERIFIED ({} certificate{}):",
+                certs.len(),
+                if certs.len() == 1 { "" } else { "s" }
+            );
+            for (i, c) in certs.iter().enumerate() {
+                let _ = writeln!(out, "Certificate {} of {}", i + 1, certs.len());
+                cert_human(c, now, out);
+            }
+        }
+        Some(Err(why)) => {
+            let _ = writeln!(out, "x5c chain, NOT VERIFIED: unreadable: {why}");
+        }
     }
 }
 
@@ -528,6 +565,12 @@ pub fn human(item: &Inspected, now: i64) -> String {
                 }
                 cert_human(c, now, &mut out);
             }
+        }
+        Inspected::EncryptedKey(how) => {
+            let _ = writeln!(
+                out,
+                "Encrypted private key (its content needs the password)\nProtected with: {how}"
+            );
         }
         Inspected::CertMap(entries) => {
             let _ = writeln!(

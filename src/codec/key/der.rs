@@ -17,7 +17,6 @@ const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11354
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
-const PBES2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.13");
 
 const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
@@ -80,9 +79,9 @@ pub fn parse_key(der: &[u8]) -> Result<Vec<Key>> {
     if let Ok(k) = pkcs1::RsaPublicKey::from_der(der) {
         return Ok(vec![from_pkcs1_public(&k)?]);
     }
-    if is_encrypted_pkcs8(der) {
+    if crate::crypto::pkcs8_enc::is_encrypted(der) {
         return Err(Error::local(
-            "encrypted private keys are not supported: decrypt it first (openssl pkey -in KEY -out PLAIN)",
+            "the key is password-protected and no password was given",
         ));
     }
     Err(Error::local(
@@ -96,15 +95,27 @@ pub(crate) fn trim_be(v: &[u8]) -> Vec<u8> {
     v[lead..].to_vec()
 }
 
-/// `EncryptedPrivateKeyInfo` starts with a PBES2 algorithm identifier.
-fn is_encrypted_pkcs8(der: &[u8]) -> bool {
-    let oid = PBES2.as_bytes();
-    der.len() > 4 + oid.len()
-        && der
-            .get(..32)
-            .unwrap_or(der)
-            .windows(oid.len())
-            .any(|w| w == oid)
+/// Open a PKCS#8 `EncryptedPrivateKeyInfo` with the password `password`
+/// gives, asked only once the structure and its KDF cost have been checked.
+pub fn from_encrypted_pkcs8(
+    der: &[u8],
+    password: &mut super::password::PasswordFn<'_>,
+) -> Result<Key> {
+    let rejected = |e: crate::crypto::KeyRejected| Error::local(e.0);
+    crate::crypto::pkcs8_enc::check(der).map_err(rejected)?;
+    let pw = password().map_err(|e| match crate::crypto::pkcs8_enc::describe(der) {
+        Ok(how) => e.context(format_args!("protected with {how}")),
+        Err(_) => e,
+    })?;
+    let plain = crate::crypto::pkcs8_enc::decrypt(der, &pw).map_err(rejected)?;
+    from_pkcs8(&plain)
+}
+
+/// PKCS#8 `EncryptedPrivateKeyInfo` DER of a private key, protected with
+/// `password` (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC).
+pub fn to_encrypted_pkcs8(key: &Key, password: &[u8]) -> Result<Vec<u8>> {
+    let plain = Zeroizing::new(to_pkcs8(key)?);
+    crate::crypto::pkcs8_enc::encrypt(&plain, password).map_err(|e| Error::local(e.0))
 }
 
 /// Parse PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` DER.

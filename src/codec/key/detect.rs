@@ -8,9 +8,22 @@ use serde_json::Value;
 use crate::model::error::{Error, Result};
 use crate::model::key::Key;
 
+pub use super::password::{PasswordFn, no_password};
+
 /// Parse key material of any supported format. `origin` names the source in
-/// error messages.
+/// error messages. A password-protected key is refused: see
+/// [`parse_bytes_with`].
 pub fn parse_bytes(data: &[u8], origin: &str) -> Result<Vec<Key>> {
+    parse_bytes_with(data, origin, &mut no_password)
+}
+
+/// [`parse_bytes`], opening PKCS#8 `ENCRYPTED PRIVATE KEY`s (PEM or DER)
+/// with the password `password` gives.
+pub fn parse_bytes_with(
+    data: &[u8],
+    origin: &str,
+    password: &mut PasswordFn<'_>,
+) -> Result<Vec<Key>> {
     let wrap = |e: Error| e.context(origin);
     let trimmed = trim_ascii(data);
     let keys = if trimmed.starts_with(b"{") {
@@ -22,7 +35,9 @@ pub fn parse_bytes(data: &[u8], origin: &str) -> Result<Vec<Key>> {
     } else if trimmed.starts_with(b"-----BEGIN") || contains(trimmed, b"-----BEGIN ") {
         let text = std::str::from_utf8(trimmed)
             .map_err(|_| wrap(Error::local("PEM text is not UTF-8")))?;
-        super::pem::parse(text).map_err(wrap)?
+        super::pem::parse_with(text, password).map_err(wrap)?
+    } else if crate::crypto::pkcs8_enc::is_encrypted(data) {
+        vec![super::der::from_encrypted_pkcs8(data, password).map_err(wrap)?]
     } else if trimmed.first() == Some(&0x30) {
         super::cert::parse_der(data).map_err(wrap)?
     } else {

@@ -9,5 +9,6 @@ pub mod der;
 pub mod detect;
 pub mod export;
 pub mod jwk;
+pub mod password;
 pub mod pem;
 pub mod thumbprint;

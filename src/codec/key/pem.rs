@@ -3,6 +3,7 @@
 //! and its label is a hint: the body decides which.
 
 use super::der;
+use super::password::PasswordFn;
 use crate::codec::b64;
 use crate::model::error::{Error, Result};
 use crate::model::key::Key;
@@ -10,8 +11,15 @@ use crate::model::key::Key;
 /// The most blocks one PEM text may hold: bounds the work of one input.
 pub const MAX_BLOCKS: usize = 1000;
 
-/// Parse every key or certificate block of a PEM text, in order.
+/// Parse every key or certificate block of a PEM text, in order. An
+/// encrypted key is refused: see [`parse_with`].
 pub fn parse(text: &str) -> Result<Vec<Key>> {
+    parse_with(text, &mut super::password::no_password)
+}
+
+/// [`parse`], opening `ENCRYPTED PRIVATE KEY` blocks with the password
+/// `password` gives.
+pub fn parse_with(text: &str, password: &mut PasswordFn<'_>) -> Result<Vec<Key>> {
     let blocks = split(text)?;
     if blocks.is_empty() {
         return Err(Error::local("no PEM block found"));
@@ -19,8 +27,8 @@ pub fn parse(text: &str) -> Result<Vec<Key>> {
     let mut keys = Vec::with_capacity(blocks.len());
     for (i, (label, body)) in blocks.into_iter().enumerate() {
         let n = i + 1;
-        let key =
-            block(label, body).map_err(|e| e.context(format_args!("PEM block {n} ({label})")))?;
+        let key = block(label, body, password)
+            .map_err(|e| e.context(format_args!("PEM block {n} ({label})")))?;
         keys.push(key);
     }
     Ok(keys)
@@ -41,6 +49,16 @@ pub fn certificates(text: &str) -> Result<(Vec<Vec<u8>>, usize)> {
         }
     }
     Ok((certs, others))
+}
+
+/// The DER of the first block labelled one of `labels`, if any.
+pub fn first_block(text: &str, labels: &[&str]) -> Result<Option<Vec<u8>>> {
+    for (label, body) in split(text)? {
+        if labels.contains(&label) {
+            return decode_body(body).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 /// Every block of a PEM text, in order, as (label, base64 body); text
@@ -69,13 +87,18 @@ fn split(text: &str) -> Result<Vec<(&str, &str)>> {
     Ok(blocks)
 }
 
-fn block(label: &str, body: &str) -> Result<Key> {
-    if body.contains("Proc-Type:") || label == "ENCRYPTED PRIVATE KEY" {
-        return Err(Error::local(
-            "encrypted private keys are not supported: decrypt it first (openssl pkey -in KEY -out PLAIN)",
-        ));
+/// The one line for OpenSSL's legacy PEM encryption (RFC 1421 headers):
+/// its key derivation is a single MD5, too weak to keep supporting.
+pub const LEGACY_ENCRYPTED: &str = "legacy OpenSSL-encrypted PEM (Proc-Type: 4,ENCRYPTED) is not supported: convert it to PKCS#8 with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW.pem`";
+
+fn block(label: &str, body: &str, password: &mut PasswordFn<'_>) -> Result<Key> {
+    if body.contains("Proc-Type:") {
+        return Err(Error::local(LEGACY_ENCRYPTED));
     }
     let der = decode_body(body)?;
+    if label == "ENCRYPTED PRIVATE KEY" {
+        return der::from_encrypted_pkcs8(&der, password);
+    }
     let by_label = match label {
         "PRIVATE KEY" => der::from_pkcs8(&der),
         "PUBLIC KEY" => der::from_spki(&der),
@@ -121,6 +144,15 @@ pub fn to_pem(key: &Key, private: bool) -> Result<String> {
     } else {
         encode("PUBLIC KEY", &der::to_spki(key)?)
     }
+}
+
+/// PKCS#8 `ENCRYPTED PRIVATE KEY` (PBES2, see
+/// `crypto::pkcs8_enc::encrypt` for the parameters) of a private key.
+pub fn to_encrypted_pem(key: &Key, password: &[u8]) -> Result<String> {
+    encode(
+        "ENCRYPTED PRIVATE KEY",
+        &der::to_encrypted_pkcs8(key, password)?,
+    )
 }
 
 /// PKCS#1 `RSA PRIVATE KEY` / `RSA PUBLIC KEY`.
