@@ -124,15 +124,51 @@ fn token_sources_literal_stdin_at_file_bearer_and_urls() {
 fn at_most_one_input_reads_stdin() {
     let dir = tempdir();
     let (t, _) = hs256(dir.path(), b"{}");
-    let out = jose()
-        .args(["verify", "--secret-file", "-", "-"])
-        .write_stdin(t)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("standard input"), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
+    // Every command checks the rule before it reads anything, so the error
+    // names the two inputs whatever standard input holds.
+    for args in [
+        &["verify", "--secret-file", "-", "-"][..],
+        &["verify", "-k", "-"],
+        &["verify", "-k", "x.pem", "--key-password-file", "-"],
+        &["decrypt", "-k", "-"],
+        &[
+            "decrypt",
+            "-k",
+            "k.pem",
+            "--verify-key",
+            "-",
+            "--password-file",
+            "x",
+        ],
+        &["decrypt", "--password-file", "-"],
+        &["encrypt", "-k", "-"],
+        &["encrypt", "-k", "k.pem", "--password-file", "-", "-"],
+        &["sign", "-k", "-"],
+        &["sign", "--secret-file", "-", "--sub", "a", "-"],
+        &["key", "-", "-"],
+        &[
+            "cert",
+            "-k",
+            "-",
+            "--ca-cert",
+            "-",
+            "--ca-key",
+            "ca.pem",
+            "--cn",
+            "x",
+        ],
+    ] {
+        let out = jose()
+            .current_dir(dir.path())
+            .args(args)
+            .write_stdin(t.clone())
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("would read standard input"), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
 }
 
 #[test]

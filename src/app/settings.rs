@@ -375,3 +375,25 @@ pub fn cert_request(args: &CertArgs, now: i64, csr: Option<&x509::Csr>) -> Resul
             .collect::<Result<_>>()?,
     })
 }
+
+/// The inputs a command shares (`--key`, the secret, the key password) as
+/// [`crate::io::Io::one_stdin`] takes them.
+pub fn key_inputs<'a>(
+    keys: &'a [String],
+    secret: &'a crate::cli::SecretArgs,
+    key_password: &'a crate::cli::KeyPasswordArgs,
+) -> [(&'static str, bool); 3] {
+    [
+        ("a key", keys.iter().any(|k| k == "-")),
+        ("the secret", io::is_stdin(secret.secret_file.as_deref())),
+        (
+            "the key password",
+            io::is_stdin(key_password.key_password_file.as_deref()),
+        ),
+    ]
+}
+
+/// Whether a TOKEN argument reads standard input (absent or `-`).
+pub fn token_on_stdin(token: Option<&str>) -> bool {
+    matches!(token, None | Some("-"))
+}

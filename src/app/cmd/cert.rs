@@ -9,6 +9,17 @@ use jose::x509::{self, Issuer};
 use jose::{Error, Result};
 
 pub fn run(args: &CertArgs, io: &mut Io<'_>) -> Result<()> {
+    let dash = |p: &Option<String>| p.as_deref() == Some("-");
+    io.one_stdin(&[
+        ("the key", dash(&args.key)),
+        ("the certificate request", dash(&args.csr_in)),
+        ("the CA certificate", dash(&args.ca_cert)),
+        ("the CA key", dash(&args.ca_key)),
+        (
+            "the key password",
+            crate::io::is_stdin(args.key_password.key_password_file.as_deref()),
+        ),
+    ])?;
     let now = crate::clock::now();
     let mut pw = KeyPassword::new(&args.key_password);
     let (key, csr) = match (&args.key, &args.csr_in) {

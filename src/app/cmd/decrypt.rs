@@ -14,6 +14,22 @@ use jose::{Error, Rejection, Result};
 use jose::{KeySet, Secret};
 
 pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
+    let [key, secret, key_password] =
+        settings::key_inputs(&args.keys.key, &args.secret, &args.key_password);
+    io.one_stdin(&[
+        key,
+        (
+            "a verification key",
+            args.verify_key.iter().any(|k| k == "-"),
+        ),
+        secret,
+        key_password,
+        (
+            "the password",
+            io::is_stdin(args.password.password_file.as_deref()),
+        ),
+        ("the token", settings::token_on_stdin(args.token.as_deref())),
+    ])?;
     let mut kp = sources::KeyPassword::new(&args.key_password);
     let nested = if args.verify_key.is_empty() {
         None

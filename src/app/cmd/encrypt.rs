@@ -10,6 +10,21 @@ use jose::keymgmt::Unwrapper;
 use jose::{Error, Result};
 
 pub fn run(args: &EncryptArgs, io: &mut Io<'_>) -> Result<()> {
+    let [key, secret, key_password] =
+        crate::settings::key_inputs(&args.keys.key, &args.secret, &args.key_password);
+    io.one_stdin(&[
+        key,
+        secret,
+        key_password,
+        (
+            "the password",
+            io::is_stdin(args.password.password_file.as_deref()),
+        ),
+        (
+            "the plaintext",
+            matches!(args.file.as_deref(), None | Some("-")),
+        ),
+    ])?;
     let mut keys = sources::load_all_local(
         io,
         &args.keys.key,

@@ -14,6 +14,15 @@ use jose::{JweAlg, KeyAlg};
 use crate::sources;
 
 pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
+    let on_stdin = a.sources.iter().filter(|s| *s == "-").count();
+    io.one_stdin(&[
+        ("a key", on_stdin > 0),
+        ("another key", on_stdin > 1),
+        (
+            "the key password",
+            crate::io::is_stdin(a.key_password.key_password_file.as_deref()),
+        ),
+    ])?;
     let stdin = ["-".to_owned()];
     let sources: &[String] = if a.sources.is_empty() {
         &stdin

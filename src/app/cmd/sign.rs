@@ -12,6 +12,14 @@ use jose::jws::{self, Serialization, SignRequest, Signer};
 use jose::{Error, Result};
 
 pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
+    let [key, secret, key_password] =
+        settings::key_inputs(&args.keys.key, &args.secret, &args.key_password);
+    // With claim flags and no FILE the payload is the flags' alone.
+    let payload_on_stdin = match args.file.as_deref() {
+        None => !args.claims.any(),
+        Some(f) => f == "-",
+    };
+    io.one_stdin(&[key, secret, key_password, ("the payload", payload_on_stdin)])?;
     let mut keys = sources::load_all_local(
         io,
         &args.keys.key,
@@ -55,7 +63,7 @@ pub fn run(args: &SignArgs, io: &mut Io<'_>) -> Result<()> {
                 }
             }
         };
-        if args.file.is_none() && io.stdin_may_hold_data {
+        if args.file.is_none() && io.stdin_may_hold_data && !io.stdin_claimed() {
             // The contract's rule (claim flags, no FILE: the claims are the
             // flags'); what was piped in must not vanish without a word.
             io.warn(

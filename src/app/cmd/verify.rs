@@ -47,6 +47,18 @@ fn check(
 }
 
 pub fn run(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
+    let [key, secret, key_password] =
+        settings::key_inputs(&args.keys.key, &args.secret, &args.key_password);
+    io.one_stdin(&[
+        key,
+        secret,
+        key_password,
+        ("the token", settings::token_on_stdin(args.token.as_deref())),
+        (
+            "the detached payload",
+            args.detached_payload.as_deref() == Some("-"),
+        ),
+    ])?;
     run_checked(args, io).map_err(|e| next_step(e, args.remote.offline))
 }
 

@@ -45,6 +45,28 @@ impl<'a> Io<'a> {
         }
     }
 
+    /// The one-stdin rule, checked before anything is read: `inputs` names
+    /// each input of the command with whether it would read standard
+    /// input. Two or more is a usage error naming the first two, so that
+    /// neither is consumed (and misread) before the rule is applied.
+    pub fn one_stdin(&self, inputs: &[(&str, bool)]) -> Result<()> {
+        let mut on_stdin = inputs
+            .iter()
+            .filter(|(_, uses)| *uses)
+            .map(|(what, _)| *what);
+        if let (Some(first), Some(second)) = (on_stdin.next(), on_stdin.next()) {
+            return Err(Error::usage(format!(
+                "both {first} and {second} would read standard input; give one of them as a file"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether an input has read (or claimed) standard input.
+    pub fn stdin_claimed(&self) -> bool {
+        self.stdin_taken_by.is_some()
+    }
+
     /// Claim standard input for `what`. At most one input may be standard
     /// input in one call; a second claim is a usage error.
     pub fn claim_stdin(&mut self, what: &str) -> Result<()> {
@@ -111,4 +133,9 @@ fn stdin_may_hold_data() -> bool {
 #[cfg(not(unix))]
 fn stdin_may_hold_data() -> bool {
     false
+}
+
+/// Whether a path argument names standard input.
+pub fn is_stdin(path: Option<&std::path::Path>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-")
 }
