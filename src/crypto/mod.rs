@@ -8,6 +8,7 @@ pub mod aes_gcm;
 pub mod aes_kw;
 pub mod cbc_hmac;
 pub mod ecdh;
+pub mod mldsa;
 mod keys;
 pub mod pbes2;
 pub mod rsa_enc;

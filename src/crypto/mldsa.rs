@@ -1,0 +1,189 @@
+//! ML-DSA (FIPS 204) for the JWS algorithms `ML-DSA-44/65/87` of RFC 9964,
+//! on RustCrypto's `ml-dsa`. Private keys are the 32-byte seed (RFC 9964
+//! §4); the expanded key is derived from it on every use and never stored.
+//!
+//! Signing is the hedged variant of FIPS 204 Algorithm 2 (ML-DSA.Sign) with
+//! an empty context, as RFC 9964 §5 requires: 32 fresh bytes from the
+//! operating system's generator go into every signature, so a fault or a
+//! side channel on one signature does not reveal the key through repeats,
+//! and two signatures of the same input differ.
+
+use ml_dsa::{
+    B32, EncodedSignature, EncodedVerifyingKey, ExpandedSigningKey, MlDsa44, MlDsa65, MlDsa87,
+    MlDsaParams, Seed, Signature, VerifyingKey,
+};
+use zeroize::Zeroizing;
+
+use super::{KeyRejected, Unspecified};
+use crate::model::alg::MlDsaLevel;
+use crate::model::key::Secret;
+
+/// Run `$body` with `$p` bound to the `ml-dsa` parameter type of `$level`.
+macro_rules! with_level {
+    ($level:expr, $p:ident => $body:expr) => {
+        match $level {
+            MlDsaLevel::L44 => {
+                type $p = MlDsa44;
+                $body
+            }
+            MlDsaLevel::L65 => {
+                type $p = MlDsa65;
+                $body
+            }
+            MlDsaLevel::L87 => {
+                type $p = MlDsa87;
+                $body
+            }
+        }
+    };
+}
+
+fn seed_of(level: MlDsaLevel, seed: &[u8]) -> Result<Seed, KeyRejected> {
+    Seed::try_from(seed).map_err(|_| {
+        KeyRejected(format!(
+            "{} private seed must be {} bytes, found {}",
+            level.name(),
+            MlDsaLevel::SEED_LEN,
+            seed.len()
+        ))
+    })
+}
+
+fn verifying_key<P: MlDsaParams>(public: &[u8]) -> Option<VerifyingKey<P>> {
+    let enc = EncodedVerifyingKey::<P>::try_from(public).ok()?;
+    Some(VerifyingKey::decode(&enc))
+}
+
+/// The encoded public key of a seed (ML-DSA.KeyGen_internal, FIPS 204
+/// Algorithm 6); a seed of the wrong length is refused.
+pub fn public_from_seed(level: MlDsaLevel, seed: &[u8]) -> Result<Vec<u8>, KeyRejected> {
+    let seed = Zeroizing::new(seed_of(level, seed)?);
+    Ok(with_level!(level, P => {
+        ExpandedSigningKey::<P>::from_seed(&seed).verifying_key().encode().to_vec()
+    }))
+}
+
+/// The expanded private key (FIPS 204 `skEncode`) of a seed, for comparing
+/// with the expanded half of a PKCS#8 key in RFC 9881's `both` form.
+pub fn expanded_from_seed(level: MlDsaLevel, seed: &[u8]) -> Result<Secret, KeyRejected> {
+    let seed = Zeroizing::new(seed_of(level, seed)?);
+    Ok(with_level!(level, P => {
+        let sk = ExpandedSigningKey::<P>::from_seed(&seed);
+        // skEncode is deprecated only as a storage format; here it is a
+        // comparison target, and the bytes are wiped when dropped.
+        #[allow(deprecated)]
+        let bytes = Zeroizing::new(sk.to_expanded().to_vec());
+        bytes
+    }))
+}
+
+/// Check that a public key has the length of its level and, for a private
+/// key, that it is the public key of the seed.
+pub fn check(level: MlDsaLevel, public: &[u8], seed: Option<&[u8]>) -> Result<(), KeyRejected> {
+    if public.len() != level.public_len() {
+        return Err(KeyRejected(format!(
+            "{} public key must be {} bytes, found {}",
+            level.name(),
+            level.public_len(),
+            public.len()
+        )));
+    }
+    if let Some(seed) = seed
+        && !super::ct_eq(&public_from_seed(level, seed)?, public)
+    {
+        return Err(KeyRejected(format!(
+            "{} private seed does not match the public key",
+            level.name()
+        )));
+    }
+    Ok(())
+}
+
+/// A fresh key: (seed, encoded public key).
+pub fn generate(level: MlDsaLevel) -> (Secret, Vec<u8>) {
+    let mut seed = Zeroizing::new(vec![0u8; MlDsaLevel::SEED_LEN]);
+    super::random(&mut seed);
+    let public = public_from_seed(level, &seed).expect("a 32-byte seed is always a key");
+    (seed, public)
+}
+
+/// FIPS 204 Algorithm 2's M' for a message and context: 0, |ctx|, ctx, M.
+fn sign_with<P: MlDsaParams>(
+    seed: &Seed,
+    msg: &[u8],
+    ctx: &[u8],
+    rnd: &B32,
+) -> Result<Vec<u8>, Unspecified> {
+    let ctx_len = u8::try_from(ctx.len()).map_err(|_| Unspecified)?;
+    let sk = ExpandedSigningKey::<P>::from_seed(seed);
+    let sig = sk.sign_internal(&[&[0u8, ctx_len], ctx, msg], rnd);
+    Ok(sig.encode().to_vec())
+}
+
+/// Sign `input` (the JWS signing input) with the key of `seed`: hedged
+/// ML-DSA.Sign with an empty context (RFC 9964 §5, FIPS 204 Algorithm 2).
+pub fn sign(level: MlDsaLevel, seed: &[u8], input: &[u8]) -> Result<Vec<u8>, KeyRejected> {
+    let seed = Zeroizing::new(seed_of(level, seed)?);
+    let mut rnd = Zeroizing::new(B32::default());
+    super::random(&mut rnd);
+    with_level!(level, P => sign_with::<P>(&seed, input, &[], &rnd))
+        .map_err(|_| KeyRejected("ML-DSA signing failed".into()))
+}
+
+/// ML-DSA.Sign with a given context and the 32 bytes `rnd` that [`sign`]
+/// draws fresh (all zeros is FIPS 204's deterministic variant). For
+/// known-answer tests only: JWS signatures come from [`sign`].
+pub fn sign_with_randomness(
+    level: MlDsaLevel,
+    seed: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    rnd: &[u8; 32],
+) -> Result<Vec<u8>, Unspecified> {
+    let seed = Zeroizing::new(seed_of(level, seed).map_err(|_| Unspecified)?);
+    let rnd = B32::from(*rnd);
+    with_level!(level, P => sign_with::<P>(&seed, msg, ctx, &rnd))
+}
+
+/// Deterministic ML-DSA.Sign of a precomputed μ (FIPS 204 Algorithm 7 with
+/// rnd = 0), for the known-answer vectors that give only μ.
+pub fn sign_mu_deterministic(
+    level: MlDsaLevel,
+    seed: &[u8],
+    mu: &[u8],
+) -> Result<Vec<u8>, Unspecified> {
+    let seed = Zeroizing::new(seed_of(level, seed).map_err(|_| Unspecified)?);
+    let mu: [u8; 64] = mu.try_into().map_err(|_| Unspecified)?;
+    with_level!(level, P => {
+        let sk = ExpandedSigningKey::<P>::from_seed(&seed);
+        Ok(sk.sign_mu_deterministic(&mu.into()).encode().to_vec())
+    })
+}
+
+/// Verify a JWS signature: ML-DSA.Verify with an empty context. A public
+/// key or signature of the wrong length fails like any bad signature.
+pub fn verify(level: MlDsaLevel, public: &[u8], input: &[u8], sig: &[u8]) -> Result<(), Unspecified> {
+    verify_with_context(level, public, input, &[], sig)
+}
+
+/// ML-DSA.Verify with a context (FIPS 204 Algorithm 3); every failure is
+/// the same [`Unspecified`].
+pub fn verify_with_context(
+    level: MlDsaLevel,
+    public: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<(), Unspecified> {
+    if sig.len() != level.signature_len() || public.len() != level.public_len() {
+        return Err(Unspecified);
+    }
+    let ok = with_level!(level, P => {
+        let vk = verifying_key::<P>(public).ok_or(Unspecified)?;
+        let enc = EncodedSignature::<P>::try_from(sig).map_err(|_| Unspecified)?;
+        // decode refuses a malformed hint encoding or z out of range.
+        let sig = Signature::<P>::decode(&enc).ok_or(Unspecified)?;
+        vk.verify_with_context(msg, ctx, &sig)
+    });
+    if ok { Ok(()) } else { Err(Unspecified) }
+}
