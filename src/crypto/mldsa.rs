@@ -162,7 +162,12 @@ pub fn sign_mu_deterministic(
 
 /// Verify a JWS signature: ML-DSA.Verify with an empty context. A public
 /// key or signature of the wrong length fails like any bad signature.
-pub fn verify(level: MlDsaLevel, public: &[u8], input: &[u8], sig: &[u8]) -> Result<(), Unspecified> {
+pub fn verify(
+    level: MlDsaLevel,
+    public: &[u8],
+    input: &[u8],
+    sig: &[u8],
+) -> Result<(), Unspecified> {
     verify_with_context(level, public, input, &[], sig)
 }
 

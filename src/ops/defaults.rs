@@ -5,8 +5,8 @@
 
 use crate::crypto::KeySpec;
 use crate::model::{
-    Curve, Error, JweAlg, JweEnc, JwsAlg, Key, KeyAlg, KeyFamily, KeyMaterial, MlDsaLevel, OkpCurve,
-    Result,
+    Curve, Error, JweAlg, JweEnc, JwsAlg, Key, KeyAlg, KeyFamily, KeyMaterial, MlDsaLevel,
+    OkpCurve, Result,
 };
 
 /// The algorithm a key signs with when none is asked for.
