@@ -1115,3 +1115,51 @@ fn interop_python_cryptography() {
         assert!(Path::new(&back).is_file());
     }
 }
+
+/// `cert` refuses ML-DSA keys with one line (exit 2): rcgen 0.14 makes
+/// ML-DSA certificates only with its aws-lc-rs backend (see the report of
+/// issue 18); an ML-DSA key as CA or as subject is refused alike.
+#[test]
+fn cert_refuses_ml_dsa_keys() {
+    let k = keys();
+    for (_, name) in LEVELS {
+        let out = jose()
+            .args([
+                "cert",
+                "--cn",
+                "pq",
+                "--key",
+                &k.path(&format!("{name}.pem")),
+            ])
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.starts_with("jose: error: ") && err.lines().count() == 1 && err.contains(name),
+            "{err}"
+        );
+    }
+}
+
+/// An ML-DSA key is for signatures only: encrypting to it is refused, by
+/// default and with an explicit key management alg.
+#[test]
+fn encrypt_refuses_ml_dsa_keys() {
+    let k = keys();
+    for args in [
+        vec![],
+        vec!["--alg", "ECDH-ES"],
+        vec!["--alg", "RSA-OAEP-256"],
+    ] {
+        let out = jose()
+            .args(["encrypt", "-k", &k.path("ML-DSA-65.pub.pem")])
+            .args(&args)
+            .write_stdin("x")
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("ML-DSA-65"), "{err}");
+    }
+}

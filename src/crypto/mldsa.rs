@@ -1,6 +1,9 @@
 //! ML-DSA (FIPS 204) for the JWS algorithms `ML-DSA-44/65/87` of RFC 9964,
 //! on RustCrypto's `ml-dsa`. Private keys are the 32-byte seed (RFC 9964
-//! §4); the expanded key is derived from it on every use and never stored.
+//! §4) and public keys their FIPS 204 encoding; the expanded forms the
+//! crate computes from them (the matrix Â, the NTT of the secret vectors)
+//! are kept per process, so that a stream of tokens (`--lines`) or a key
+//! checked at load and then used pays for the expansion once per key.
 //!
 //! Signing is the hedged variant of FIPS 204 Algorithm 2 (ML-DSA.Sign) with
 //! an empty context, as RFC 9964 §5 requires: 32 fresh bytes from the
@@ -12,6 +15,8 @@ use ml_dsa::{
     B32, EncodedSignature, EncodedVerifyingKey, ExpandedSigningKey, MlDsa44, MlDsa65, MlDsa87,
     MlDsaParams, Seed, Signature, VerifyingKey,
 };
+use std::sync::{Arc, Mutex, PoisonError};
+
 use zeroize::Zeroizing;
 
 use super::{KeyRejected, Unspecified};
@@ -38,6 +43,65 @@ macro_rules! with_level {
     };
 }
 
+/// Expanded keys of this process by the bytes they come from (a seed or an
+/// encoded public key), at most [`CACHED`] per level and kind, the oldest
+/// dropped first. Expanding Â costs about as much as a verification.
+struct Cache<K>(Mutex<Vec<(Secret, Arc<K>)>>);
+
+const CACHED: usize = 16;
+
+impl<K> Cache<K> {
+    const fn new() -> Self {
+        Cache(Mutex::new(Vec::new()))
+    }
+
+    fn get(&self, id: &[u8], make: impl FnOnce() -> K) -> Arc<K> {
+        // A panic while the lock is held leaves the list whole: keep using it.
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, v)) = lock().iter().find(|(k, _)| super::ct_eq(k, id)) {
+            return Arc::clone(v);
+        }
+        let v = Arc::new(make());
+        let mut keys = lock();
+        if keys.len() >= CACHED {
+            keys.remove(0);
+        }
+        keys.push((Zeroizing::new(id.to_vec()), Arc::clone(&v)));
+        v
+    }
+}
+
+/// The per-level caches, so that generic code can find its own.
+trait Cached: MlDsaParams + Sized + 'static {
+    fn signing() -> &'static Cache<ExpandedSigningKey<Self>>;
+    fn verifying() -> &'static Cache<VerifyingKey<Self>>;
+}
+
+macro_rules! caches {
+    ($($p:ty => $s:ident, $v:ident;)+) => {$(
+        static $s: Cache<ExpandedSigningKey<$p>> = Cache::new();
+        static $v: Cache<VerifyingKey<$p>> = Cache::new();
+        impl Cached for $p {
+            fn signing() -> &'static Cache<ExpandedSigningKey<Self>> {
+                &$s
+            }
+            fn verifying() -> &'static Cache<VerifyingKey<Self>> {
+                &$v
+            }
+        }
+    )+};
+}
+
+caches! {
+    MlDsa44 => SK44, VK44;
+    MlDsa65 => SK65, VK65;
+    MlDsa87 => SK87, VK87;
+}
+
+fn signing_key<P: Cached>(seed: &Seed) -> Arc<ExpandedSigningKey<P>> {
+    P::signing().get(seed, || ExpandedSigningKey::<P>::from_seed(seed))
+}
+
 fn seed_of(level: MlDsaLevel, seed: &[u8]) -> Result<Seed, KeyRejected> {
     Seed::try_from(seed).map_err(|_| {
         KeyRejected(format!(
@@ -49,9 +113,9 @@ fn seed_of(level: MlDsaLevel, seed: &[u8]) -> Result<Seed, KeyRejected> {
     })
 }
 
-fn verifying_key<P: MlDsaParams>(public: &[u8]) -> Option<VerifyingKey<P>> {
+fn verifying_key<P: Cached>(public: &[u8]) -> Option<Arc<VerifyingKey<P>>> {
     let enc = EncodedVerifyingKey::<P>::try_from(public).ok()?;
-    Some(VerifyingKey::decode(&enc))
+    Some(P::verifying().get(public, || VerifyingKey::decode(&enc)))
 }
 
 /// The encoded public key of a seed (ML-DSA.KeyGen_internal, FIPS 204
@@ -59,7 +123,7 @@ fn verifying_key<P: MlDsaParams>(public: &[u8]) -> Option<VerifyingKey<P>> {
 pub fn public_from_seed(level: MlDsaLevel, seed: &[u8]) -> Result<Vec<u8>, KeyRejected> {
     let seed = Zeroizing::new(seed_of(level, seed)?);
     Ok(with_level!(level, P => {
-        ExpandedSigningKey::<P>::from_seed(&seed).verifying_key().encode().to_vec()
+        signing_key::<P>(&seed).verifying_key().encode().to_vec()
     }))
 }
 
@@ -108,15 +172,14 @@ pub fn generate(level: MlDsaLevel) -> (Secret, Vec<u8>) {
 }
 
 /// FIPS 204 Algorithm 2's M' for a message and context: 0, |ctx|, ctx, M.
-fn sign_with<P: MlDsaParams>(
+fn sign_with<P: Cached>(
     seed: &Seed,
     msg: &[u8],
     ctx: &[u8],
     rnd: &B32,
 ) -> Result<Vec<u8>, Unspecified> {
     let ctx_len = u8::try_from(ctx.len()).map_err(|_| Unspecified)?;
-    let sk = ExpandedSigningKey::<P>::from_seed(seed);
-    let sig = sk.sign_internal(&[&[0u8, ctx_len], ctx, msg], rnd);
+    let sig = signing_key::<P>(seed).sign_internal(&[&[0u8, ctx_len], ctx, msg], rnd);
     Ok(sig.encode().to_vec())
 }
 
@@ -155,8 +218,7 @@ pub fn sign_mu_deterministic(
     let seed = Zeroizing::new(seed_of(level, seed).map_err(|_| Unspecified)?);
     let mu: [u8; 64] = mu.try_into().map_err(|_| Unspecified)?;
     with_level!(level, P => {
-        let sk = ExpandedSigningKey::<P>::from_seed(&seed);
-        Ok(sk.sign_mu_deterministic(&mu.into()).encode().to_vec())
+        Ok(signing_key::<P>(&seed).sign_mu_deterministic(&mu.into()).encode().to_vec())
     })
 }
 

@@ -97,7 +97,7 @@ pub fn default_jwe_alg(key: &Key, enc: JweEnc, several: bool) -> Result<JweAlg> 
             })
         }
         m @ KeyMaterial::Akp { .. } => Err(Error::local(format!(
-            "a {} key cannot encrypt (JWE uses EC P-256/P-384/P-521, X25519, RSA or symmetric keys)",
+            "an {} key cannot encrypt (JWE uses EC P-256/P-384/P-521, X25519, RSA or symmetric keys)",
             m.describe()
         ))),
         KeyMaterial::Oct { k } => {
