@@ -747,9 +747,18 @@ fn malformed_akp_jwks_are_refused() {
             "{what}: {err}"
         );
     }
-    // Inside a JWK Set, a broken AKP key is an error too, not skipped.
+    // Inside a JWK Set, a broken AKP key is an error too, not skipped; an
+    // AKP key of an algorithm no registry here knows is skipped, as keys on
+    // unknown curves are (RFC 7517 §5), and the set's other keys stay usable.
     let set = json!({"keys": [with(&|o| { o.insert("alg".into(), "ES256".into()); })]});
     assert!(jwk::set_from_value(&set).is_err());
+    let unknown = with(&|o| {
+        o.insert("alg".into(), "SLH-DSA-SHA2-128s".into());
+    });
+    let set = json!({"keys": [unknown, good.clone()]});
+    let keys = jwk::set_from_value(&set).expect("set");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].kid.as_deref(), good["kid"].as_str());
 }
 
 fn pkcs8(oid_last: u8, inner: &[u8]) -> Vec<u8> {

@@ -290,6 +290,16 @@ pub fn set_from_value(v: &Value) -> Result<Vec<Key>> {
         if !known_crv && crv.is_some() {
             continue;
         }
+        // Likewise an AKP key of an algorithm this tool does not know (the
+        // SLH-DSA of later drafts); one naming a known algorithm that is no
+        // ML-DSA is an error, as it is alone.
+        if kty == Some("AKP")
+            && k.get("alg")
+                .and_then(Value::as_str)
+                .is_some_and(|a| KeyAlg::parse(a) == KeyAlg::Unknown(a.to_owned()))
+        {
+            continue;
+        }
         out.push(from_value(k)?);
     }
     Ok(out)
