@@ -5,11 +5,13 @@
 //! are kept per process, so that a stream of tokens (`--lines`) or a key
 //! checked at load and then used pays for the expansion once per key.
 //!
-//! Signing is the hedged variant of FIPS 204 Algorithm 2 (ML-DSA.Sign) with
-//! an empty context, as RFC 9964 §5 requires: 32 fresh bytes from the
-//! operating system's generator go into every signature, so a fault or a
-//! side channel on one signature does not reveal the key through repeats,
-//! and two signatures of the same input differ.
+//! Signing is FIPS 204 Algorithm 2 (ML-DSA.Sign) with the empty context
+//! RFC 9964 §5 requires, in its default hedged form: 32 fresh bytes from
+//! the operating system's generator go into every signature, so that a
+//! fault or a side channel on repeated signing of one input does not meet
+//! the same internal values twice, and two signatures of one input differ.
+//! The deterministic variant (rnd = 0) is there for known-answer tests
+//! only ([`sign_with_randomness`]).
 
 use ml_dsa::{
     B32, EncodedSignature, EncodedVerifyingKey, ExpandedSigningKey, MlDsa44, MlDsa65, MlDsa87,
@@ -184,7 +186,7 @@ fn sign_with<P: Cached>(
 }
 
 /// Sign `input` (the JWS signing input) with the key of `seed`: hedged
-/// ML-DSA.Sign with an empty context (RFC 9964 §5, FIPS 204 Algorithm 2).
+/// ML-DSA.Sign (FIPS 204 Algorithm 2) with the empty context of RFC 9964 §5.
 pub fn sign(level: MlDsaLevel, seed: &[u8], input: &[u8]) -> Result<Vec<u8>, KeyRejected> {
     let seed = Zeroizing::new(seed_of(level, seed)?);
     let mut rnd = Zeroizing::new(B32::default());

@@ -70,7 +70,7 @@ pub enum KeyMaterial {
         /// The secret bytes.
         k: Secret,
     },
-    /// An algorithm key pair (`kty` `AKP`, RFC 9964 §2) for ML-DSA: the
+    /// An algorithm key pair (`kty` `AKP`, RFC 9964 §3) for ML-DSA: the
     /// JWK's required `alg` is part of the key, as its level.
     Akp {
         /// The ML-DSA level, from the JWK `alg` or the PKCS#8/SPKI identifier.

@@ -172,7 +172,7 @@ fn bad(what: &str, e: der::Error) -> Error {
 fn checked(material: KeyMaterial) -> Result<Key> {
     crate::crypto::check_key(&material).map_err(|e| Error::local(e.to_string()))?;
     let mut key = Key::new(material);
-    // An AKP key always records its algorithm (RFC 9964 §2), as its JWK does.
+    // An AKP key always records its algorithm (RFC 9964 §3), as its JWK does.
     if let KeyMaterial::Akp { level, .. } = &key.material {
         key.alg = Some(crate::model::alg::KeyAlg::Jws(level.alg()));
     }

@@ -120,7 +120,7 @@ pub fn from_value(v: &Value) -> Result<Key> {
             KeyMaterial::Oct { k }
         }
         "AKP" => {
-            // RFC 9964 §2: `alg` is required and fixes what `pub` and `priv` are.
+            // RFC 9964 §3: `alg` is required and fixes what `pub` and `priv` are.
             let alg = str_member(o, "alg")?.ok_or_else(|| err("AKP key without \"alg\""))?;
             let level = alg
                 .parse::<JwsAlg>()
@@ -346,7 +346,7 @@ pub fn to_value(key: &Key, private: bool) -> Value {
             public,
             seed,
         } => {
-            // The level is the key's `alg` (RFC 9964 §2), whatever the metadata says.
+            // The level is the key's `alg` (RFC 9964 §3), whatever the metadata says.
             o.insert("alg".into(), level.name().into());
             o.insert("pub".into(), s(public));
             if let (true, Some(seed)) = (private, seed) {
