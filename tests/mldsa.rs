@@ -962,6 +962,39 @@ fn tampering_with_token_and_key() {
         j["priv"] = jose::b64::encode(&q).into();
         assert!(jwk::from_value(&j).is_err(), "priv byte {at}");
     }
+    // SPKI DER: the OID of another level makes the key's length wrong for
+    // it (refused when loaded, exit 2); a changed key byte verifies nothing.
+    let signer_pub: Value =
+        serde_json::from_slice(&std::fs::read(&pubk).expect("jwk")).expect("json");
+    let spki = der::to_spki(&jwk::from_value(&signer_pub).expect("jwk")).expect("der");
+    let f = dir.path().join("signer.der");
+    std::fs::write(&f, &spki).expect("write");
+    let (code, r) = verify_json(&["-k", &f.display().to_string()], &t);
+    assert_eq!(code, 0, "untouched SPKI: {r}");
+    let oid_at = spki
+        .windows(9)
+        .position(|w| w == [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x12])
+        .expect("id-ml-dsa-65")
+        + 8;
+    for other in [0x11u8, 0x13] {
+        let mut b = spki.clone();
+        b[oid_at] = other;
+        let f = dir.path().join("other-level.der");
+        std::fs::write(&f, &b).expect("write");
+        let out = jose()
+            .args(["verify", "-k", &f.display().to_string()])
+            .write_stdin(t.clone())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "OID {other:#x}");
+    }
+    let mut b = spki.clone();
+    let n = b.len();
+    b[n - 100] ^= 0x04;
+    let f = dir.path().join("changed-pub.der");
+    std::fs::write(&f, &b).expect("write");
+    let (code, r) = verify_json(&["-k", &f.display().to_string()], &t);
+    assert_eq!((code, code_of(&r)), (1, "bad_signature"), "{r}");
     // A changed seed in the PEM (which carries no public key) is another
     // key: what it signs, the original public key rejects.
     let pem = std::fs::read_to_string(k.path("ML-DSA-65.pem")).expect("pem");
