@@ -1158,30 +1158,147 @@ fn interop_python_cryptography() {
     }
 }
 
-/// `cert` refuses ML-DSA keys with one line (exit 2): rcgen 0.14 makes
-/// ML-DSA certificates only with its aws-lc-rs backend (see the report of
-/// issue 18); an ML-DSA key as CA or as subject is refused alike.
+const PY_CERTS: &str = r#"
+import sys
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import mldsa
+load = lambda p: x509.load_pem_x509_certificate(open(p, "rb").read())
+OIDS = {"ML-DSA-44": "2.16.840.1.101.3.4.3.17", "ML-DSA-65": "2.16.840.1.101.3.4.3.18",
+        "ML-DSA-87": "2.16.840.1.101.3.4.3.19"}
+PUB = {"ML-DSA-44": mldsa.MLDSA44PublicKey, "ML-DSA-65": mldsa.MLDSA65PublicKey,
+       "ML-DSA-87": mldsa.MLDSA87PublicKey}
+for arg in sys.argv[1:]:
+    kind, rest = arg.split(":", 1)
+    if kind == "self":
+        # A self-signed ML-DSA certificate: its key, algorithm and signature.
+        alg, path = rest.split(":")
+        c = load(path)
+        assert isinstance(c.public_key(), PUB[alg]), type(c.public_key())
+        assert c.signature_algorithm_oid.dotted_string == OIDS[alg]
+        c.verify_directly_issued_by(c)
+    elif kind == "issued":
+        ca, leaf = rest.split(":")
+        load(leaf).verify_directly_issued_by(load(ca))
+    elif kind == "csr":
+        alg, path = rest.split(":")
+        r = x509.load_pem_x509_csr(open(path, "rb").read())
+        assert isinstance(r.public_key(), PUB[alg]) and r.is_signature_valid
+print("ok")
+"#;
+
+/// `cert` makes ML-DSA certificates (RFC 9881), self-signed and CA-issued
+/// in both directions (an ML-DSA CA issuing ML-DSA and EC leaves, an EC CA
+/// issuing an ML-DSA leaf), and PKCS#10 requests; Python `cryptography`
+/// (OpenSSL's strict parser and ML-DSA) checks every signature, and the
+/// certificate verifies tokens as its key does.
 #[test]
-fn cert_refuses_ml_dsa_keys() {
+fn certificates_for_ml_dsa_keys() {
     let k = keys();
+    let dir = tempdir();
+    let f = |n: &str| dir.path().join(n).display().to_string();
+    let mut checks = Vec::new();
     for (_, name) in LEVELS {
-        let out = jose()
+        let cert = f(&format!("{name}.cert.pem"));
+        jose()
             .args([
                 "cert",
                 "--cn",
-                "pq",
+                name,
                 "--key",
                 &k.path(&format!("{name}.pem")),
+                "-o",
+                &cert,
             ])
-            .output()
-            .expect("run");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(
-            err.starts_with("jose: error: ") && err.lines().count() == 1 && err.contains(name),
-            "{err}"
-        );
+            .assert()
+            .success();
+        checks.push(format!("self:{name}:{cert}"));
+        let t = sign(&["-k", &k.path(&format!("{name}.pem"))], b"certified");
+        let (code, r) = verify_json(&["-k", &cert], &t);
+        assert_eq!(code, 0, "{name}: {r}");
+        let req = f(&format!("{name}.csr.pem"));
+        jose()
+            .args([
+                "cert",
+                "--csr",
+                "--cn",
+                name,
+                "--key",
+                &k.path(&format!("{name}.pem")),
+                "-o",
+                &req,
+            ])
+            .assert()
+            .success();
+        checks.push(format!("csr:{name}:{req}"));
     }
+    let ca = f("ca65.pem");
+    let ca_key = k.path("ML-DSA-65.pem");
+    jose()
+        .args(["cert", "--ca", "--cn", "PQ CA", "--key", &ca_key, "-o", &ca])
+        .assert()
+        .success();
+    let ec = f("ec.pem");
+    jose()
+        .args(["keygen", "--alg", "ES256", "-o", &ec])
+        .assert()
+        .success();
+    for (leaf_key, out) in [
+        (k.path("ML-DSA-44.pem"), f("leaf44.pem")),
+        (ec.clone(), f("leaf-ec.pem")),
+    ] {
+        jose()
+            .args(["cert", "--cn", "leaf", "--key", &leaf_key])
+            .args([
+                "--ca-cert",
+                &ca,
+                "--ca-key",
+                &ca_key,
+                "--days",
+                "30",
+                "-o",
+                &out,
+            ])
+            .assert()
+            .success();
+        checks.push(format!("issued:{ca}:{out}"));
+    }
+    let ec_ca = f("ec-ca.pem");
+    jose()
+        .args(["cert", "--ca", "--cn", "EC CA", "--key", &ec, "-o", &ec_ca])
+        .assert()
+        .success();
+    let leaf87 = f("leaf87.pem");
+    jose()
+        .args(["cert", "--cn", "pq leaf", "--key", &k.path("ML-DSA-87.pem")])
+        .args([
+            "--ca-cert",
+            &ec_ca,
+            "--ca-key",
+            &ec,
+            "--days",
+            "30",
+            "-o",
+            &leaf87,
+        ])
+        .assert()
+        .success();
+    checks.push(format!("issued:{ec_ca}:{leaf87}"));
+    let out = interop_python("cryptography")
+        .arg("-c")
+        .arg(PY_CERTS)
+        .args(&checks)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success() && out.stdout == b"ok\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A public ML-DSA key cannot sign a certificate.
+    jose()
+        .args(["cert", "--cn", "x", "--key", &k.path("ML-DSA-65.pub.pem")])
+        .assert()
+        .code(2);
 }
 
 /// An ML-DSA key is for signatures only: encrypting to it is refused, by

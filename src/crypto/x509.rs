@@ -1,11 +1,14 @@
 //! Making X.509 certificates and PKCS#10 requests with rcgen, which signs
-//! with ring: so it lives here, with the other crates that compute. What it
+//! with aws-lc-rs: so it lives here, with the other crates that compute. What it
 //! is given is a key's material with its DER encodings ([`CertKey`]) plus
 //! plain data, and what it returns is DER; `ops::x509` does the encoding.
 //!
-//! rcgen (with ring) signs with RSA (SHA256WithRSA), P-256 (ECDSA-SHA256),
-//! P-384 (ECDSA-SHA384) and Ed25519, and can only write those key types into
-//! a certificate. Other keys are refused with a message that says so.
+//! rcgen signs with RSA (SHA256WithRSA), P-256 (ECDSA-SHA256), P-384
+//! (ECDSA-SHA384) and Ed25519; ML-DSA keys (RFC 9881) sign with
+//! [`super::mldsa`], rcgen writing only their algorithm identifiers, which
+//! it has with its `aws_lc_rs` backend alone (so that backend is on, and
+//! rcgen's other signatures use aws-lc-rs, not ring). Other keys are refused
+//! with a message that says so.
 
 use std::net::IpAddr;
 
@@ -15,6 +18,7 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+use crate::model::alg::MlDsaLevel;
 use crate::model::error::{Error, Result};
 use crate::model::key::{Curve, KeyMaterial, OkpCurve};
 
@@ -276,10 +280,56 @@ fn sign_alg(m: &KeyMaterial) -> Result<&'static SignatureAlgorithm> {
             curve: OkpCurve::Ed25519,
             ..
         } => Ok(&rcgen::PKCS_ED25519),
+        KeyMaterial::Akp { level, .. } => Ok(match level {
+            MlDsaLevel::L44 => &rcgen::PKCS_ML_DSA_44,
+            MlDsaLevel::L65 => &rcgen::PKCS_ML_DSA_65,
+            MlDsaLevel::L87 => &rcgen::PKCS_ML_DSA_87,
+        }),
         other => Err(Error::local(format!(
-            "{} keys are not supported in certificates (supported: RSA, EC P-256, EC P-384, Ed25519)",
+            "{} keys are not supported in certificates (supported: RSA, EC P-256, EC P-384, Ed25519, ML-DSA)",
             other.describe()
         ))),
+    }
+}
+
+/// What signs a certificate or request: rcgen's own key pair, or an ML-DSA
+/// key (RFC 9881), which signs with [`super::mldsa`] like every ML-DSA
+/// signature of this tool; rcgen supplies only the algorithm identifier.
+enum CertSigner {
+    Rcgen(KeyPair),
+    MlDsa {
+        alg: &'static SignatureAlgorithm,
+        level: MlDsaLevel,
+        public: Vec<u8>,
+        seed: crate::model::key::Secret,
+    },
+}
+
+impl rcgen::PublicKeyData for CertSigner {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            CertSigner::Rcgen(k) => k.der_bytes(),
+            CertSigner::MlDsa { public, .. } => public,
+        }
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        match self {
+            CertSigner::Rcgen(k) => k.algorithm(),
+            CertSigner::MlDsa { alg, .. } => alg,
+        }
+    }
+}
+
+impl rcgen::SigningKey for CertSigner {
+    fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, rcgen::Error> {
+        match self {
+            CertSigner::Rcgen(k) => k.sign(msg),
+            // X.509 signs with the empty context too (RFC 9881).
+            CertSigner::MlDsa { level, seed, .. } => {
+                super::mldsa::sign(*level, seed, msg).map_err(|_| rcgen::Error::RemoteKeyError)
+            }
+        }
     }
 }
 
@@ -294,15 +344,55 @@ pub struct CertKey<'a> {
     pub spki: &'a [u8],
 }
 
-/// An rcgen key pair for a private key of ours, through PKCS#8.
-fn key_pair(key: &CertKey<'_>, role: &str) -> Result<KeyPair> {
+/// The public key a CA certifies.
+enum SubjectKey<'a> {
+    Spki(rcgen::SubjectPublicKeyInfo),
+    MlDsa {
+        alg: &'static SignatureAlgorithm,
+        public: &'a [u8],
+    },
+}
+
+impl rcgen::PublicKeyData for SubjectKey<'_> {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            SubjectKey::Spki(k) => k.der_bytes(),
+            SubjectKey::MlDsa { public, .. } => public,
+        }
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        match self {
+            SubjectKey::Spki(k) => k.algorithm(),
+            SubjectKey::MlDsa { alg, .. } => alg,
+        }
+    }
+}
+
+/// The signer for a private key of ours: rcgen's key pair through PKCS#8,
+/// or the ML-DSA seed as it is.
+fn key_pair(key: &CertKey<'_>, role: &str) -> Result<CertSigner> {
     let alg = sign_alg(key.material)?;
     let Some(pkcs8) = key.pkcs8 else {
         return Err(Error::local(format!(
             "{role} is a public key; signing a certificate needs the private key"
         )));
     };
+    if let KeyMaterial::Akp {
+        level,
+        public,
+        seed: Some(seed),
+    } = key.material
+    {
+        return Ok(CertSigner::MlDsa {
+            alg,
+            level: *level,
+            public: public.clone(),
+            seed: seed.clone(),
+        });
+    }
     KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8.into(), alg)
+        .map(CertSigner::Rcgen)
         .map_err(|e| Error::local(format!("{role} cannot sign certificates: {e}")))
 }
 
@@ -436,9 +526,16 @@ pub fn certificate(
             // certificate.
             let ca = rcgen::Issuer::from_ca_cert_der(&cert_der.into(), ca_kp)
                 .map_err(|e| Error::local(format!("cannot read the CA certificate: {e}")))?;
-            sign_alg(subject_key.material)?;
-            let public = rcgen::SubjectPublicKeyInfo::from_der(subject_key.spki)
-                .map_err(|e| Error::local(format!("cannot use the key's public key: {e}")))?;
+            let alg = sign_alg(subject_key.material)?;
+            let public = match subject_key.material {
+                // rcgen reads no ML-DSA SubjectPublicKeyInfo: give it the key.
+                KeyMaterial::Akp { public, .. } => SubjectKey::MlDsa { alg, public },
+                _ => SubjectKey::Spki(
+                    rcgen::SubjectPublicKeyInfo::from_der(subject_key.spki).map_err(|e| {
+                        Error::local(format!("cannot use the key's public key: {e}"))
+                    })?,
+                ),
+            };
             if !req.ca {
                 end_entity(&mut p, &public);
             }
