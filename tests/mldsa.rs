@@ -1212,6 +1212,13 @@ fn certificates_for_ml_dsa_keys() {
             .assert()
             .success();
         checks.push(format!("self:{name}:{cert}"));
+        let mut c = jose();
+        c.arg("inspect")
+            .write_stdin(std::fs::read(&cert).expect("cert"));
+        let human = stdout_of(c);
+        let level = name.trim_start_matches("ML-DSA-");
+        assert!(human.contains(&format!("id-ml-dsa-{level}")), "{human}");
+        assert!(human.contains(&format!("AKP {name}")), "{human}");
         let t = sign(&["-k", &k.path(&format!("{name}.pem"))], b"certified");
         let (code, r) = verify_json(&["-k", &cert], &t);
         assert_eq!(code, 0, "{name}: {r}");
