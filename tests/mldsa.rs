@@ -1,9 +1,9 @@
 //! ML-DSA (RFC 9964, FIPS 204) and `AKP` keys: every case of Wycheproof's
 //! ML-DSA files (tests/data/vectors/mldsa-wycheproof), the RFC 9964
 //! Appendix A examples (tests/data/vectors/rfc9964), the real binary's
-//! keygen/key/inspect/sign/verify with these keys, tampering with every part
-//! of a token and a key, and interoperability with Python `cryptography`
-//! (OpenSSL's ML-DSA) in both directions.
+//! keygen/key/inspect/sign/verify/cert with these keys, tampering with every
+//! part of a token and a key, and interoperability with Python
+//! `cryptography` (OpenSSL's ML-DSA) in both directions.
 
 use std::path::{Path, PathBuf};
 
