@@ -75,13 +75,19 @@ fn jws_key_file(alg: JwsAlg) -> &'static str {
         ES512 => "keys/ec-p521.pkcs8.pem",
         ES256K => "keys/ec-secp256k1.pkcs8.pem",
         EdDSA | Ed25519 => "keys/ed25519.pkcs8.pem",
+        MlDsa44 => "keys/ml-dsa-44.pkcs8.pem",
+        MlDsa65 => "keys/ml-dsa-65.pkcs8.pem",
+        MlDsa87 => "keys/ml-dsa-87.pkcs8.pem",
     }
 }
 
-/// JWS algs go-jose v2 does not have: secp256k1 (RFC 8812) and the
-/// fully-specified Ed25519 name (RFC 9864).
+/// JWS algs go-jose v2 does not have: secp256k1 (RFC 8812), the
+/// fully-specified Ed25519 name (RFC 9864) and ML-DSA (RFC 9964).
 fn gojose_lacks_jws(alg: JwsAlg) -> bool {
-    matches!(alg, JwsAlg::ES256K | JwsAlg::Ed25519)
+    matches!(
+        alg,
+        JwsAlg::ES256K | JwsAlg::Ed25519 | JwsAlg::MlDsa44 | JwsAlg::MlDsa65 | JwsAlg::MlDsa87
+    )
 }
 
 /// JWE key management go-jose v2 does not have: RSA-OAEP with SHA-384/512,
@@ -193,7 +199,9 @@ impl GoKeys {
             ES384 => "P-384",
             ES512 => "P-521",
             EdDSA => "Ed25519",
-            ES256K | Ed25519 => unreachable!("go-jose lacks {alg}"),
+            ES256K | Ed25519 | MlDsa44 | MlDsa65 | MlDsa87 => {
+                unreachable!("go-jose lacks {alg}")
+            }
         }
     }
 

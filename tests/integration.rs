@@ -23,6 +23,7 @@ mod jws_interop;
 mod keys;
 mod library;
 mod limits;
+mod mldsa;
 mod nss;
 mod presets;
 mod props;

@@ -15,7 +15,7 @@ use jose::internal::crypto::{KeySpec, generate};
 use jose::jws::{Serialization, SignRequest, Signer, sign};
 use jose::keymgmt::Unwrapper;
 use jose::verify::{VerifyOptions, verify};
-use jose::{Curve, Key, KeyMaterial, KeySet, OkpCurve};
+use jose::{Curve, Key, KeyMaterial, KeySet, MlDsaLevel, OkpCurve};
 use jose::{JweAlg, JweEnc, JwsAlg};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -36,6 +36,7 @@ struct Keys {
     oct16: KeyMaterial,
     oct32: KeyMaterial,
     oct64: KeyMaterial,
+    mldsa: [KeyMaterial; 3],
 }
 
 fn keys() -> &'static Keys {
@@ -54,6 +55,7 @@ fn keys() -> &'static Keys {
             oct16: gen_(KeySpec::Oct { bytes: 16 }),
             oct32: gen_(KeySpec::Oct { bytes: 32 }),
             oct64: gen_(KeySpec::Oct { bytes: 64 }),
+            mldsa: MlDsaLevel::ALL.map(|l| gen_(KeySpec::MlDsa(l))),
         }
     })
 }
@@ -69,6 +71,9 @@ fn jws_key(alg: JwsAlg) -> &'static KeyMaterial {
         ES512 => &k.p521,
         ES256K => &k.k256,
         EdDSA | Ed25519 => &k.ed25519,
+        MlDsa44 => &k.mldsa[0],
+        MlDsa65 => &k.mldsa[1],
+        MlDsa87 => &k.mldsa[2],
     }
 }
 

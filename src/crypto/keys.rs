@@ -4,6 +4,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use zeroize::Zeroizing;
 
 use super::KeyRejected;
+use crate::model::alg::MlDsaLevel;
 use crate::model::key::{Curve, KeyMaterial, OkpCurve, RsaPrivate};
 
 use super::{RSA_MAX_BITS, RSA_MIN_READ_BITS};
@@ -20,6 +21,8 @@ pub enum KeySpec {
     Ec(Curve),
     /// An OKP key on this curve.
     Okp(OkpCurve),
+    /// An ML-DSA key of this level (`AKP`, RFC 9964).
+    MlDsa(MlDsaLevel),
     /// A random symmetric secret.
     Oct {
         /// The length in bytes, 1 to 1024; others are refused.
@@ -114,7 +117,8 @@ pub fn okp_public(curve: OkpCurve, d: &[u8]) -> Result<Vec<u8>, KeyRejected> {
 
 /// Check that key material is usable and self-consistent: RSA sizes within
 /// bounds and the private parts matching the modulus; EC points on their
-/// curve and matching the private scalar; OKP public keys matching the seed.
+/// curve and matching the private scalar; OKP and AKP public keys matching
+/// the seed.
 pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
     match m {
         KeyMaterial::Rsa { n, e, private } => {
@@ -185,6 +189,11 @@ pub fn check_key(m: &KeyMaterial) -> Result<(), KeyRejected> {
             }
             Ok(())
         }
+        KeyMaterial::Akp {
+            level,
+            public,
+            seed,
+        } => super::mldsa::check(*level, public, seed.as_deref().map(|s| s.as_slice())),
     }
 }
 
@@ -219,6 +228,14 @@ fn has_roca_fingerprint(n: &[u8]) -> bool {
 pub fn generate(spec: KeySpec) -> Result<KeyMaterial, KeyRejected> {
     match spec {
         KeySpec::Rsa { bits } => generate_rsa(bits),
+        KeySpec::MlDsa(level) => {
+            let (seed, public) = super::mldsa::generate(level);
+            Ok(KeyMaterial::Akp {
+                level,
+                public,
+                seed: Some(seed),
+            })
+        }
         KeySpec::Ec(curve) => loop {
             // A uniformly random string is a valid scalar with overwhelming
             // probability; retry the rare out-of-range draw.

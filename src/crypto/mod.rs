@@ -10,6 +10,7 @@ pub mod cbc_hmac;
 pub mod chain;
 pub mod ecdh;
 mod keys;
+pub mod mldsa;
 pub mod pbes2;
 pub mod pkcs8_enc;
 pub mod rsa_enc;

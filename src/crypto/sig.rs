@@ -1,5 +1,6 @@
 //! JWS signature primitives (RFC 7518 §3, RFC 8037, RFC 8812) on `ring`,
-//! with `p521`/`k256` only for the curves `ring` lacks. Signatures use the
+//! with `p521`/`k256` only for the curves `ring` lacks and ML-DSA (RFC 9964)
+//! in [`super::mldsa`]. Signatures use the
 //! JWS encodings: ECDSA as fixed-length R || S, RSA as the modulus length.
 
 use ring::hmac;
@@ -193,6 +194,12 @@ pub fn sign(alg: JwsAlg, key: &KeyMaterial, input: &[u8]) -> Result<Vec<u8>, Sig
             Ok(kp.sign(input).as_ref().to_vec())
         }
         KeyMaterial::Okp { .. } => Err(mismatch(alg, key).into()),
+        KeyMaterial::Akp { level, seed, .. } => {
+            let seed = seed.as_ref().ok_or_else(|| {
+                KeyRejected(format!("signing needs an {} private key", level.name()))
+            })?;
+            Ok(super::mldsa::sign(*level, seed, input)?)
+        }
     }
 }
 
@@ -267,5 +274,6 @@ pub fn verify(alg: JwsAlg, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> Resul
                 .map_err(|_| Unspecified)
         }
         KeyMaterial::Okp { .. } => Err(Unspecified),
+        KeyMaterial::Akp { level, public, .. } => super::mldsa::verify(*level, public, input, sig),
     }
 }

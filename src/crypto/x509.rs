@@ -5,9 +5,11 @@
 //!
 //! rcgen (on aws-lc-rs) signs with RSA (SHA256WithRSA), P-256
 //! (ECDSA-SHA256), P-384 (ECDSA-SHA384), P-521 (ECDSA-SHA512) and Ed25519,
-//! and writes those keys as subjects. An X25519 key is a CA-issued subject
-//! only (see `Signer` for how it is written); it cannot sign, so it is
-//! never self-signed. rcgen has no secp256k1 key algorithm: such keys are
+//! and writes those keys as subjects. ML-DSA keys (RFC 9881) sign with
+//! [`super::mldsa`], rcgen writing only their algorithm identifiers (it has
+//! them with its `aws_lc_rs` backend alone). An X25519 key is a CA-issued
+//! subject only (see `Signer` for how it is written); it cannot sign, so it
+//! is never self-signed. rcgen has no secp256k1 key algorithm: such keys are
 //! refused.
 //!
 //! PKCS#10 requests are read and their self-signature checked here too
@@ -22,6 +24,7 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+use crate::model::alg::MlDsaLevel;
 use crate::model::error::{Error, Result};
 use crate::model::key::{Curve, KeyMaterial, OkpCurve};
 
@@ -379,10 +382,82 @@ fn sign_alg(m: &KeyMaterial) -> Result<&'static SignatureAlgorithm> {
             curve: OkpCurve::Ed25519,
             ..
         } => Ok(&rcgen::PKCS_ED25519),
+        KeyMaterial::Akp { level, .. } => Ok(match level {
+            MlDsaLevel::L44 => &rcgen::PKCS_ML_DSA_44,
+            MlDsaLevel::L65 => &rcgen::PKCS_ML_DSA_65,
+            MlDsaLevel::L87 => &rcgen::PKCS_ML_DSA_87,
+        }),
         other => Err(Error::local(format!(
-            "{} keys cannot sign certificates (supported: RSA, EC P-256, P-384, P-521, secp256k1, Ed25519)",
+            "{} keys cannot sign certificates (supported: RSA, EC P-256, P-384, P-521, Ed25519, ML-DSA)",
             other.describe()
         ))),
+    }
+}
+
+/// What signs a certificate or request: rcgen's own key pair, or an ML-DSA
+/// key (RFC 9881), which signs with [`super::mldsa`] like every ML-DSA
+/// signature of this tool; rcgen supplies only the algorithm identifier.
+enum CertSigner {
+    Rcgen(KeyPair),
+    MlDsa {
+        alg: &'static SignatureAlgorithm,
+        level: MlDsaLevel,
+        public: Vec<u8>,
+        seed: crate::model::key::Secret,
+    },
+}
+
+impl PublicKeyData for CertSigner {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            CertSigner::Rcgen(k) => k.der_bytes(),
+            CertSigner::MlDsa { public, .. } => public,
+        }
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        match self {
+            CertSigner::Rcgen(k) => k.algorithm(),
+            CertSigner::MlDsa { alg, .. } => alg,
+        }
+    }
+}
+
+impl SigningKey for CertSigner {
+    fn sign(&self, msg: &[u8]) -> std::result::Result<Vec<u8>, rcgen::Error> {
+        match self {
+            CertSigner::Rcgen(k) => k.sign(msg),
+            // X.509 signs with the empty context too (RFC 9881).
+            CertSigner::MlDsa { level, seed, .. } => {
+                super::mldsa::sign(*level, seed, msg).map_err(|_| rcgen::Error::RemoteKeyError)
+            }
+        }
+    }
+}
+
+/// The public key a CA certifies: an SPKI rcgen reads, or an ML-DSA key,
+/// whose SPKI rcgen does not read.
+enum SubjectKey<'a> {
+    Spki(rcgen::SubjectPublicKeyInfo),
+    MlDsa {
+        alg: &'static SignatureAlgorithm,
+        public: &'a [u8],
+    },
+}
+
+impl PublicKeyData for SubjectKey<'_> {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            SubjectKey::Spki(k) => k.der_bytes(),
+            SubjectKey::MlDsa { public, .. } => public,
+        }
+    }
+
+    fn algorithm(&self) -> &'static SignatureAlgorithm {
+        match self {
+            SubjectKey::Spki(k) => k.algorithm(),
+            SubjectKey::MlDsa { alg, .. } => alg,
+        }
     }
 }
 
@@ -404,7 +479,7 @@ pub struct CertKey<'a> {
 /// RFC 8410 §3), and that SPKI is swapped for the X25519 one both in what
 /// is signed and in the result ([`certificate`] checks the outcome).
 struct Signer {
-    inner: KeyPair,
+    inner: CertSigner,
     patch: Option<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -469,8 +544,12 @@ fn x25519_as_ed25519(x: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 
 /// A public key written as rcgen takes it (an SPKI whose algorithm it
 /// knows), or why it cannot be.
-fn subject_public(key: &CertKey<'_>) -> Result<rcgen::SubjectPublicKeyInfo> {
+fn subject_public<'a>(key: &CertKey<'a>) -> Result<SubjectKey<'a>> {
     let spki = match key.material {
+        KeyMaterial::Akp { public, .. } => {
+            let alg = sign_alg(key.material)?;
+            return Ok(SubjectKey::MlDsa { alg, public });
+        }
         KeyMaterial::Okp {
             curve: OkpCurve::X25519,
             x,
@@ -487,11 +566,13 @@ fn subject_public(key: &CertKey<'_>) -> Result<rcgen::SubjectPublicKeyInfo> {
         _ => key.spki.to_vec(),
     };
     rcgen::SubjectPublicKeyInfo::from_der(&spki)
+        .map(SubjectKey::Spki)
         .map_err(|e| Error::local(format!("cannot use the key's public key: {e}")))
 }
 
-/// An rcgen key pair for a private key of ours, through PKCS#8.
-fn key_pair(key: &CertKey<'_>, role: &str) -> Result<KeyPair> {
+/// The signer for a private key of ours: rcgen's key pair through PKCS#8,
+/// or the ML-DSA seed as it is.
+fn key_pair(key: &CertKey<'_>, role: &str) -> Result<CertSigner> {
     if matches!(
         key.material,
         KeyMaterial::Ec {
@@ -509,7 +590,21 @@ fn key_pair(key: &CertKey<'_>, role: &str) -> Result<KeyPair> {
             "{role} is a public key; signing a certificate needs the private key"
         )));
     };
+    if let KeyMaterial::Akp {
+        level,
+        public,
+        seed: Some(seed),
+    } = key.material
+    {
+        return Ok(CertSigner::MlDsa {
+            alg,
+            level: *level,
+            public: public.clone(),
+            seed: seed.clone(),
+        });
+    }
     KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8.into(), alg)
+        .map(CertSigner::Rcgen)
         .map_err(|e| Error::local(format!("{role} cannot sign certificates: {e}")))
 }
 

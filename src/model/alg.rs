@@ -20,6 +20,80 @@ pub enum KeyFamily {
     Agreement,
     /// A password for PBES2 (RFC 7518 §4.8): no key material fits it.
     Password,
+    /// An `AKP` key of exactly this ML-DSA level (RFC 9964).
+    Akp(MlDsaLevel),
+}
+
+/// An ML-DSA parameter set (FIPS 204 Table 1): the level of an `AKP` key,
+/// which RFC 9964 binds to the key through its required `alg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MlDsaLevel {
+    /// ML-DSA-44 (NIST security category 2).
+    L44,
+    /// ML-DSA-65 (NIST security category 3).
+    L65,
+    /// ML-DSA-87 (NIST security category 5).
+    L87,
+}
+
+impl MlDsaLevel {
+    /// Every level, smallest first.
+    pub const ALL: [MlDsaLevel; 3] = [MlDsaLevel::L44, MlDsaLevel::L65, MlDsaLevel::L87];
+
+    /// The JWS algorithm of this level.
+    pub fn alg(self) -> JwsAlg {
+        match self {
+            MlDsaLevel::L44 => JwsAlg::MlDsa44,
+            MlDsaLevel::L65 => JwsAlg::MlDsa65,
+            MlDsaLevel::L87 => JwsAlg::MlDsa87,
+        }
+    }
+
+    /// The level of an ML-DSA algorithm; `None` for any other.
+    pub fn of(alg: JwsAlg) -> Option<MlDsaLevel> {
+        match alg {
+            JwsAlg::MlDsa44 => Some(MlDsaLevel::L44),
+            JwsAlg::MlDsa65 => Some(MlDsaLevel::L65),
+            JwsAlg::MlDsa87 => Some(MlDsaLevel::L87),
+            _ => None,
+        }
+    }
+
+    /// The registered name, `ML-DSA-44`, `ML-DSA-65` or `ML-DSA-87`.
+    pub fn name(self) -> &'static str {
+        self.alg().name()
+    }
+
+    /// The encoded public key length (FIPS 204 Table 2).
+    pub fn public_len(self) -> usize {
+        match self {
+            MlDsaLevel::L44 => 1312,
+            MlDsaLevel::L65 => 1952,
+            MlDsaLevel::L87 => 2592,
+        }
+    }
+
+    /// The signature length (FIPS 204 Table 2).
+    pub fn signature_len(self) -> usize {
+        match self {
+            MlDsaLevel::L44 => 2420,
+            MlDsaLevel::L65 => 3309,
+            MlDsaLevel::L87 => 4627,
+        }
+    }
+
+    /// The expanded private key length (FIPS 204 Table 2); JOSE keys hold
+    /// the 32-byte seed instead ([`MlDsaLevel::SEED_LEN`]).
+    pub fn expanded_len(self) -> usize {
+        match self {
+            MlDsaLevel::L44 => 2560,
+            MlDsaLevel::L65 => 4032,
+            MlDsaLevel::L87 => 4896,
+        }
+    }
+
+    /// The private seed length, the same at every level (RFC 9964 §4).
+    pub const SEED_LEN: usize = 32;
 }
 
 macro_rules! alg_enum {
@@ -77,7 +151,8 @@ pub struct UnknownAlg {
 }
 
 alg_enum!(
-    /// JWS `alg` values (RFC 7518 §3.1, RFC 8037, RFC 8812 ES256K, RFC 9864 Ed25519).
+    /// JWS `alg` values (RFC 7518 §3.1, RFC 8037, RFC 8812 ES256K, RFC 9864
+    /// Ed25519, RFC 9964 ML-DSA).
     JwsAlg, "JWS" {
         /// `HS256`: HMAC with SHA-256 (RFC 7518 §3.2).
         HS256 => "HS256",
@@ -109,6 +184,12 @@ alg_enum!(
         EdDSA => "EdDSA",
         /// `Ed25519`: EdDSA on Ed25519, fully specified (RFC 9864).
         Ed25519 => "Ed25519",
+        /// `ML-DSA-44`: ML-DSA-44 (FIPS 204) on an `AKP` key of that level (RFC 9964).
+        MlDsa44 => "ML-DSA-44",
+        /// `ML-DSA-65`: ML-DSA-65 (FIPS 204) on an `AKP` key of that level (RFC 9964).
+        MlDsa65 => "ML-DSA-65",
+        /// `ML-DSA-87`: ML-DSA-87 (FIPS 204) on an `AKP` key of that level (RFC 9964).
+        MlDsa87 => "ML-DSA-87",
     }
 );
 
@@ -217,11 +298,14 @@ impl JwsAlg {
             JwsAlg::ES512 => KeyFamily::Ec(Curve::P521),
             JwsAlg::ES256K => KeyFamily::Ec(Curve::Secp256k1),
             JwsAlg::EdDSA | JwsAlg::Ed25519 => KeyFamily::Okp(OkpCurve::Ed25519),
+            JwsAlg::MlDsa44 => KeyFamily::Akp(MlDsaLevel::L44),
+            JwsAlg::MlDsa65 => KeyFamily::Akp(MlDsaLevel::L65),
+            JwsAlg::MlDsa87 => KeyFamily::Akp(MlDsaLevel::L87),
         }
     }
 
-    /// The SHA-2 hash the algorithm uses; `None` for EdDSA/Ed25519, whose
-    /// hash is fixed by the signature scheme itself.
+    /// The SHA-2 hash the algorithm uses; `None` for EdDSA/Ed25519 and
+    /// ML-DSA, whose hash is fixed by the signature scheme itself.
     pub fn sha(self) -> Option<Sha> {
         match self {
             JwsAlg::HS256 | JwsAlg::RS256 | JwsAlg::PS256 | JwsAlg::ES256 | JwsAlg::ES256K => {
@@ -229,7 +313,11 @@ impl JwsAlg {
             }
             JwsAlg::HS384 | JwsAlg::RS384 | JwsAlg::PS384 | JwsAlg::ES384 => Some(Sha::Sha384),
             JwsAlg::HS512 | JwsAlg::RS512 | JwsAlg::PS512 | JwsAlg::ES512 => Some(Sha::Sha512),
-            JwsAlg::EdDSA | JwsAlg::Ed25519 => None,
+            JwsAlg::EdDSA
+            | JwsAlg::Ed25519
+            | JwsAlg::MlDsa44
+            | JwsAlg::MlDsa65
+            | JwsAlg::MlDsa87 => None,
         }
     }
 

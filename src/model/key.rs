@@ -8,7 +8,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use super::alg::{JweAlg, JweEnc, JwsAlg, KeyAlg, KeyFamily};
+use super::alg::{JweAlg, JweEnc, JwsAlg, KeyAlg, KeyFamily, MlDsaLevel};
 pub use super::curve::{Curve, OkpCurve};
 
 /// Secret bytes, wiped on drop.
@@ -70,6 +70,16 @@ pub enum KeyMaterial {
         /// The secret bytes.
         k: Secret,
     },
+    /// An algorithm key pair (`kty` `AKP`, RFC 9964 §3) for ML-DSA: the
+    /// JWK's required `alg` is part of the key, as its level.
+    Akp {
+        /// The ML-DSA level, from the JWK `alg` or the PKCS#8/SPKI identifier.
+        level: MlDsaLevel,
+        /// The encoded public key (`pub`), [`MlDsaLevel::public_len`] bytes.
+        public: Vec<u8>,
+        /// The 32-byte private seed (`priv`); `None` for a public key.
+        seed: Option<Secret>,
+    },
 }
 
 // Debug must never print secret material.
@@ -84,13 +94,14 @@ impl fmt::Debug for KeyMaterial {
 }
 
 impl KeyMaterial {
-    /// The JWK `kty`: `RSA`, `EC`, `OKP` or `oct`.
+    /// The JWK `kty`: `RSA`, `EC`, `OKP`, `oct` or `AKP`.
     pub fn kty(&self) -> &'static str {
         match self {
             KeyMaterial::Rsa { .. } => "RSA",
             KeyMaterial::Ec { .. } => "EC",
             KeyMaterial::Okp { .. } => "OKP",
             KeyMaterial::Oct { .. } => "oct",
+            KeyMaterial::Akp { .. } => "AKP",
         }
     }
 
@@ -100,6 +111,7 @@ impl KeyMaterial {
             KeyMaterial::Rsa { private, .. } => private.is_some(),
             KeyMaterial::Ec { d, .. } | KeyMaterial::Okp { d, .. } => d.is_some(),
             KeyMaterial::Oct { .. } => true,
+            KeyMaterial::Akp { seed, .. } => seed.is_some(),
         }
     }
 
@@ -127,11 +139,17 @@ impl KeyMaterial {
                 x: x.clone(),
                 d: None,
             },
+            KeyMaterial::Akp { level, public, .. } => KeyMaterial::Akp {
+                level: *level,
+                public: public.clone(),
+                seed: None,
+            },
             KeyMaterial::Oct { .. } => return None,
         })
     }
 
-    /// Size in bits: the RSA modulus, the curve order, or the secret length.
+    /// Size in bits: the RSA modulus, the curve order, the secret length, or
+    /// the ML-DSA public key length.
     pub fn bits(&self) -> usize {
         match self {
             KeyMaterial::Rsa { n, .. } => {
@@ -145,16 +163,18 @@ impl KeyMaterial {
             KeyMaterial::Ec { curve, .. } => curve.bits(),
             KeyMaterial::Okp { .. } => 256,
             KeyMaterial::Oct { k } => k.len() * 8,
+            KeyMaterial::Akp { public, .. } => public.len() * 8,
         }
     }
 
-    /// "RSA 2048", "EC P-256", "OKP Ed25519", "oct 256".
+    /// "RSA 2048", "EC P-256", "OKP Ed25519", "oct 256", "AKP ML-DSA-65".
     pub fn describe(&self) -> String {
         match self {
             KeyMaterial::Rsa { .. } => format!("RSA {}", self.bits()),
             KeyMaterial::Ec { curve, .. } => format!("EC {}", curve.jwk_name()),
             KeyMaterial::Okp { curve, .. } => format!("OKP {}", curve.jwk_name()),
             KeyMaterial::Oct { k } => format!("oct {}", k.len() * 8),
+            KeyMaterial::Akp { level, .. } => format!("AKP {}", level.name()),
         }
     }
 
@@ -165,6 +185,7 @@ impl KeyMaterial {
             (KeyFamily::Ec(c), KeyMaterial::Ec { curve, .. }) => c == *curve,
             (KeyFamily::Okp(c), KeyMaterial::Okp { curve, .. }) => c == *curve,
             (KeyFamily::Oct, KeyMaterial::Oct { .. }) => true,
+            (KeyFamily::Akp(l), KeyMaterial::Akp { level, .. }) => l == *level,
             (KeyFamily::Agreement, KeyMaterial::Ec { curve, .. }) => *curve != Curve::Secp256k1,
             (KeyFamily::Agreement, KeyMaterial::Okp { curve, .. }) => *curve == OkpCurve::X25519,
             _ => false,

@@ -8,7 +8,7 @@ pub mod error;
 pub mod key;
 pub mod provider;
 
-pub use alg::{JweAlg, JweEnc, JwsAlg, KeyAlg, KeyFamily};
+pub use alg::{JweAlg, JweEnc, JwsAlg, KeyAlg, KeyFamily, MlDsaLevel};
 pub use error::{Error, RejectCode, Rejection, Result};
 pub use key::{Curve, Key, KeyMaterial, KeyOp, KeySet, KeyUse, OkpCurve, RsaPrivate, Secret};
 pub use provider::{KeyMiss, KeyProvider, RefreshOnce, StaticKeys};

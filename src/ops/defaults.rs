@@ -5,7 +5,8 @@
 
 use crate::crypto::KeySpec;
 use crate::model::{
-    Curve, Error, JweAlg, JweEnc, JwsAlg, Key, KeyAlg, KeyFamily, KeyMaterial, OkpCurve, Result,
+    Curve, Error, JweAlg, JweEnc, JwsAlg, Key, KeyAlg, KeyFamily, KeyMaterial, MlDsaLevel,
+    OkpCurve, Result,
 };
 
 /// The algorithm a key signs with when none is asked for.
@@ -38,6 +39,7 @@ pub fn default_jws_alg(key: &Key) -> Result<JwsAlg> {
             )));
         }
         KeyMaterial::Oct { .. } => JwsAlg::HS256,
+        KeyMaterial::Akp { level, .. } => level.alg(),
     })
 }
 
@@ -94,6 +96,10 @@ pub fn default_jwe_alg(key: &Key, enc: JweEnc, several: bool) -> Result<JweAlg> 
                 JweAlg::EcdhEs
             })
         }
+        m @ KeyMaterial::Akp { .. } => Err(Error::local(format!(
+            "an {} key cannot encrypt (JWE uses EC P-256/P-384/P-521, X25519, RSA or symmetric keys)",
+            m.describe()
+        ))),
         KeyMaterial::Oct { k } => {
             if !several && k.len() == enc.key_len() {
                 return Ok(JweAlg::Dir);
@@ -291,6 +297,12 @@ pub fn keygen_spec(
             JwsAlg::EdDSA | JwsAlg::Ed25519 => {
                 no_bits(bits, name)?;
                 fixed_curve(curve, AnyCurve::Okp(OkpCurve::Ed25519), name)?
+            }
+            JwsAlg::MlDsa44 | JwsAlg::MlDsa65 | JwsAlg::MlDsa87 => {
+                no_bits(bits, name)?;
+                no_curve(curve, name)?;
+                let level = MlDsaLevel::of(alg).expect("an ML-DSA algorithm has a level");
+                KeySpec::MlDsa(level)
             }
         };
         return Ok((spec, Some(KeyAlg::Jws(alg))));

@@ -41,7 +41,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   rm -f "$saved"
 fi
 
-if ! PYTHONPATH="$here/.pydeps" python3 -c 'import jwcrypto, joserfc, firebase_admin; from cryptography.x509.verification import ExtensionPolicy' 2>/dev/null; then
+if ! PYTHONPATH="$here/.pydeps" python3 -c 'import jwcrypto, joserfc, firebase_admin; from cryptography.x509.verification import ExtensionPolicy; from cryptography.hazmat.primitives.asymmetric import mldsa' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check --no-cache-dir --upgrade \
     --target "$here/.pydeps" -r requirements.txt
 fi

@@ -50,6 +50,10 @@ fn key_json(k: &Key) -> Value {
         KeyMaterial::Okp { curve, .. } => {
             o.insert("crv".into(), curve.jwk_name().into());
         }
+        KeyMaterial::Akp { level, public, .. } => {
+            o.insert("public_key_bytes".into(), public.len().into());
+            o.insert("signature_bytes".into(), level.signature_len().into());
+        }
         m => {
             o.insert("bits".into(), m.bits().into());
         }
@@ -473,6 +477,17 @@ fn key_human(i: usize, k: &Key, out: &mut String) {
         "thumbprint:",
         Some(jose::keys::thumbprint::sha256_b64(&k.material)),
     );
+    if let KeyMaterial::Akp { level, public, .. } = &k.material {
+        field(
+            out,
+            "sizes:",
+            Some(format!(
+                "public key {} bytes, signature {} bytes (FIPS 204)",
+                public.len(),
+                level.signature_len()
+            )),
+        );
+    }
     if let Some(der) = k.x5c.first() {
         field(
             out,

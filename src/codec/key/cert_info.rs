@@ -142,6 +142,18 @@ fn attr_name(oid: &Oid<'_>) -> String {
 }
 
 fn oid_name(oid: &Oid<'_>) -> String {
+    // x509-parser's registry predates RFC 9881.
+    let id = oid.to_id_string();
+    if let Some(level) = id.strip_prefix("2.16.840.1.101.3.4.3.")
+        && let Some(name) = match level {
+            "17" => Some("id-ml-dsa-44"),
+            "18" => Some("id-ml-dsa-65"),
+            "19" => Some("id-ml-dsa-87"),
+            _ => None,
+        }
+    {
+        return name.to_owned();
+    }
     x509_parser::objects::oid2sn(oid, x509_parser::objects::oid_registry())
         .map(str::to_owned)
         .unwrap_or_else(|_| oid.to_id_string())

@@ -1,4 +1,4 @@
-//! DER keys and certificates: PKCS#8 (RFC 5958, RFC 8410), PKCS#1 (RFC 8017),
+//! DER keys and certificates: PKCS#8 (RFC 5958, RFC 8410, RFC 9881), PKCS#1 (RFC 8017),
 //! SEC1 (RFC 5915), SPKI (RFC 5280) and X.509 certificates, read into
 //! [`Key`]s and written back. Only encodings live here: every key read goes
 //! through `crypto::check_key`, and public points are derived by `crypto`.
@@ -8,6 +8,7 @@ use der::{Decode, Encode};
 use spki::AlgorithmIdentifierRef;
 use zeroize::Zeroizing;
 
+use crate::model::alg::MlDsaLevel;
 use crate::model::error::{Error, Result};
 use crate::model::key::{Curve, Key, KeyMaterial, OkpCurve, RsaPrivate, Secret};
 
@@ -17,6 +18,12 @@ const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11354
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
+/// id-ml-dsa-44/65/87 (RFC 9881 §2), in the order of [`MlDsaLevel::ALL`].
+const ML_DSA: [ObjectIdentifier; 3] = [
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.17"),
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.18"),
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.19"),
+];
 
 const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
@@ -50,13 +57,125 @@ fn okp_oid(c: OkpCurve) -> ObjectIdentifier {
     }
 }
 
+fn mldsa_oid(level: MlDsaLevel) -> ObjectIdentifier {
+    match level {
+        MlDsaLevel::L44 => ML_DSA[0],
+        MlDsaLevel::L65 => ML_DSA[1],
+        MlDsaLevel::L87 => ML_DSA[2],
+    }
+}
+
+fn mldsa_level(oid: &ObjectIdentifier) -> Option<MlDsaLevel> {
+    MlDsaLevel::ALL.into_iter().find(|l| mldsa_oid(*l) == *oid)
+}
+
+fn mldsa_no_params(level: MlDsaLevel, params: Option<AnyRef<'_>>) -> Result<()> {
+    match params {
+        Some(_) => Err(Error::local(format!(
+            "{} key with algorithm parameters (RFC 9881 forbids them)",
+            level.name()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The ML-DSA `privateKey` CHOICE of RFC 9881 §6: `seed [0]`, `expandedKey`
+/// or `both`. jose keeps the seed (RFC 9964 §4): `both` must agree with it,
+/// and an expanded key alone, which cannot give the seed back, is refused.
+fn from_mldsa_pkcs8(level: MlDsaLevel, info: &pkcs8::PrivateKeyInfo<'_>) -> Result<Key> {
+    use der::Reader;
+    let name = level.name();
+    mldsa_no_params(level, info.algorithm.parameters)?;
+    let bad_inner = |e: der::Error| bad(&format!("{name} private key"), e);
+    let raw = info.private_key;
+    let seed: Secret = match raw.first() {
+        // seed [0] IMPLICIT OCTET STRING (SIZE (32))
+        Some(0x80) => {
+            let mut r = der::SliceReader::new(raw).map_err(bad_inner)?;
+            let tagged = der::asn1::ContextSpecific::<OctetStringRef<'_>>::decode_implicit(
+                &mut r,
+                der::TagNumber::N0,
+            )
+            .map_err(bad_inner)?
+            .ok_or_else(|| Error::local(format!("invalid {name} private key")))?;
+            r.finish(()).map_err(bad_inner)?;
+            Zeroizing::new(tagged.value.as_bytes().to_vec())
+        }
+        Some(0x04) => {
+            return Err(Error::local(format!(
+                "{name} private key holds only the expanded form, from which the seed cannot be recovered; JOSE keys are the 32-byte seed (RFC 9964 §4): export it in the seed or both form (e.g. openssl pkey -provparam ml-dsa.output_formats=seed-only)"
+            )));
+        }
+        // both SEQUENCE { seed OCTET STRING, expandedKey OCTET STRING }
+        Some(0x30) => {
+            let mut r = der::SliceReader::new(raw).map_err(bad_inner)?;
+            let (seed, expanded) = r
+                .sequence(|r| {
+                    let seed = OctetStringRef::decode(r)?;
+                    let expanded = OctetStringRef::decode(r)?;
+                    Ok((seed, expanded))
+                })
+                .map_err(bad_inner)?;
+            r.finish(()).map_err(bad_inner)?;
+            let seed = Zeroizing::new(seed.as_bytes().to_vec());
+            let derived = crate::crypto::mldsa::expanded_from_seed(level, &seed)
+                .map_err(|e| Error::local(e.to_string()))?;
+            if !crate::crypto::ct_eq(&derived, expanded.as_bytes()) {
+                return Err(Error::local(format!(
+                    "{name} private key: the expanded key is not the one of the seed stored with it"
+                )));
+            }
+            seed
+        }
+        _ => return Err(Error::local(format!("invalid {name} private key"))),
+    };
+    if seed.len() != MlDsaLevel::SEED_LEN {
+        return Err(Error::local(format!(
+            "{name} private seed must be 32 bytes, found {}",
+            seed.len()
+        )));
+    }
+    let public = crate::crypto::mldsa::public_from_seed(level, &seed)
+        .map_err(|e| Error::local(e.to_string()))?;
+    if let Some(pk) = info.public_key
+        && pk != public.as_slice()
+    {
+        return Err(Error::local(format!(
+            "{name} private key does not match the public key stored with it"
+        )));
+    }
+    checked(KeyMaterial::Akp {
+        level,
+        public,
+        seed: Some(seed),
+    })
+}
+
+/// The seed form of RFC 9881 §6, which OpenSSL 3.5 and Python
+/// `cryptography` read and write: `[0] IMPLICIT OCTET STRING`.
+fn mldsa_seed_der(seed: &[u8]) -> Result<Secret> {
+    let len = u8::try_from(seed.len())
+        .ok()
+        .filter(|l| *l < 0x80)
+        .ok_or_else(|| Error::local("ML-DSA seed of the wrong length"))?;
+    let mut out = Zeroizing::new(Vec::with_capacity(2 + seed.len()));
+    out.extend_from_slice(&[0x80, len]);
+    out.extend_from_slice(seed);
+    Ok(out)
+}
+
 fn bad(what: &str, e: der::Error) -> Error {
     Error::local(format!("invalid {what}: {e}"))
 }
 
 fn checked(material: KeyMaterial) -> Result<Key> {
     crate::crypto::check_key(&material).map_err(|e| Error::local(e.to_string()))?;
-    Ok(Key::new(material))
+    let mut key = Key::new(material);
+    // An AKP key always records its algorithm (RFC 9964 §3), as its JWK does.
+    if let KeyMaterial::Akp { level, .. } = &key.material {
+        key.alg = Some(crate::model::alg::KeyAlg::Jws(level.alg()));
+    }
+    Ok(key)
 }
 
 /// Parse one DER key (PKCS#8, PKCS#1, SEC1, SPKI). The first structure that
@@ -176,6 +295,8 @@ fn from_pkcs8_info(info: &pkcs8::PrivateKeyInfo<'_>) -> Result<Key> {
             x,
             d: Some(d),
         })
+    } else if let Some(level) = mldsa_level(&oid) {
+        from_mldsa_pkcs8(level, info)
     } else {
         Err(unsupported_alg(&oid))
     }
@@ -201,7 +322,7 @@ pub fn from_sec1_der(der: &[u8]) -> Result<Key> {
 
 fn unsupported_alg(oid: &ObjectIdentifier) -> Error {
     Error::local(format!(
-        "unsupported key algorithm {oid} (supported: RSA, EC P-256/P-384/P-521/secp256k1, Ed25519, X25519)"
+        "unsupported key algorithm {oid} (supported: RSA, EC P-256/P-384/P-521/secp256k1, Ed25519, X25519, ML-DSA-44/65/87)"
     ))
 }
 
@@ -319,6 +440,13 @@ fn from_spki_info(spki: &spki::SubjectPublicKeyInfoRef<'_>) -> Result<Key> {
             x: bits.to_vec(),
             d: None,
         })
+    } else if let Some(level) = mldsa_level(&oid) {
+        mldsa_no_params(level, spki.algorithm.parameters)?;
+        checked(KeyMaterial::Akp {
+            level,
+            public: bits.to_vec(),
+            seed: None,
+        })
     } else {
         Err(unsupported_alg(&oid))
     }
@@ -416,6 +544,10 @@ pub fn to_pkcs8(key: &Key) -> Result<Vec<u8>> {
                 Zeroizing::new(inner.to_der().map_err(enc_err)?),
             )
         }
+        KeyMaterial::Akp { level, seed, .. } => {
+            let seed = seed.as_ref().ok_or_else(not_private)?;
+            (mldsa_oid(*level), None, mldsa_seed_der(seed)?)
+        }
         KeyMaterial::Oct { .. } => return Err(no_symmetric("PKCS#8")),
     };
     encode_pkcs8(oid, params, &inner)
@@ -443,6 +575,7 @@ pub fn to_spki(key: &Key) -> Result<Vec<u8>> {
             return encode_spki(EC_PUBLIC_KEY, Some(AnyRef::from(&c)), &uncompressed(x, y));
         }
         KeyMaterial::Okp { curve, x, .. } => (okp_oid(*curve), None, x.clone()),
+        KeyMaterial::Akp { level, public, .. } => (mldsa_oid(*level), None, public.clone()),
         KeyMaterial::Oct { .. } => return Err(no_symmetric("public key")),
     };
     encode_spki(oid, params, &bits)

@@ -1,5 +1,6 @@
 //! RFC 7638 JWK thumbprints: SHA-256 over the required members in
-//! lexicographic order, no white space.
+//! lexicographic order, no white space; for `AKP` keys the members are
+//! `alg`, `kty` and `pub` (RFC 9964 §6).
 
 use crate::codec::b64;
 use crate::model::key::KeyMaterial;
@@ -24,6 +25,11 @@ pub fn canonical_json(m: &KeyMaterial) -> String {
             b64::encode(x)
         ),
         KeyMaterial::Oct { k } => format!(r#"{{"k":"{}","kty":"oct"}}"#, b64::encode(k)),
+        KeyMaterial::Akp { level, public, .. } => format!(
+            r#"{{"alg":"{}","kty":"AKP","pub":"{}"}}"#,
+            level.name(),
+            b64::encode(public)
+        ),
     }
 }
 
