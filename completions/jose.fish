@@ -51,6 +51,9 @@ ES512\t''
 ES256K\t''
 EdDSA\t''
 Ed25519\t''
+ML-DSA-44\t''
+ML-DSA-65\t''
+ML-DSA-87\t''
 RSA-OAEP\t''
 RSA-OAEP-256\t''
 RSA-OAEP-384\t''
@@ -145,7 +148,10 @@ ES384\t''
 ES512\t''
 ES256K\t''
 EdDSA\t''
-Ed25519\t''"
+Ed25519\t''
+ML-DSA-44\t''
+ML-DSA-65\t''
+ML-DSA-87\t''"
 complete -c jose -n "__fish_jose_using_subcommand sign" -l kid -d 'Key id header (default: the key\'s `kid`)' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l typ -d '`typ` header' -r
 complete -c jose -n "__fish_jose_using_subcommand sign" -l cty -d '`cty` header' -r
@@ -196,7 +202,10 @@ ES384\t''
 ES512\t''
 ES256K\t''
 EdDSA\t''
-Ed25519\t''"
+Ed25519\t''
+ML-DSA-44\t''
+ML-DSA-65\t''
+ML-DSA-87\t''"
 complete -c jose -n "__fish_jose_using_subcommand verify" -l iss -d 'Required issuer (`iss`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l aud -d 'Accepted audience; the token\'s `aud` must hold one of them (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand verify" -l sub -d 'Required subject (`sub`, exact)' -r
@@ -316,7 +325,10 @@ ES384\t''
 ES512\t''
 ES256K\t''
 EdDSA\t''
-Ed25519\t''"
+Ed25519\t''
+ML-DSA-44\t''
+ML-DSA-65\t''
+ML-DSA-87\t''"
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l iss -d 'Required issuer (`iss`, exact)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l aud -d 'Accepted audience; the token\'s `aud` must hold one of them (repeatable)' -r
 complete -c jose -n "__fish_jose_using_subcommand decrypt" -l sub -d 'Required subject (`sub`, exact)' -r
@@ -359,6 +371,9 @@ ES512\t''
 ES256K\t''
 EdDSA\t''
 Ed25519\t''
+ML-DSA-44\t''
+ML-DSA-65\t''
+ML-DSA-87\t''
 RSA-OAEP\t''
 RSA-OAEP-256\t''
 RSA-OAEP-384\t''
