@@ -26,7 +26,10 @@ const FAST: base64_simd::Base64 = base64_simd::URL_SAFE_NO_PAD;
 // figures.
 const SIMD_FROM: usize = 64 * 1024;
 
-fn simd(len: usize) -> bool {
+/// Whether input of this length is bulk: worth the SIMD code paths (this
+/// codec's, and the dispatching `memchr` of the token scanners), whose
+/// one-time CPU detection only bulk input repays.
+pub(crate) fn simd(len: usize) -> bool {
     len >= SIMD_FROM
 }
 

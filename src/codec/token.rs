@@ -16,7 +16,8 @@ use std::borrow::Cow;
 /// wrapping), which is joined again.
 ///
 /// Borrows from `text` unless the token had to be taken out of a URL or
-/// joined.
+/// joined. Every scan of the whole text stops early or is a `memchr`
+/// (SIMD for bulk input, see `b64::simd`): a 16 MiB JWE passes through here.
 pub fn normalize_token(text: &str) -> Cow<'_, str> {
     let mut t = unquote(text.trim());
     if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"authorization:") {
@@ -42,6 +43,35 @@ pub fn normalize_token(text: &str) -> Cow<'_, str> {
     Cow::Borrowed(t)
 }
 
+/// [`normalize_token`] of an owned text, in its own buffer: when the token
+/// is the text or a slice of it (surrounding white space, quotes, `Bearer`),
+/// the text is cut down to it instead of copied, so a large JWE read whole
+/// is never duplicated.
+pub fn normalize_token_owned(mut text: String) -> String {
+    let (start, len) = match normalize_token(&text) {
+        Cow::Owned(v) => return v,
+        Cow::Borrowed(t) => (t.as_ptr() as usize - text.as_ptr() as usize, t.len()),
+    };
+    text.truncate(start + len);
+    if start > 0 {
+        text.drain(..start);
+    }
+    text
+}
+
+/// Whether `b` holds ASCII white space (`u8::is_ascii_whitespace`: space,
+/// tab, line feed, form feed, carriage return): two SIMD passes over bulk
+/// input, one byte loop over a short token (as fast there, without the
+/// dispatching memchr's CPU detection).
+fn has_whitespace(b: &[u8]) -> bool {
+    if crate::codec::b64::simd(b.len()) {
+        memchr::memchr3(b' ', b'\n', b'\r', b).is_some()
+            || memchr::memchr2(b'\t', 0x0c, b).is_some()
+    } else {
+        b.iter().any(u8::is_ascii_whitespace)
+    }
+}
+
 /// The text inside one pair of matching quotes around it, trimmed.
 fn unquote(t: &str) -> &str {
     let b = t.as_bytes();
@@ -58,7 +88,7 @@ fn unquote(t: &str) -> &str {
 /// serialization, a sentence: those are left alone).
 fn unfold(t: &str) -> Option<String> {
     let b = t.as_bytes();
-    if !b.iter().any(u8::is_ascii_whitespace) {
+    if !has_whitespace(b) {
         return None;
     }
     let compact = b.iter().all(|&c| {
@@ -75,14 +105,16 @@ fn unfold(t: &str) -> Option<String> {
 /// compact token (base64url and dots) nor a JSON text can start this way.
 fn starts_with_scheme(t: &str) -> bool {
     let b = t.as_bytes();
-    let Some(colon) = b.iter().position(|&c| c == b':') else {
+    if !b.first().is_some_and(u8::is_ascii_alphabetic) {
         return false;
-    };
-    colon > 0
-        && b[0].is_ascii_alphabetic()
-        && b[1..colon]
-            .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+    }
+    // The scan stops at the first byte that cannot be in a scheme (in a
+    // compact token: the first `_`, or the end), never looking further.
+    let end = b[1..]
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+        .map_or(b.len(), |i| i + 1);
+    b.get(end) == Some(&b':')
 }
 
 fn token_from_url(url: &str) -> Option<String> {
@@ -133,7 +165,48 @@ fn percent_decode(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_token;
+    use super::{normalize_token, normalize_token_owned};
+
+    #[test]
+    fn owned_is_the_borrowed_result_in_the_same_buffer() {
+        for text in [
+            "a.b.c",
+            "  Bearer a.b.c\n",
+            "Authorization: Bearer 'a.b.c'\r\n",
+            "eyJh.eyJz\n dGF0.c2ln\r\nYXR1",
+            "https://x.example/hub?id=1&access_token=a.b.c",
+            "{\"a\": 1}\n",
+            "",
+        ] {
+            assert_eq!(
+                normalize_token_owned(text.to_owned()),
+                normalize_token(text)
+            );
+        }
+        // Nothing to change, or only the surroundings: no copy.
+        for text in ["a.b.c", "a.b.c\n", "\"a.b.c\"", " Bearer a.b.c"] {
+            let s = text.to_owned();
+            let p = s.as_ptr();
+            let out = normalize_token_owned(s);
+            assert_eq!(out, "a.b.c");
+            assert_eq!(out.as_ptr(), p, "{text:?} was copied");
+        }
+    }
+
+    #[test]
+    fn bulk_text_takes_the_simd_scans() {
+        // Past the bulk threshold: white space far inside is still found
+        // (a folded large token is joined), and a large plain token is kept.
+        let big = "A".repeat(100_000);
+        let folded = format!("eyJh.{big}\t{big}.sig");
+        assert_eq!(normalize_token(&folded), format!("eyJh.{big}{big}.sig"));
+        let plain = format!("eyJh.{big}.sig\n");
+        assert_eq!(normalize_token(&plain), plain.trim_end());
+        assert!(matches!(
+            normalize_token(&plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn bearer_and_whitespace() {
