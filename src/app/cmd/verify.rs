@@ -158,6 +158,11 @@ fn run_lines(
     let input = Lines::open(args.token.as_deref(), args.limit.max_input)?;
     let sink = Sink::new(&args.out, args.quiet, false)?;
     let limit = args.limit.max_input;
+    let thumbs = if args.quiet {
+        Vec::new()
+    } else {
+        verify::thumbprints(&keys)
+    };
     let check = |line: usize, tok: Option<&str>| -> Outcome {
         let outcome = match tok {
             Some(t) => match check(t, provider, trust, &opts) {
@@ -173,14 +178,22 @@ fn run_lines(
             None => Err(batch::too_large(limit)),
         };
         let mut report_line = Vec::new();
-        if !args.quiet
-            && let Ok(mut l) = serde_json::to_vec(&report::with_line(
-                line,
-                report::verify(tok.unwrap_or_default(), &outcome),
-            ))
-        {
-            l.push(b'\n');
-            report_line = l;
+        if !args.quiet {
+            let thumb = match &outcome {
+                Ok(v) => match (&v.key.key, thumbs.get(v.key.index)) {
+                    // The key of the set read at the start: its thumbprint
+                    // was computed once (a refreshed set's is computed here).
+                    (Some(k), Some(t)) if keys.keys.get(v.key.index) == Some(k) => t.clone(),
+                    _ => v.key.thumbprint(),
+                },
+                Err(_) => None,
+            };
+            let tok = tok.unwrap_or_default();
+            if report::write_verify_line(&mut report_line, line, tok, &outcome, thumb.as_deref())
+                .is_err()
+            {
+                report_line.clear();
+            }
         }
         match outcome {
             Ok(v) => Outcome {

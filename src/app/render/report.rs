@@ -53,6 +53,40 @@ pub fn verify(token: &str, outcome: &std::result::Result<Verified, Rejection>) -
     }
 }
 
+/// The `--lines` report of one verification, appended to `out` with its
+/// newline: the bytes of `with_line(line, verify(token, outcome))`
+/// serialised, but an accepted token's header and claims are written from
+/// where they are instead of cloned into a new tree first (the report of
+/// every token of a stream). `thumbprint` is the verifying key's, which a
+/// batch computes once per key.
+pub fn write_verify_line(
+    out: &mut Vec<u8>,
+    line: usize,
+    token: &str,
+    outcome: &std::result::Result<Verified, Rejection>,
+    thumbprint: Option<&str>,
+) -> serde_json::Result<()> {
+    let Ok(v) = outcome else {
+        serde_json::to_writer(&mut *out, &with_line(line, verify(token, outcome)))?;
+        out.push(b'\n');
+        return Ok(());
+    };
+    out.extend_from_slice(b"{\"line\":");
+    serde_json::to_writer(&mut *out, &line)?;
+    out.extend_from_slice(b",\"valid\":true,\"header\":");
+    serde_json::to_writer(&mut *out, &v.header)?;
+    out.extend_from_slice(b",\"claims\":");
+    serde_json::to_writer(&mut *out, &v.claims)?;
+    out.extend_from_slice(b",\"payload_b64\":");
+    serde_json::to_writer(&mut *out, &b64::encode(&v.payload))?;
+    out.extend_from_slice(b",\"key\":{\"kid\":");
+    serde_json::to_writer(&mut *out, &v.key.kid)?;
+    out.extend_from_slice(b",\"thumbprint\":");
+    serde_json::to_writer(&mut *out, &thumbprint)?;
+    out.extend_from_slice(b"},\"error\":null}\n");
+    Ok(())
+}
+
 /// A `--lines` report: `"line": N` (the 1-based input line) first, then
 /// the report of that line's token.
 pub fn with_line(line: usize, report: Value) -> Value {
@@ -110,5 +144,48 @@ pub fn decrypt(token: &str, r: &std::result::Result<Decrypted, Rejection>) -> Va
             "plaintext_b64": null,
             "error": {"code": e.code.as_str(), "message": e.detail},
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jose::Key;
+    use jose::verify::KeyUsed;
+
+    /// The streamed `--lines` report is byte for byte the tree's.
+    #[test]
+    fn streamed_line_report_is_the_tree_report() {
+        let key = Key::new(jose::KeyMaterial::Okp {
+            curve: jose::OkpCurve::Ed25519,
+            x: vec![7; 32],
+            d: None,
+        });
+        let header: serde_json::Map<String, Value> =
+            serde_json::from_str(r#"{"alg":"EdDSA","kid":"k\u00e9","typ":"JWT"}"#).expect("header");
+        let claims = serde_json::from_str(r#"{"sub":"a\"b","n":[1,2.5,null],"o":{"x":true}}"#)
+            .expect("claims");
+        for (claims, kid) in [(Some(claims), Some("k1".to_owned())), (None, None)] {
+            let v = Verified {
+                header: header.clone(),
+                alg: jose::JwsAlg::EdDSA,
+                payload: b"{\"sub\":1}".to_vec(),
+                claims,
+                key: KeyUsed {
+                    kid,
+                    index: 0,
+                    key: Some(key.clone()),
+                },
+                signature_index: 0,
+                warnings: Vec::new(),
+            };
+            let thumb = v.key.thumbprint();
+            let outcome = Ok(v);
+            let mut tree = serde_json::to_vec(&with_line(42, verify("t", &outcome))).expect("json");
+            tree.push(b'\n');
+            let mut streamed = Vec::new();
+            write_verify_line(&mut streamed, 42, "t", &outcome, thumb.as_deref()).expect("json");
+            assert_eq!(String::from_utf8(streamed), String::from_utf8(tree));
+        }
     }
 }
