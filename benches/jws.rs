@@ -332,9 +332,75 @@ fn ring_rate() -> bool {
     true
 }
 
+/// `JOSE_BENCH_RSA_BACKENDS=MS`: one thread's RS256 verify rate on the
+/// `--lines` fixture token, for MS milliseconds each: ring (which derives
+/// the public key from n and e in every call), and aws-lc-rs with a key
+/// parsed once (`ParsedPublicKey`) and from the components in every call.
+/// The numbers that chose the RSA verification backend (benches/README.md).
+fn rsa_backends() -> bool {
+    use std::time::{Duration, Instant};
+    let Some(ms) = std::env::var("JOSE_BENCH_RSA_BACKENDS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return false;
+    };
+    let key = fixture_key("rsa2048.pkcs8.pem");
+    let t = token(JwsAlg::RS256, &key.material);
+    let (input, sig) = t.rsplit_once('.').expect("token");
+    let sig = b64::decode(sig).expect("sig");
+    let KeyMaterial::Rsa { n, e, .. } = key.to_public().expect("public").material else {
+        panic!("RSA fixture");
+    };
+    let lc = aws_lc_rs::signature::RsaPublicKeyComponents {
+        n: &n[..],
+        e: &e[..],
+    };
+    let parsed = lc
+        .to_parsed_public_key(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256)
+        .expect("parsed");
+    let ring_check = bare(JwsAlg::RS256, &key.to_public().expect("public").material);
+    let rate = |f: &dyn Fn() -> bool| {
+        assert!(f());
+        let start = Instant::now();
+        let stop = start + Duration::from_millis(ms);
+        let mut done = 0u64;
+        while Instant::now() < stop {
+            for _ in 0..16 {
+                black_box(f());
+            }
+            done += 16;
+        }
+        done as f64 / start.elapsed().as_secs_f64()
+    };
+    for round in 0..3 {
+        let ring = rate(&|| ring_check(black_box(input.as_bytes()), black_box(&sig)));
+        let aws_parsed = rate(&|| {
+            parsed
+                .verify_sig(black_box(input.as_bytes()), black_box(&sig))
+                .is_ok()
+        });
+        let aws_components = rate(&|| {
+            lc.verify(
+                &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+                black_box(input.as_bytes()),
+                black_box(&sig),
+            )
+            .is_ok()
+        });
+        println!(
+            "RSA-BACKENDS round {round}: ring {ring:.0}/s, aws-lc-rs parsed once {aws_parsed:.0}/s \
+             ({:.2}x ring), aws-lc-rs components per call {aws_components:.0}/s ({:.2}x ring)",
+            aws_parsed / ring,
+            aws_components / ring
+        );
+    }
+    true
+}
+
 fn all(c: &mut Criterion) {
     write_fixtures();
-    if ring_rate() {
+    if ring_rate() || rsa_backends() {
         return;
     }
     bench(c);

@@ -525,3 +525,62 @@ fn json_reports_every_rejected_input() {
         .collect();
     assert_eq!(codes, ["too_large", "malformed", "malformed"]);
 }
+
+/// A JWE past the bulk threshold (SIMD scans, no whole-token copy) is read
+/// in every pasted shape the small one is: surrounded by white space,
+/// quoted, after `Bearer`, folded over lines, from a file; a dot inside its
+/// ciphertext is still a wrong part count.
+#[test]
+fn a_large_token_is_read_in_every_pasted_shape() {
+    let dir = tempdir();
+    let key = dir.path().join("oct.jwk");
+    let out = jose()
+        .args(["keygen", "--alg", "A256KW", "-o"])
+        .arg(&key)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let key = key.display().to_string();
+    let plaintext: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let token = encrypt(&key, &["--enc", "A256GCM"], &plaintext);
+    assert!(token.len() > 256 * 1024);
+    let folded: String = token
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).expect("ascii"))
+        .collect::<Vec<_>>()
+        .join("\r\n ");
+    for shape in [
+        format!("{token}\n"),
+        format!("  \"{token}\"  "),
+        format!("Authorization: Bearer {token}\r\n"),
+        format!("{folded}\n"),
+        format!(
+            "{}\t{}",
+            &token[..token.len() / 2],
+            &token[token.len() / 2..]
+        ),
+    ] {
+        let file = dir.path().join("token.jwe");
+        std::fs::write(&file, &shape).expect("write");
+        let got = decrypt_ok(&key, &[], &format!("@{}", file.display()));
+        assert!(got == plaintext, "shape starting {:?}", &shape[..12]);
+        let out = jose()
+            .args(["decrypt", "-k", &key])
+            .write_stdin(shape.clone())
+            .output()
+            .expect("run");
+        assert!(out.status.success() && out.stdout == plaintext);
+    }
+    // A dot in the middle of the ciphertext: six parts, said so.
+    let mid = token.len() / 2;
+    let bad = format!("{}.{}", &token[..mid], &token[mid..]);
+    let out = jose()
+        .args(["decrypt", "-k", &key])
+        .write_stdin(bad)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a compact JWE has 5 parts, found 6"), "{err}");
+}

@@ -1241,3 +1241,37 @@ fn an_allowed_alg_without_a_key_of_its_type_is_no_matching_key() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(code_of(&json_lines(&out.stdout)[0]), "no_matching_key");
 }
+
+/// `--lines` keeps parsed RSA public keys per thread: tokens of three RSA
+/// keys (2048, 4096 bits; RS256 and PS256 on the same key) interleaved on
+/// one thread each verify only against their own key, whatever was
+/// verified before on that thread.
+#[test]
+fn lines_with_several_rsa_keys_check_each_token_against_its_own_key() {
+    let dir = tempdir();
+    let k2048 = data("keys/rsa2048.pkcs8.pem").display().to_string();
+    let k4096 = data("keys/rsa4096.pkcs8.pem").display().to_string();
+    let pub2048 = data("keys/rsa2048.spki.pem").display().to_string();
+    let pub4096 = data("keys/rsa4096.spki.pem").display().to_string();
+    let a = sign(&["-k", &k2048, "--alg", "RS256", "--sub", "a"]);
+    let b = sign(&["-k", &k4096, "--alg", "RS256", "--sub", "b"]);
+    let p = sign(&["-k", &k2048, "--alg", "PS256", "--sub", "p"]);
+    let lines = [&a, &b, &p, &a, &b, &p].map(|t| format!("{t}\n")).concat();
+    let file = dir.path().join("tokens.txt");
+    std::fs::write(&file, lines).expect("write");
+    let run = |keys: &[&str]| -> Vec<bool> {
+        let mut c = jose();
+        c.args(["verify", "--lines", "--threads", "1"]);
+        for k in keys {
+            c.args(["-k", k]);
+        }
+        c.arg(format!("@{}", file.display()));
+        json_lines(&c.output().expect("run").stdout)
+            .iter()
+            .map(|r| r["valid"].as_bool().expect("valid"))
+            .collect()
+    };
+    assert_eq!(run(&[&pub2048, &pub4096]), [true; 6]);
+    assert_eq!(run(&[&pub2048]), [true, false, true, true, false, true]);
+    assert_eq!(run(&[&pub4096]), [false, true, false, false, true, false]);
+}

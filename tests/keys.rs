@@ -1148,3 +1148,45 @@ fn a_duplicate_jwk_member_is_refused_everywhere() {
         .code(1)
         .stderr(predicate::str::contains("duplicate"));
 }
+
+/// An EC private key whose scalar is not that of its public point is
+/// refused on every curve, whichever library makes the check (ring for
+/// P-256 and P-384, RustCrypto for the others); the matching pair loads.
+#[test]
+fn ec_private_key_must_match_its_public_point() {
+    let dir = tempdir();
+    for alg in ["ES256", "ES384", "ES512", "ES256K"] {
+        let pair = |name: &str| -> Value {
+            let path = dir.path().join(format!("{alg}-{name}.jwk"));
+            run_ok(&[
+                "keygen",
+                "--alg",
+                alg,
+                "--format",
+                "jwk",
+                "-o",
+                path_str(&path),
+            ]);
+            json_of(&std::fs::read(&path).expect("read"))
+        };
+        let (a, b) = (pair("a"), pair("b"));
+        let mut mixed = a.clone();
+        mixed["d"] = b["d"].clone();
+        for (jwk, ok) in [(&a, true), (&mixed, false)] {
+            let path = dir.path().join(format!("{alg}-check.jwk"));
+            std::fs::write(&path, jwk.to_string()).expect("write");
+            let out = jose()
+                .args(["key", path_str(&path), "--public", "--to", "jwk"])
+                .output()
+                .expect("run");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.success(), ok, "{alg}: {err}");
+            if !ok {
+                assert!(
+                    err.contains("EC private key does not match its public point"),
+                    "{alg}: {err}"
+                );
+            }
+        }
+    }
+}

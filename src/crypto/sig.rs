@@ -1,5 +1,6 @@
 //! JWS signature primitives (RFC 7518 §3, RFC 8037, RFC 8812) on `ring`,
-//! with `p521`/`k256` only for the curves `ring` lacks and ML-DSA (RFC 9964)
+//! with `p521`/`k256` only for the curves `ring` lacks, RSA verification on
+//! `aws-lc-rs` (parsed keys kept, see `rsa_verify`) and ML-DSA (RFC 9964)
 //! in [`super::mldsa`]. Signatures use the
 //! JWS encodings: ECDSA as fixed-length R || S, RSA as the modulus length.
 
@@ -68,16 +69,64 @@ fn rsa_sign_alg(alg: JwsAlg) -> Option<&'static dyn signature::RsaEncoding> {
     }
 }
 
-fn rsa_verify_alg(alg: JwsAlg) -> Option<&'static signature::RsaParameters> {
+fn rsa_verify_alg(alg: JwsAlg) -> Option<&'static aws_lc_rs::signature::RsaParameters> {
+    use aws_lc_rs::signature as lc;
     match alg {
-        JwsAlg::RS256 => Some(&signature::RSA_PKCS1_2048_8192_SHA256),
-        JwsAlg::RS384 => Some(&signature::RSA_PKCS1_2048_8192_SHA384),
-        JwsAlg::RS512 => Some(&signature::RSA_PKCS1_2048_8192_SHA512),
-        JwsAlg::PS256 => Some(&signature::RSA_PSS_2048_8192_SHA256),
-        JwsAlg::PS384 => Some(&signature::RSA_PSS_2048_8192_SHA384),
-        JwsAlg::PS512 => Some(&signature::RSA_PSS_2048_8192_SHA512),
+        JwsAlg::RS256 => Some(&lc::RSA_PKCS1_2048_8192_SHA256),
+        JwsAlg::RS384 => Some(&lc::RSA_PKCS1_2048_8192_SHA384),
+        JwsAlg::RS512 => Some(&lc::RSA_PKCS1_2048_8192_SHA512),
+        JwsAlg::PS256 => Some(&lc::RSA_PSS_2048_8192_SHA256),
+        JwsAlg::PS384 => Some(&lc::RSA_PSS_2048_8192_SHA384),
+        JwsAlg::PS512 => Some(&lc::RSA_PSS_2048_8192_SHA512),
         _ => None,
     }
+}
+
+/// RSA public keys parsed for verification, per thread, most recent last:
+/// ring derives the key from n and e in every call (a third of one
+/// RS256 verification), aws-lc-rs keeps it parsed, so a stream of tokens
+/// signed by a few keys parses each once (benches/README.md, "RSA
+/// verification backend"). Bounded: a stream naming many keys only
+/// re-parses.
+const RSA_PARSED_KEPT: usize = 8;
+
+type ParsedRsa = (
+    &'static aws_lc_rs::signature::RsaParameters,
+    Vec<u8>,
+    Vec<u8>,
+    aws_lc_rs::signature::ParsedPublicKey,
+);
+
+thread_local! {
+    static RSA_PARSED: std::cell::RefCell<Vec<ParsedRsa>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn rsa_verify(
+    params: &'static aws_lc_rs::signature::RsaParameters,
+    n: &[u8],
+    e: &[u8],
+    input: &[u8],
+    sig: &[u8],
+) -> Result<(), Unspecified> {
+    RSA_PARSED.with_borrow_mut(|kept| {
+        let at = kept
+            .iter()
+            .position(|(p, kn, ke, _)| std::ptr::eq(*p, params) && kn == n && ke == e);
+        let at = match at {
+            Some(i) => i,
+            None => {
+                let parsed = aws_lc_rs::signature::RsaPublicKeyComponents { n, e }
+                    .to_parsed_public_key(params)
+                    .map_err(|_| Unspecified)?;
+                if kept.len() == RSA_PARSED_KEPT {
+                    kept.remove(0);
+                }
+                kept.push((params, n.to_vec(), e.to_vec(), parsed));
+                kept.len() - 1
+            }
+        };
+        kept[at].3.verify_sig(input, sig).map_err(|_| Unspecified)
+    })
 }
 
 /// The smallest HMAC secret accepted for signing: the hash output length
@@ -222,12 +271,7 @@ pub fn verify(alg: JwsAlg, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> Resul
             if sig.len() != n.len() {
                 return Err(Unspecified);
             }
-            signature::RsaPublicKeyComponents {
-                n,
-                e: strip_zeros(e),
-            }
-            .verify(params, input, sig)
-            .map_err(|_| Unspecified)
+            rsa_verify(params, n, strip_zeros(e), input, sig)
         }
         KeyMaterial::Ec { curve, x, y, .. } => {
             let public = uncompressed(*curve, x, y).ok_or(Unspecified)?;
