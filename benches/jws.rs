@@ -398,9 +398,83 @@ fn rsa_backends() -> bool {
     true
 }
 
+/// `JOSE_BENCH_SCALING=MS`: how ring and aws-lc-rs (each thread with its
+/// own parsed key, as `src/crypto/sig.rs` keeps them) scale from one thread
+/// to every core on the `--lines` fixture token, MS milliseconds each,
+/// alternated over 3 rounds. Why `verify --lines` on two threads falls
+/// short of twice ring's one-thread rate (benches/README.md, "Issue 19").
+fn scaling() -> bool {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+    let Some(ms) = std::env::var("JOSE_BENCH_SCALING")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return false;
+    };
+    let key = fixture_key("rsa2048.pkcs8.pem");
+    let t = token(JwsAlg::RS256, &key.material);
+    let (input, sig) = t.rsplit_once('.').expect("token");
+    let sig = b64::decode(sig).expect("sig");
+    let public = key.to_public().expect("public");
+    let KeyMaterial::Rsa { n, e, .. } = public.material.clone() else {
+        panic!("RSA fixture");
+    };
+    let ring_check = bare(JwsAlg::RS256, &public.material);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run = |threads: usize, aws: bool| {
+        let done = AtomicU64::new(0);
+        let start = Instant::now();
+        let stop = start + Duration::from_millis(ms);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let parsed = aws_lc_rs::signature::RsaPublicKeyComponents {
+                        n: &n[..],
+                        e: &e[..],
+                    }
+                    .to_parsed_public_key(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256)
+                    .expect("parsed");
+                    while Instant::now() < stop {
+                        for _ in 0..16 {
+                            if aws {
+                                black_box(
+                                    parsed
+                                        .verify_sig(black_box(input.as_bytes()), black_box(&sig))
+                                        .is_ok(),
+                                );
+                            } else {
+                                black_box(ring_check(black_box(input.as_bytes()), black_box(&sig)));
+                            }
+                        }
+                        done.fetch_add(16, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+    };
+    for round in 0..3 {
+        let r1 = run(1, false);
+        let a1 = run(1, true);
+        let rn = run(cores, false);
+        let an = run(cores, true);
+        println!(
+            "SCALING round {round}: ring {r1:.0}/s on 1 thread, {rn:.0}/s on {cores} ({:.2}x); \
+             aws-lc-rs parsed {a1:.0}/s on 1, {an:.0}/s on {cores} ({:.2}x); \
+             aws-lc-rs / ring: {:.2} on 1, {:.2} on {cores}",
+            rn / r1,
+            an / a1,
+            a1 / r1,
+            an / rn
+        );
+    }
+    true
+}
+
 fn all(c: &mut Criterion) {
     write_fixtures();
-    if ring_rate() || rsa_backends() {
+    if ring_rate() || rsa_backends() || scaling() {
         return;
     }
     bench(c);
