@@ -5,29 +5,8 @@
 //! X25519 keys get certificates, and what cannot be done is refused.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Std;
 
-use crate::util::{interop_python, jose, require_tool, tempdir};
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn openssl(args: &[&str]) -> std::process::Output {
-    require_tool("openssl");
-    Std::new("openssl").args(args).output().expect("openssl")
-}
-
-fn openssl_ok(args: &[&str]) -> String {
-    let out = openssl(args);
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::util::{interop_python, jose, openssl, openssl_ok, path_str as s, tempdir};
 
 /// A P-384 root CA made by jose: (certificate, key).
 fn root(d: &Path, args: &[&str]) -> (PathBuf, PathBuf) {

@@ -146,6 +146,7 @@ fn at_most_one_input_reads_stdin() {
         &["sign", "-k", "-"],
         &["sign", "--secret-file", "-", "--sub", "a", "-"],
         &["key", "-", "-"],
+        &["key", "--key-password-file", "-"],
         &[
             "cert",
             "-k",

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command as Std;
 
-use crate::util::{interop_python, jose, require_tool, stdout_of, tempdir};
+use crate::util::{interop_python, jose, openssl_ok, require_tool, stdout_of, tempdir};
 
 const PW: &str = "correct horse battery staple";
 
@@ -15,17 +15,6 @@ fn pw_file(dir: &Path) -> std::path::PathBuf {
     let p = dir.join("pw.txt");
     std::fs::write(&p, format!("{PW}\n")).expect("write password");
     p
-}
-
-fn openssl(args: &[&str]) -> std::process::Output {
-    require_tool("openssl");
-    let out = Std::new("openssl").args(args).output().expect("openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 /// The public JWK `jose key` reads from `path`, with extra arguments.
@@ -82,7 +71,7 @@ fn openssl_encrypted_keys_are_read() {
         let mut args = vec!["genpkey"];
         args.extend_from_slice(gen_args);
         args.extend(["-out", plain.to_str().expect("utf-8")]);
-        openssl(&args);
+        openssl_ok(&args);
         let expected = public_jwk(&plain, &[]);
         let variants: [(&str, Vec<&str>); 5] = [
             ("aes256", vec!["-v2", "aes-256-cbc"]),
@@ -110,7 +99,7 @@ fn openssl_encrypted_keys_are_read() {
                 enc.to_str().expect("utf-8"),
             ];
             args.extend(extra);
-            openssl(&args);
+            openssl_ok(&args);
             let got = public_jwk(&enc, &["--key-password-file", pwf.to_str().expect("utf-8")]);
             assert_eq!(got, expected, "{name} {label}");
             cases += 1;
@@ -126,7 +115,7 @@ fn openssl_encrypted_keys_are_read() {
             "-out",
             enc.to_str().expect("utf-8"),
         ]);
-        openssl(&args);
+        openssl_ok(&args);
         let mut c = jose();
         c.arg("key")
             .arg(&enc)
@@ -172,9 +161,7 @@ fn jose_encrypted_keys_are_read_by_openssl() {
             text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
             "{text}"
         );
-        let params =
-            String::from_utf8(openssl(&["asn1parse", "-in", enc.to_str().expect("utf-8")]).stdout)
-                .expect("utf-8");
+        let params = openssl_ok(&["asn1parse", "-in", enc.to_str().expect("utf-8")]);
         for part in [
             "PBES2",
             "PBKDF2",
@@ -186,7 +173,7 @@ fn jose_encrypted_keys_are_read_by_openssl() {
         }
         // openssl opens it; its public key is the one jose reads.
         let pub_pem = d.join(format!("{tag}.pub.pem"));
-        openssl(&[
+        openssl_ok(&[
             "pkey",
             "-in",
             enc.to_str().expect("utf-8"),
@@ -211,7 +198,7 @@ fn jose_encrypted_keys_are_read_by_openssl() {
             .arg("-o")
             .arg(&der);
         c.assert().success();
-        openssl(&[
+        openssl_ok(&[
             "pkey",
             "-inform",
             "DER",
@@ -439,7 +426,7 @@ fn bad_encrypted_keys_are_refused_in_one_line() {
     let pwf = pw_file(d);
     let pass = format!("file:{}", pwf.display());
     let plain = d.join("p.pem");
-    openssl(&[
+    openssl_ok(&[
         "genpkey",
         "-algorithm",
         "EC",
@@ -449,7 +436,7 @@ fn bad_encrypted_keys_are_refused_in_one_line() {
         plain.to_str().expect("utf-8"),
     ]);
     let der = d.join("k.der");
-    openssl(&[
+    openssl_ok(&[
         "pkcs8",
         "-topk8",
         "-v2",
@@ -498,7 +485,7 @@ fn bad_encrypted_keys_are_refused_in_one_line() {
     assert!(err.contains("8388607 PBKDF2 iterations"), "{err}");
     // scrypt with r and p forged from 8 and 1 to 127: 32 GiB of mixing.
     let sc = d.join("sc.der");
-    openssl(&[
+    openssl_ok(&[
         "pkcs8",
         "-topk8",
         "-scrypt",
@@ -522,7 +509,7 @@ fn bad_encrypted_keys_are_refused_in_one_line() {
     assert!(err.contains("scrypt N=16384 r=127 p=127"), "{err}");
     // A legacy OpenSSL-encrypted PEM: how to convert it.
     let legacy = d.join("legacy.pem");
-    openssl(&[
+    openssl_ok(&[
         "ec",
         "-in",
         plain.to_str().expect("utf-8"),
@@ -644,7 +631,7 @@ fn inspect_shows_the_protection_only() {
     // openssl reads -passin and -passout from one file as two lines.
     let pw2 = d.join("pw2.txt");
     std::fs::copy(&pwf, &pw2).expect("copy");
-    openssl(&[
+    openssl_ok(&[
         "pkcs8",
         "-topk8",
         "-scrypt",

@@ -54,10 +54,6 @@ fn run_ok(args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 fn thumbprints(source: &str) -> Vec<String> {
     String::from_utf8(run_ok(&["key", source, "--thumbprint"]))
         .expect("utf-8")

@@ -303,3 +303,29 @@ pub fn fastest(runs: usize, mut f: impl FnMut()) -> Duration {
         .min()
         .expect("at least one run")
 }
+
+/// A path as the `&str` argument lists take.
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// `openssl ARGS` as it ran (openssl is required, never skipped).
+pub fn openssl(args: &[&str]) -> std::process::Output {
+    require_tool("openssl");
+    std::process::Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl")
+}
+
+/// `openssl ARGS`, which must succeed: its standard output.
+pub fn openssl_ok(args: &[&str]) -> String {
+    let out = openssl(args);
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

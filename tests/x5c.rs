@@ -7,31 +7,16 @@
 //! are refused in bounded work.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Std;
 
-use crate::util::{jose, require_tool, stdout_of, tempdir};
+use crate::util::{jose, openssl_ok, path_str as s, stdout_of, tempdir};
 
 const APPLE_OID: &str = "1.2.840.113635.100.6.11.1";
 const NOW: i64 = 1_800_000_000;
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn openssl(args: &[&str]) {
-    require_tool("openssl");
-    let out = Std::new("openssl").args(args).output().expect("openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A key on `curve` at `dir/name.key`.
 fn key(dir: &Path, name: &str, curve: &str) -> PathBuf {
     let k = dir.join(format!("{name}.key"));
-    openssl(&[
+    openssl_ok(&[
         "genpkey",
         "-algorithm",
         "EC",
@@ -58,7 +43,7 @@ fn cert(
     let crt = dir.join(format!("{name}.crt"));
     let cnf = dir.join(format!("{name}.cnf"));
     std::fs::write(&cnf, format!("[v3]\n{ext}\n")).expect("write");
-    openssl(&[
+    openssl_ok(&[
         "req",
         "-new",
         "-key",
@@ -113,7 +98,7 @@ fn cert(
         args.extend(["-cert", s(&ca_crt)]);
     }
     args.extend(["-keyfile", s(&ca_key)]);
-    openssl(&args);
+    openssl_ok(&args);
     crt
 }
 
@@ -240,7 +225,7 @@ fn apple_like_chains_validate_and_fail_for_the_right_reason() {
     );
     assert_eq!(code, Some(0), "{report}");
     // openssl agrees the chain is good.
-    openssl(&[
+    openssl_ok(&[
         "verify",
         "-CAfile",
         s(&root),

@@ -11,7 +11,7 @@ use jose::fs::AtomicFile;
 use jose::{Error, Rejection, Result};
 
 use crate::cli::OutputArgs;
-use crate::io::lines::{self, Lines};
+use crate::io::lines::Lines;
 use crate::io::{self, Emit, Io};
 
 /// Tokens a thread claims at a time: small, so the threads finish a batch
@@ -70,11 +70,6 @@ pub fn run_stream(
     }
     sink.finish()?;
     tally.finish()
-}
-
-/// The rejection of a line longer than `--max-input`.
-pub fn too_large(limit: usize) -> Rejection {
-    lines::too_large(limit)
 }
 
 /// `--threads`, or every core.

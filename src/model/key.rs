@@ -338,7 +338,7 @@ impl Key {
 }
 
 /// The keys given for one call, parsed once.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KeySet {
     /// The keys; [`KeySet::candidates`] yields them in this order.
     pub keys: Vec<Key>,

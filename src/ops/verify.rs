@@ -3,6 +3,8 @@
 //! signature's header (`alg`, `crit`), the allow-list, key choice, the
 //! signature, then the claims policy on the signature that verified.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::codec::header;
@@ -59,18 +61,24 @@ pub struct KeyUsed {
     pub kid: Option<String>,
     /// Its position in the [`KeySet`] verified against.
     pub index: usize,
-    /// The key itself, filled by [`verify_with`], which knows which set
-    /// (maybe a refreshed one) verified; `None` from [`verify`], whose batch
-    /// callers take [`thumbprints`] of their set once.
-    pub key: Option<Key>,
+    /// The set `index` points into, kept by [`verify_with`] (which knows
+    /// whether a refreshed set verified) and [`verify_x5c`]; `None` from
+    /// [`verify`], whose caller holds the set. Sharing it costs one
+    /// reference count, not a copy of the key.
+    pub set: Option<Arc<KeySet>>,
 }
 
 impl KeyUsed {
-    /// The RFC 7638 thumbprint of the key, when [`verify_with`] kept it;
-    /// `None` for symmetric keys, whose thumbprint would be a hash of the
-    /// secret itself. Computed on demand: most callers never ask.
+    /// The key itself, when the set was kept.
+    pub fn key(&self) -> Option<&Key> {
+        self.set.as_ref()?.keys.get(self.index)
+    }
+
+    /// The RFC 7638 thumbprint of the key, when the set was kept; `None`
+    /// for symmetric keys, whose thumbprint would be a hash of the secret
+    /// itself. Computed on demand: most callers never ask.
     pub fn thumbprint(&self) -> Option<String> {
-        self.key.as_ref().and_then(thumbprint_of)
+        self.key().and_then(thumbprint_of)
     }
 }
 
@@ -208,9 +216,9 @@ fn held_kids(keys: &KeySet, alg: JwsAlg) -> String {
     )
 }
 
-fn with_key(r: Result<Verified, Rejection>, keys: &KeySet) -> Result<Verified> {
+fn with_key(r: Result<Verified, Rejection>, keys: &Arc<KeySet>) -> Result<Verified> {
     let mut v = r?;
-    v.key.key = keys.keys.get(v.key.index).cloned();
+    v.key.set = Some(Arc::clone(keys));
     Ok(v)
 }
 
@@ -221,7 +229,6 @@ fn kid_of(h: &Map<String, Value>) -> Option<&str> {
     }
 }
 
-/// Whether a key may verify tokens at all (`use`/`key_ops`, RFC 7517 §4.2-4.3).
 /// Whether `alg` is allowed: on the caller's list, or, without one, an
 /// algorithm some given key can verify (the default allow-list).
 fn alg_allowed(alg: JwsAlg, keys: &KeySet, opts: &VerifyOptions) -> Result<(), Rejection> {
@@ -348,9 +355,9 @@ pub fn verify_x5c(
 ) -> Result<Verified, Rejection> {
     let jws = jws::parse(token)?;
     let leaf = x5c_leaf(&jws, trust, opts.policy.now)?;
-    let set = KeySet::new(vec![leaf]);
+    let set = Arc::new(KeySet::new(vec![leaf]));
     let mut v = verify_parsed(jws, &set, opts)?;
-    v.key.key = set.keys.first().cloned();
+    v.key.set = Some(set);
     Ok(v)
 }
 
@@ -469,7 +476,7 @@ pub fn verify_parsed(
         key: KeyUsed {
             kid: hit.key.kid.clone(),
             index: hit.key_index,
-            key: None,
+            set: None,
         },
         signature_index: hit.index,
         warnings,

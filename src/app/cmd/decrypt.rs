@@ -119,7 +119,7 @@ fn run_lines(
     let check = |line: usize, token: Option<&str>| -> Outcome {
         let r = match token {
             Some(t) => decrypt_one(t, keys, pw, opts, nested),
-            None => Err(batch::too_large(limit)),
+            None => Err(crate::io::lines::too_large(limit)),
         };
         let mut report = report::with_line(line, report::decrypt(token.unwrap_or_default(), &r))
             .to_string()

@@ -14,7 +14,14 @@ use jose::{JweAlg, KeyAlg};
 use crate::sources;
 
 pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
-    let on_stdin = a.sources.iter().filter(|s| *s == "-").count();
+    let stdin = ["-".to_owned()];
+    // No SOURCE reads standard input, as `-` does.
+    let sources: &[String] = if a.sources.is_empty() {
+        &stdin
+    } else {
+        &a.sources
+    };
+    let on_stdin = sources.iter().filter(|s| *s == "-").count();
     io.one_stdin(&[
         ("a key", on_stdin > 0),
         ("another key", on_stdin > 1),
@@ -23,12 +30,6 @@ pub fn run(a: &KeyArgs, io: &mut Io<'_>) -> Result<()> {
             crate::io::is_stdin(a.key_password.key_password_file.as_deref()),
         ),
     ])?;
-    let stdin = ["-".to_owned()];
-    let sources: &[String] = if a.sources.is_empty() {
-        &stdin
-    } else {
-        &a.sources
-    };
     let mut pw = sources::KeyPassword::new(&a.key_password);
     let mut keys = Vec::new();
     for s in sources {

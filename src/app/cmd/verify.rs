@@ -108,10 +108,10 @@ fn run_checked(args: &VerifyArgs, io: &mut Io<'_>) -> Result<()> {
     let (token, outcome) = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
         Ok(token) => match check(&token, &provider, trust.as_ref(), &opts) {
             Ok(v) => (token, Ok(v)),
-            Err(Error::Rejected(_)) if provider.failure().is_some() => {
-                return Err(Error::remote(provider.failure().unwrap_or_default()));
-            }
-            Err(Error::Rejected(r)) => (token, Err(r)),
+            Err(Error::Rejected(r)) => match provider.failure() {
+                Some(why) => return Err(Error::remote(why)),
+                None => (token, Err(r)),
+            },
             Err(e) => return Err(e),
         },
         // Too large or not UTF-8: under --json it still gets its report.
@@ -175,15 +175,15 @@ fn run_lines(
                     e.to_string(),
                 )),
             },
-            None => Err(batch::too_large(limit)),
+            None => Err(crate::io::lines::too_large(limit)),
         };
         let mut report_line = Vec::new();
         if !args.quiet {
             let thumb = match &outcome {
-                Ok(v) => match (&v.key.key, thumbs.get(v.key.index)) {
-                    // The key of the set read at the start: its thumbprint
-                    // was computed once (a refreshed set's is computed here).
-                    (Some(k), Some(t)) if keys.keys.get(v.key.index) == Some(k) => t.clone(),
+                Ok(v) => match (&v.key.set, thumbs.get(v.key.index)) {
+                    // The set read at the start: its thumbprints were
+                    // computed once (a refreshed set's is computed here).
+                    (Some(set), Some(t)) if Arc::ptr_eq(set, &keys) => t.clone(),
                     _ => v.key.thumbprint(),
                 },
                 Err(_) => None,

@@ -174,7 +174,7 @@ mod tests {
                 key: KeyUsed {
                     kid,
                     index: 0,
-                    key: Some(key.clone()),
+                    set: Some(std::sync::Arc::new(jose::KeySet::new(vec![key.clone()]))),
                 },
                 signature_index: 0,
                 warnings: Vec::new(),

@@ -16,7 +16,7 @@ pub fn from_der(der: &[u8]) -> Result<Key> {
         .map_err(|e| Error::local(format!("certificate public key: {e}")))?;
     key.x5c = vec![der.to_vec()];
     key.x5t = Some(crate::crypto::sha1(der).to_vec());
-    key.x5t_s256 = Some(crate::crypto::sha256(der).to_vec());
+    key.x5t_s256 = Some(x5t_s256(der).to_vec());
     Ok(key)
 }
 
