@@ -1,5 +1,7 @@
 //! The one key detector: bytes of any supported format into keys, for
-//! `--key`, remote key sets and `inspect` alike. The content type is
+//! `--key` and remote key sets (`inspect`, which must also tell keys from
+//! tokens and certificates, reads them with the same parsers, the same
+//! strict JSON and [`is_cert_map`]). The content type is
 //! detected, never declared: PEM, DER, JWK, JWKS, or a Google-style
 //! key-id → PEM certificate map.
 
