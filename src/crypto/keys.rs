@@ -130,11 +130,15 @@ pub fn okp_public(curve: OkpCurve, d: &[u8]) -> Result<Vec<u8>, KeyRejected> {
             Ok(kp.public_key().as_ref().to_vec())
         }
         OkpCurve::X25519 => {
-            let d: [u8; 32] = d
-                .try_into()
-                .map_err(|_| KeyRejected("X25519 private key must be 32 bytes".into()))?;
-            let sk = x25519_dalek::StaticSecret::from(d);
-            Ok(x25519_dalek::PublicKey::from(&sk).as_bytes().to_vec())
+            use aws_lc_rs::agreement::{PrivateKey, X25519};
+            let bad = || KeyRejected("X25519 private key must be 32 bytes".into());
+            if d.len() != 32 {
+                return Err(bad());
+            }
+            // The same backend as the agreement itself (src/crypto/ecdh.rs).
+            let sk = PrivateKey::from_private_key(&X25519, d).map_err(|_| bad())?;
+            let pk = sk.compute_public_key().map_err(|_| bad())?;
+            Ok(pk.as_ref().to_vec())
         }
     }
 }
