@@ -70,6 +70,7 @@ tok=$(cat rs256.jwt)
 etok=$(cat es256.jwt)
 declare -A cmd=(
   [empty]="$empty"
+  [version]="$jose --version"
   [verify_rs256]="$jose verify -q -k rsa.pub.jwk @rs256.jwt"
   [jwt_rs256]="$jwt decode -A RS256 -S @rsa.pub.pem $tok"
   [verify_es256]="$jose verify -q -k ec.pub.jwk @es256.jwt"
@@ -78,7 +79,7 @@ declare -A cmd=(
   [decrypt_ecdh]="$jose decrypt -k ec.jwk @ecdh.jwe"
   [decrypt_kw]="$jose decrypt -k oct.jwk @kw.jwe"
 )
-order=(empty verify_rs256 jwt_rs256 verify_es256 jwt_es256 decrypt_oaep decrypt_ecdh decrypt_kw)
+order=(empty version verify_rs256 jwt_rs256 verify_es256 jwt_es256 decrypt_oaep decrypt_ecdh decrypt_kw)
 for k in "${order[@]}"; do
   eval "${cmd[$k]}" > /dev/null || { echo "speed.sh: fails: ${cmd[$k]}" >&2; exit 1; }
 done
@@ -98,6 +99,9 @@ for k in "${order[@]}"; do
   n=$(eval valgrind --tool=callgrind --callgrind-out-file=/dev/null "${cmd[$k]}" 2>&1 >/dev/null \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
   echo "$k $n" >> instr
+  # minor page faults: a fresh anonymous page costs about 2 us on this VM
+  f=$(eval /usr/bin/time -f %R "${cmd[$k]}" 2>&1 >/dev/null | tail -n 1)
+  echo "$k $f" >> faults
 done
 
 # ---- --lines: alternated with ring's bare rate ----
@@ -143,14 +147,17 @@ for f in sorted(glob.glob("one.*.json")) + sorted(glob.glob("big.*.json")):
 t = {k: med(v) for k, v in pool.items()}
 ins = dict((l.split()[0], int(l.split()[1])) for l in open("instr"))
 ms = lambda s: f"{s * 1e3:.3f} ms"
-mi = lambda k: f"{ins[k] / 1e6:.3f} M instr."
+flt = dict((l.split()[0], int(l.split()[1])) for l in open("faults"))
+mi = lambda k: f"{ins[k] / 1e6:.3f} M instr., {flt[k]} page faults"
 e = t["empty"]
 print(f"\nTimes are medians of wall time (hyperfine -N, {len(pool['empty'])} samples each, "
       "interleaved rounds); 'instr.' are instruction counts (valgrind callgrind, whole process, "
-      "dynamic loader included).\n")
+      "dynamic loader included); page faults are minor faults (/usr/bin/time %R, one run).\n")
 print("| task | jose | limit / peer | ratio |")
 print("| --- | --- | --- | --- |")
 print(f"| empty dynamic Rust binary | — | {ms(e)}, {mi('empty')} | — |")
+print(f"| `jose --version`: this binary's start, no work | {ms(t['version'])}, {mi('version')} | "
+      f"empty {ms(e)} | **{t['version'] / e:.2f}× empty** |")
 for alg in ("rs256", "es256"):
     j, p = t[f"verify_{alg}"], t[f"jwt_{alg}"]
     print(f"| one {alg.upper()} verify, whole process | {ms(j)}, {mi('verify_' + alg)} | "
