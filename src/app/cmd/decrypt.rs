@@ -85,7 +85,7 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
             // The token's own buffer becomes the plaintext's: one copy of a large JWE.
             JweInput::Text(token) => decrypt_owned(token, &keys, pw, &opts)?,
             // Decoded as it was read into the plaintext's buffer.
-            JweInput::Parsed(jwe) => decrypt_parsed(jwe?, &keys, pw, &opts)?,
+            JweInput::Parsed(jwe) => decrypt_parsed(*jwe?, &keys, pw, &opts)?,
         };
         let d = nest(d, nested)?;
         return io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true);

@@ -61,7 +61,7 @@ pub enum JweInput {
     Text(String),
     /// A large compact JWE from a file or standard input, parsed while it
     /// was read (`jose::jwe::stream`): the same verdict as on the text.
-    Parsed(std::result::Result<jose::jwe::Jwe, jose::Rejection>),
+    Parsed(std::result::Result<Box<jose::jwe::Jwe>, jose::Rejection>),
 }
 
 /// [`read_token`] for `decrypt`: a large compact JWE from a file or
@@ -74,9 +74,8 @@ pub fn read_jwe(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<JweI
         None | Some("-") => {
             let hint = stdin_file_len();
             let stdin = io.stdin_stream("the token")?;
-            stream::read_compact(stdin, limit, hint).map_err(|e| {
-                Error::local_with("cannot read the token from standard input", e)
-            })?
+            stream::read_compact(stdin, limit, hint)
+                .map_err(|e| Error::local_with("cannot read the token from standard input", e))?
         }
         Some(a) if a.starts_with('@') => {
             let path = Path::new(&a[1..]);
@@ -85,7 +84,8 @@ pub fn read_jwe(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<JweI
             let len = f.metadata().map_or(0, |m| m.len());
             let read = if len < stream::CHUNK as u64 {
                 // Small: read exactly as `read_file_limited` does.
-                let buf = Vec::with_capacity(usize::try_from(len.min(limit as u64)).unwrap_or(0) + 1);
+                let buf =
+                    Vec::with_capacity(usize::try_from(len.min(limit as u64)).unwrap_or(0) + 1);
                 read_limited_into(&mut f, limit, buf)
                     .map(|b| b.map_or(Streamed::TooLarge, Streamed::Whole))
             } else {

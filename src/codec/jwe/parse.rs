@@ -87,14 +87,10 @@ pub(crate) fn parse_skeleton(
     match parse_compact(t, false) {
         // Not a skeleton after all: the caller's text decides.
         Ok((_, ct)) if !ct.is_empty() => None,
-        Ok((mut jwe, _)) => Some(
-            ciphertext()
-                .ok_or_else(ciphertext_error)
-                .map(|ct| {
-                    jwe.ciphertext = ct;
-                    jwe
-                }),
-        ),
+        Ok((mut jwe, _)) => Some(ciphertext().ok_or_else(ciphertext_error).map(|ct| {
+            jwe.ciphertext = ct;
+            jwe
+        })),
         Err(e) => Some(Err(e)),
     }
 }
