@@ -383,19 +383,16 @@ pub fn read_compact(
     size_hint: Option<u64>,
 ) -> std::io::Result<Streamed> {
     let mut r = r.take((limit as u64).saturating_add(1));
-    let mut buf = vec![0u8; CHUNK];
-    let mut n = 0;
-    while n < CHUNK {
-        match read_some(&mut r, &mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
+    // The first chunk read as the whole-text reader reads a small input:
+    // a small token costs no chunk-sized buffer.
+    let first = size_hint.map_or(0, |h| usize::try_from(h).unwrap_or(CHUNK).min(CHUNK));
+    let mut buf = Vec::with_capacity(first);
+    (&mut r).take(CHUNK as u64).read_to_end(&mut buf)?;
+    let n = buf.len();
     if n > limit {
         return Ok(Streamed::TooLarge);
     }
     if n < CHUNK {
-        buf.truncate(n);
         return Ok(Streamed::Whole(buf));
     }
     let hint = size_hint.map_or(0, |h| usize::try_from(h.min(limit as u64)).unwrap_or(0));
