@@ -456,9 +456,14 @@ pub fn read_compact(
     })?;
     drop(pieces);
     drop(buf);
-    out.truncate(in_buf);
-    out.extend_from_slice(&extra);
-    drop(extra);
+    let out = if in_buf == 0 {
+        // No length to size by (a pipe): all of it is in `extra`, not copied.
+        extra
+    } else {
+        out.truncate(in_buf);
+        out.extend_from_slice(&extra);
+        out
+    };
     let mut raw = match end {
         End::TooLarge => return Ok(Streamed::TooLarge),
         End::Eof => {
