@@ -420,10 +420,12 @@ pub fn read_compact(
     };
     let (end, in_buf, extra) = std::thread::scope(|s| {
         let pieces = &pieces;
-        let helper = !pieces.lock().todo.is_empty();
-        if helper {
-            s.spawn(move || pieces.fault_ahead());
-        }
+        // Without the thread (none could be made) the decoder takes every
+        // piece itself.
+        let helper = !pieces.lock().todo.is_empty()
+            && std::thread::Builder::new()
+                .spawn_scoped(s, move || pieces.fault_ahead())
+                .is_ok();
         let mut sink = Sink {
             cur: first,
             at: 0,
