@@ -81,11 +81,11 @@ struct Sink<'p, 'a> {
 
 /// The sized buffer's pieces after the first, shared with a helper thread
 /// that faults them in ahead of the decoder. A fresh page costs a fault
-/// (about 2 µs on a VM: 8 ms for 16 MiB, as much as reading and decoding
+/// (about 2 µs on a VM: 7 ms for 16 MiB, more than reading and decoding
 /// the token); the helper takes them on the other core while this one reads
 /// and decodes. The decoder never waits for a piece the helper has not
-/// begun: it takes it as it is, so a busy machine costs no more than one
-/// thread would.
+/// begun: it takes it as it is, so with no idle core the pair costs about
+/// what one thread does (benches/README.md, issue 19).
 struct Pieces<'a> {
     state: Mutex<PieceState<'a>>,
     done: Condvar,
