@@ -30,6 +30,7 @@ mod props;
 mod remote;
 mod rsa_backends;
 mod snapshots;
+mod stream;
 mod ux;
 mod vectors;
 mod x5c;

@@ -74,6 +74,21 @@ pub fn decode_in_place(buf: &mut [u8]) -> Option<usize> {
     }
 }
 
+/// Decode whole 4-character groups of strict base64url (`src.len()` a
+/// multiple of 4) into the start of `dst`, which must hold `src.len() / 4 * 3`
+/// bytes; `None` when a byte is outside the alphabet. A group has no spare
+/// bits, so decoding a long text group by group, its last partial group by
+/// [`decode`], judges it exactly as decoding it whole. The SIMD codec always:
+/// only a stream of bulk input comes here.
+pub fn decode_groups_into(src: &[u8], dst: &mut [u8]) -> Option<usize> {
+    debug_assert_eq!(src.len() % 4, 0);
+    let n = src.len() / 4 * 3;
+    let out = dst.get_mut(..n)?;
+    FAST.decode(src, base64_simd::Out::from_slice(out))
+        .ok()
+        .map(|d| d.len())
+}
+
 /// Standard base64 with padding, as `x5c` uses (RFC 7517 §4.7).
 pub fn decode_std(s: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(s).ok()

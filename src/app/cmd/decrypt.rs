@@ -6,9 +6,9 @@ use crate::settings;
 use crate::batch::{self, Outcome, Sink};
 use crate::cli::DecryptArgs;
 use crate::io::lines::Lines;
-use crate::io::{self, Emit, Io};
+use crate::io::{self, Emit, Io, JweInput};
 use crate::sources;
-use jose::decrypt::{DecryptOptions, Decrypted, decrypt, decrypt_owned};
+use jose::decrypt::{DecryptOptions, Decrypted, decrypt, decrypt_owned, decrypt_parsed};
 use jose::verify::{self, VerifyOptions};
 use jose::{Error, Rejection, Result};
 use jose::{KeySet, Secret};
@@ -80,6 +80,16 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
         return run_lines(args, io, &keys, pw, &opts, nested);
     }
 
+    if !args.json {
+        let d = match io::read_jwe(io, args.token.as_deref(), args.limit.max_input)? {
+            // The token's own buffer becomes the plaintext's: one copy of a large JWE.
+            JweInput::Text(token) => decrypt_owned(token, &keys, pw, &opts)?,
+            // Decoded as it was read into the plaintext's buffer.
+            JweInput::Parsed(jwe) => decrypt_parsed(*jwe?, &keys, pw, &opts)?,
+        };
+        let d = nest(d, nested)?;
+        return io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true);
+    }
     let token = match io::read_token(io, args.token.as_deref(), args.limit.max_input) {
         Ok(token) => token,
         // Too large or not UTF-8: under --json it still gets its report.
@@ -91,16 +101,11 @@ pub fn run(args: &DecryptArgs, io: &mut Io<'_>) -> Result<()> {
         }
         Err(e) => return Err(e),
     };
-    if args.json {
-        let result = decrypt_one(&token, &keys, pw, &opts, nested);
-        let line = report::decrypt(&token, &result).to_string();
-        // The report holds the plaintext.
-        io::emit(io, &args.out, line.as_bytes(), Emit::Line, true)?;
-        return result.map(|_| ()).map_err(Error::Rejected);
-    }
-    // The token's own buffer becomes the plaintext's: one copy of a large JWE.
-    let d = nest(decrypt_owned(token, &keys, pw, &opts)?, nested)?;
-    io::emit(io, &args.out, &d.plaintext, Emit::Bytes, true)
+    let result = decrypt_one(&token, &keys, pw, &opts, nested);
+    let line = report::decrypt(&token, &result).to_string();
+    // The report holds the plaintext.
+    io::emit(io, &args.out, line.as_bytes(), Emit::Line, true)?;
+    result.map(|_| ()).map_err(Error::Rejected)
 }
 
 /// `--lines`: one JSON report per token, checked on every core.

@@ -44,11 +44,78 @@ fn too_large(what: &str, limit: usize) -> Error {
 /// Read a TOKEN argument (literal, `-`/absent: stdin, `@PATH`) and normalize
 /// it (see `jose::token::normalize_token`). Over `limit` bytes is `too_large`.
 pub fn read_token(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<String> {
-    let raw = read_token_bytes(io, arg, limit)?;
+    token_text(read_token_bytes(io, arg, limit)?)
+}
+
+/// A token's bytes as read, normalized in their own buffer: a large JWE is
+/// never copied whole.
+fn token_text(raw: Vec<u8>) -> Result<String> {
     let text = String::from_utf8(raw)
         .map_err(|_| Error::rejected(RejectCode::Malformed, "the token is not UTF-8 text"))?;
-    // In the buffer read: a large JWE is never copied whole.
     Ok(jose::token::normalize_token_owned(text))
+}
+
+/// A TOKEN argument read for decryption.
+pub enum JweInput {
+    /// The normalized token text, as [`read_token`] gives it.
+    Text(String),
+    /// A large compact JWE from a file or standard input, parsed while it
+    /// was read (`jose::jwe::stream`): the same verdict as on the text.
+    Parsed(std::result::Result<Box<jose::jwe::Jwe>, jose::Rejection>),
+}
+
+/// [`read_token`] for `decrypt`: a large compact JWE from a file or
+/// standard input is read in chunks, its ciphertext decoded straight into
+/// the buffer that will hold the plaintext (peak memory about the
+/// plaintext's size, not the token's and more).
+pub fn read_jwe(io: &mut Io<'_>, arg: Option<&str>, limit: usize) -> Result<JweInput> {
+    use jose::jwe::stream::{self, Streamed};
+    let streamed = match arg {
+        None | Some("-") => {
+            let hint = stdin_file_len();
+            let stdin = io.stdin_stream("the token")?;
+            stream::read_compact(stdin, limit, hint)
+                .map_err(|e| Error::local_with("cannot read the token from standard input", e))?
+        }
+        Some(a) if a.starts_with('@') => {
+            let path = Path::new(&a[1..]);
+            let mut f = std::fs::File::open(path)
+                .map_err(|e| Error::local_with(format!("cannot open {}", path.display()), e))?;
+            let len = f.metadata().map_or(0, |m| m.len());
+            let read = if len < stream::CHUNK as u64 {
+                // Small: read exactly as `read_file_limited` does.
+                let buf =
+                    Vec::with_capacity(usize::try_from(len.min(limit as u64)).unwrap_or(0) + 1);
+                read_limited_into(&mut f, limit, buf)
+                    .map(|b| b.map_or(Streamed::TooLarge, Streamed::Whole))
+            } else {
+                stream::read_compact(&mut f, limit, Some(len))
+            };
+            read.map_err(|e| Error::local_with(format!("cannot read {}", path.display()), e))?
+        }
+        Some(_) => return read_token(io, arg, limit).map(JweInput::Text),
+    };
+    match streamed {
+        Streamed::Parsed(jwe) => Ok(JweInput::Parsed(jwe)),
+        Streamed::Whole(raw) => token_text(raw).map(JweInput::Text),
+        Streamed::TooLarge => Err(too_large("the token", limit)),
+    }
+}
+
+/// The length of standard input when it is a regular file (`< big.jwe`),
+/// to size the plaintext's buffer once.
+fn stdin_file_len() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+        let m = std::fs::File::from(fd).metadata().ok()?;
+        m.is_file().then_some(m.len())
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// Read a TOKEN argument's bytes without normalizing (for `--lines`).

@@ -5,7 +5,7 @@ pub mod lines;
 pub mod output;
 pub mod prompt;
 
-pub use input::{read_payload, read_source, read_token};
+pub use input::{JweInput, read_jwe, read_payload, read_source, read_token};
 pub use output::{Emit, emit, escape_controls, escape_json_controls};
 
 use std::io::{Read, Write};

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod parse;
+pub mod stream;
 pub mod zip;
 
 use serde_json::{Map, Value};

@@ -59,11 +59,40 @@ pub fn parse_owned(token: String) -> Result<Jwe, Rejection> {
     let n = buf
         .get_mut(start..end)
         .and_then(crate::codec::b64::decode_in_place)
-        .ok_or_else(|| bad("the ciphertext is not strict base64url"))?;
+        .ok_or_else(ciphertext_error)?;
     buf.truncate(start + n);
     buf.drain(..start);
     jwe.ciphertext = buf;
     Ok(jwe)
+}
+
+fn ciphertext_error() -> Rejection {
+    bad("the ciphertext is not strict base64url")
+}
+
+/// [`parse_owned`] of a compact JWE whose ciphertext part was decoded while
+/// it was read (`stream`): `skeleton` is the normalized token with that part
+/// empty, `ciphertext` gives its decoding (`None`: not strict base64url),
+/// asked for only when the skeleton is a compact token. The checks run in
+/// `parse_owned`'s order, so a token is refused with the same reason either
+/// way. `None` when the skeleton is a JSON text or has a ciphertext part.
+pub(crate) fn parse_skeleton(
+    skeleton: &str,
+    ciphertext: impl FnOnce() -> Option<Vec<u8>>,
+) -> Option<Result<Jwe, Rejection>> {
+    let t = skeleton.trim();
+    if t.starts_with('{') {
+        return None;
+    }
+    match parse_compact(t, false) {
+        // Not a skeleton after all: the caller's text decides.
+        Ok((_, ct)) if !ct.is_empty() => None,
+        Ok((mut jwe, _)) => Some(ciphertext().ok_or_else(ciphertext_error).map(|ct| {
+            jwe.ciphertext = ct;
+            jwe
+        })),
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// The compact form; with `decode_ct` false the ciphertext is left empty
