@@ -17,9 +17,7 @@
 //! or `#`, a JSON text) is handed back whole, exactly as read, for the
 //! one-buffer reader.
 
-use std::collections::VecDeque;
 use std::io::{ErrorKind, Read};
-use std::sync::{Condvar, Mutex};
 
 use super::Jwe;
 use super::parse::parse_skeleton;
@@ -61,127 +59,33 @@ enum Part {
     Tail,
 }
 
-/// Pieces of the plaintext's buffer handed from the helper thread that
-/// faults them in: a multiple of 3 bytes (whole decoded groups) and of the
-/// page size.
-const PIECE: usize = 3 * 128 * 1024;
-
 /// Where the decoded ciphertext goes: the buffer sized from the input's
-/// length, piece by piece, then (an input that outgrew its length, or had
-/// none) a vector grown as needed.
-struct Sink<'p, 'a> {
+/// length (the plaintext will be decrypted in place there), then, for an
+/// input that outgrew its length or had none, a vector grown as needed.
+struct Sink<'a> {
     cur: &'a mut [u8],
-    at: usize,
-    pieces: Option<&'p Pieces<'a>>,
     /// Bytes written into the sized buffer, all at its start.
-    in_buf: usize,
+    at: usize,
     extra: Vec<u8>,
     staging: Vec<u8>,
 }
 
-/// The sized buffer's pieces after the first, shared with a helper thread
-/// that faults them in ahead of the decoder. A fresh page costs a fault
-/// (about 2 µs on a VM: 7 ms for 16 MiB, more than reading and decoding
-/// the token); the helper takes them on the other core while this one reads
-/// and decodes. The decoder never waits for a piece the helper has not
-/// begun: it takes it as it is, so with no idle core the pair costs about
-/// what one thread does (benches/README.md, issue 19).
-struct Pieces<'a> {
-    state: Mutex<PieceState<'a>>,
-    done: Condvar,
-}
-
-struct PieceState<'a> {
-    /// Faulted in by the helper, in order; all before `todo`.
-    ready: VecDeque<&'a mut [u8]>,
-    /// Whether the helper holds the piece between `ready` and `todo`.
-    busy: bool,
-    todo: VecDeque<&'a mut [u8]>,
-    /// The decoder is done: the helper stops.
-    stop: bool,
-}
-
-impl<'a> Pieces<'a> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, PieceState<'a>> {
-        // A panicking helper leaves consistent queues: the guard is used.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The next piece in order, faulted in or not; `None` after the last.
-    fn next(&self) -> Option<&'a mut [u8]> {
-        let mut st = self.lock();
-        loop {
-            if let Some(p) = st.ready.pop_front() {
-                return Some(p);
-            }
-            if !st.busy {
-                return st.todo.pop_front();
-            }
-            st = self.done.wait(st).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    /// The helper thread: fault in pieces ahead of the decoder.
-    fn fault_ahead(&self) {
-        loop {
-            let piece = {
-                let mut st = self.lock();
-                if st.stop {
-                    return;
-                }
-                let Some(p) = st.todo.pop_front() else {
-                    return;
-                };
-                st.busy = true;
-                p
-            };
-            for page in piece.chunks_mut(4096) {
-                page[0] = std::hint::black_box(0);
-            }
-            let mut st = self.lock();
-            st.ready.push_back(piece);
-            st.busy = false;
-            self.done.notify_one();
-        }
-    }
-
-    fn stop(&self) {
-        self.lock().stop = true;
-    }
-}
-
-impl Sink<'_, '_> {
+impl Sink<'_> {
     /// Decode whole groups from the start of `src` (a multiple of 4
     /// bytes); returns how many bytes of `src` were decoded: all, or up to
     /// a group with a byte outside the alphabet.
     fn decode_groups(&mut self, src: &[u8]) -> usize {
-        let mut done = 0;
-        while done < src.len() {
-            if self.cur.len() - self.at < 3 {
-                match self.pieces.and_then(Pieces::next) {
-                    Some(piece) if self.at == self.cur.len() => {
-                        self.cur = piece;
-                        self.at = 0;
-                        continue;
-                    }
-                    _ => {
-                        self.pieces = None;
-                        return done + self.decode_extra(&src[done..]);
-                    }
-                }
-            }
-            let groups = ((src.len() - done) / 4).min((self.cur.len() - self.at) / 3);
-            let part = &src[done..done + groups * 4];
-            match b64::decode_groups_into(part, &mut self.cur[self.at..]) {
-                Some(n) => {
-                    self.at += n;
-                    self.in_buf += n;
-                    done += part.len();
-                }
-                None => return done,
-            }
+        let room = (self.cur.len() - self.at) / 3;
+        let groups = (src.len() / 4).min(room);
+        let part = &src[..groups * 4];
+        let Some(n) = b64::decode_groups_into(part, &mut self.cur[self.at..]) else {
+            return 0;
+        };
+        self.at += n;
+        if part.len() == src.len() {
+            return part.len();
         }
-        done
+        part.len() + self.decode_extra(&src[part.len()..])
     }
 
     /// Past the sized buffer: decoded into a reused staging buffer and
@@ -228,7 +132,7 @@ impl Reader {
     /// Decode the base64url bytes at the start of `data` (the ciphertext
     /// part); returns how many were taken: all of `data`, or up to the
     /// first byte outside the alphabet.
-    fn feed_body(&mut self, sink: &mut Sink<'_, '_>, data: &[u8]) -> usize {
+    fn feed_body(&mut self, sink: &mut Sink<'_>, data: &[u8]) -> usize {
         let mut i = 0;
         if self.carry_len > 0 {
             while self.carry_len < 4 && i < data.len() {
@@ -275,7 +179,7 @@ impl Reader {
 
     /// Take one read's bytes; `Some(rest)` when the stream is to be read
     /// whole from here on (`rest`: the bytes of `data` not taken).
-    fn take(&mut self, sink: &mut Sink<'_, '_>, mut data: &[u8]) -> Option<Vec<u8>> {
+    fn take(&mut self, sink: &mut Sink<'_>, mut data: &[u8]) -> Option<Vec<u8>> {
         loop {
             match self.part {
                 Part::Head => {
@@ -397,7 +301,7 @@ pub fn read_compact(
     }
     let hint = size_hint.map_or(0, |h| usize::try_from(h.min(limit as u64)).unwrap_or(0));
     // The decoded ciphertext is 3/4 of the input; allocated zeroed, so its
-    // pages are mapped only when written (by the helper below).
+    // pages are mapped only as the decoder writes them.
     let mut out = vec![0u8; if hint > 0 { hint / 4 * 3 + 3 } else { 0 }];
     let mut reader = Reader {
         part: Part::Head,
@@ -407,56 +311,32 @@ pub fn read_compact(
         carry_len: 0,
         tail: Vec::new(),
     };
-    let mut rest = out.chunks_mut(PIECE);
-    let first = rest.next().unwrap_or_default();
-    let pieces = Pieces {
-        state: Mutex::new(PieceState {
-            ready: VecDeque::new(),
-            busy: false,
-            todo: rest.collect(),
-            stop: false,
-        }),
-        done: Condvar::new(),
+    let mut sink = Sink {
+        cur: &mut out,
+        at: 0,
+        extra: Vec::new(),
+        staging: Vec::new(),
     };
-    let (end, in_buf, extra) = std::thread::scope(|s| {
-        let pieces = &pieces;
-        // Without the thread (none could be made) the decoder takes every
-        // piece itself.
-        let helper = !pieces.lock().todo.is_empty()
-            && std::thread::Builder::new()
-                .spawn_scoped(s, move || pieces.fault_ahead())
-                .is_ok();
-        let mut sink = Sink {
-            cur: first,
-            at: 0,
-            pieces: helper.then_some(pieces),
-            in_buf: 0,
-            extra: Vec::new(),
-            staging: Vec::new(),
-        };
-        let mut total = n;
-        let mut end = match reader.take(&mut sink, &buf[..n]) {
-            Some(rest) => End::Whole(rest),
-            None => End::Eof,
-        };
-        while matches!(end, End::Eof) {
-            let k = read_some(&mut r, &mut buf)?;
-            if k == 0 {
-                break;
-            }
-            total += k;
-            if total > limit {
-                end = End::TooLarge;
-                break;
-            }
-            if let Some(rest) = reader.take(&mut sink, &buf[..k]) {
-                end = End::Whole(rest);
-            }
+    let mut total = n;
+    let mut end = match reader.take(&mut sink, &buf[..n]) {
+        Some(rest) => End::Whole(rest),
+        None => End::Eof,
+    };
+    while matches!(end, End::Eof) {
+        let k = read_some(&mut r, &mut buf)?;
+        if k == 0 {
+            break;
         }
-        pieces.stop();
-        std::io::Result::Ok((end, sink.in_buf, sink.extra))
-    })?;
-    drop(pieces);
+        total += k;
+        if total > limit {
+            end = End::TooLarge;
+            break;
+        }
+        if let Some(rest) = reader.take(&mut sink, &buf[..k]) {
+            end = End::Whole(rest);
+        }
+    }
+    let (in_buf, extra) = (sink.at, sink.extra);
     drop(buf);
     let out = if in_buf == 0 {
         // No length to size by (a pipe): all of it is in `extra`, not copied.
