@@ -78,13 +78,43 @@ pub fn write_verify_line(
     out.extend_from_slice(b",\"claims\":");
     serde_json::to_writer(&mut *out, &v.claims)?;
     out.extend_from_slice(b",\"payload_b64\":");
-    serde_json::to_writer(&mut *out, &b64::encode(&v.payload))?;
+    match compact_payload_segment(token, v) {
+        // base64url text needs no JSON escape.
+        Some(seg) => {
+            out.push(b'"');
+            out.extend_from_slice(seg.as_bytes());
+            out.push(b'"');
+        }
+        None => serde_json::to_writer(&mut *out, &b64::encode(&v.payload))?,
+    }
     out.extend_from_slice(b",\"key\":{\"kid\":");
     serde_json::to_writer(&mut *out, &v.key.kid)?;
     out.extend_from_slice(b",\"thumbprint\":");
     serde_json::to_writer(&mut *out, &thumbprint)?;
     out.extend_from_slice(b"},\"error\":null}\n");
     Ok(())
+}
+
+/// The payload segment of an accepted compact token whose payload was
+/// decoded from it (`b64` not false, not detached): the token's own text
+/// is then `b64::encode(payload)`, for the decoder is strict (no padding,
+/// no non-canonical trailing bits), so it is written as it is instead of
+/// encoded again.
+fn compact_payload_segment<'t>(token: &'t str, v: &Verified) -> Option<&'t str> {
+    if token.trim_start().starts_with('{')
+        || matches!(v.header.get("b64"), Some(Value::Bool(false)))
+    {
+        return None;
+    }
+    // The portable memchr, for the reason given in `jws::parse`.
+    let dot = memchr::arch::all::memchr::One::new(b'.');
+    let mut dots = dot.iter(token.as_bytes());
+    let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
+        return None;
+    };
+    let payload = token.get(d1 + 1..d2)?;
+    // A token verified with a detached payload has an empty segment.
+    (!payload.is_empty()).then_some(payload)
 }
 
 /// A `--lines` report: `"line": N` (the 1-based input line) first, then
