@@ -45,6 +45,11 @@ fn every_lines_report_is_the_single_token_json_report() {
         "{ \"sub\" : \"x\" ,\n \"exp\" : 1763903540.75 }",
     );
     let expired = file("expired.json", r#"{"sub":"x","exp":1763800000}"#);
+    // Already serde_json's own writing: the report copies it.
+    let canonical = file(
+        "canonical.json",
+        r#"{"sub":"a b","n":[0,-1,123456789012345678],"t":true,"o":{"e":{},"a":[null]},"u":"é/"}"#,
+    );
     let unencoded = file("unencoded.json", r#"{"sub":"u","exp":1763903540}"#);
     let not_json = file("hello.txt", "hello, not a claims set");
     let bad_claims = file("bad.json", r#"{"sub":"x","sub":"y"}"#);
@@ -59,6 +64,7 @@ fn every_lines_report_is_the_single_token_json_report() {
         good.clone(),
         tampered,
         sign(&spaced, &[]),
+        sign(&canonical, &[]),
         sign(&expired, &[]),
         sign(&not_json, &[]),
         sign(&bad_claims, &[]),

@@ -76,7 +76,12 @@ pub fn write_verify_line(
     out.extend_from_slice(b",\"valid\":true,\"header\":");
     serde_json::to_writer(&mut *out, &v.header)?;
     out.extend_from_slice(b",\"claims\":");
-    serde_json::to_writer(&mut *out, &v.claims)?;
+    if v.claims.is_some() && is_canonical(&v.payload) {
+        // The claims were parsed from these very bytes.
+        out.extend_from_slice(&v.payload);
+    } else {
+        serde_json::to_writer(&mut *out, &v.claims)?;
+    }
     out.extend_from_slice(b",\"payload_b64\":");
     match compact_payload_segment(token, v) {
         // base64url text needs no JSON escape.
@@ -93,6 +98,51 @@ pub fn write_verify_line(
     serde_json::to_writer(&mut *out, &thumbprint)?;
     out.extend_from_slice(b"},\"error\":null}\n");
     Ok(())
+}
+
+/// Whether `json`, a text the strict parser accepted, is already byte for
+/// byte what serde_json writes for the value it parses to, so that a report
+/// may copy it instead of writing the parsed tree again. Conservative: no
+/// white space outside strings, no escapes in strings (serde_json writes
+/// `\/` back as `/`, `\u0041` as `A`), and numbers only integers of at most 18
+/// digits other than `-0` (a fraction or exponent is written again by
+/// serde_json's own rules; a longer integer may not fit 64 bits). Member
+/// order is kept by the parsed map, and a text with a duplicate member was
+/// refused by the parser.
+fn is_canonical(json: &[u8]) -> bool {
+    let mut in_string = false;
+    let mut digits = 0;
+    let mut prev = 0u8;
+    for &c in json {
+        if in_string {
+            match c {
+                b'"' => in_string = false,
+                b'\\' | 0..0x20 => return false,
+                _ => {}
+            }
+            prev = c;
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 18 || (c == b'0' && prev == b'-') {
+                    return false;
+                }
+                prev = c;
+                continue;
+            }
+            // An exponent follows a digit; the literals' `e` a letter.
+            b'e' | b'E' if prev.is_ascii_digit() => return false,
+            b'{' | b'}' | b'[' | b']' | b':' | b',' | b'-' => {}
+            b't' | b'r' | b'u' | b'e' | b'f' | b'a' | b'l' | b's' | b'n' => {}
+            _ => return false,
+        }
+        digits = 0;
+        prev = c;
+    }
+    !in_string
 }
 
 /// The payload segment of an accepted compact token whose payload was
@@ -180,6 +230,42 @@ pub fn decrypt(token: &str, r: &std::result::Result<Decrypted, Rejection>) -> Va
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text judged canonical is what serde_json writes back for it.
+    #[test]
+    fn canonical_claims_are_the_serialised_tree() {
+        let texts = [
+            r#"{"sub":"a","n":1,"m":-12,"t":true,"f":false,"z":null}"#,
+            r#"{"a":[],"o":{},"x":[1,[2,{"y":"é😀<>&'/"}]],"e":"e","k":"tree"}"#,
+            r#"{"big":123456789012345678,"neg":-123456789012345678}"#,
+            r#"{"big":1234567890123456789}"#,
+            r#"{"huge":18446744073709551616}"#,
+            r#"{"neg0":-0}"#,
+            r#"{"zero":0,"z2":[0,-1,10]}"#,
+            r#"{"f":1.5}"#,
+            r#"{"f":1e3}"#,
+            r#"{"f":1E3}"#,
+            r#"{"f":10e-1}"#,
+            r#"{"f":-0.0}"#,
+            r#"{"s":"a\/b"}"#,
+            r#"{"s":"\u0041"}"#,
+            r#"{"s":"a\"b"}"#,
+            r#"{"s":"\n"}"#,
+            r#"{ "sub":"a"}"#,
+            "{\"sub\":\"a\"}\n",
+            "{\"sub\":\"a b\"}",
+            r#"{"true":true,"false":[false],"null":null}"#,
+        ];
+        let canonical = [0, 1, 2, 6, 18, 19];
+        for (i, t) in texts.iter().enumerate() {
+            let parsed: Value = serde_json::from_str(t).expect(t);
+            let written = serde_json::to_string(&parsed).expect("json");
+            assert_eq!(is_canonical(t.as_bytes()), canonical.contains(&i), "{t}");
+            if is_canonical(t.as_bytes()) {
+                assert_eq!(written, *t);
+            }
+        }
+    }
     use jose::Key;
     use jose::verify::KeyUsed;
 
@@ -193,13 +279,21 @@ mod tests {
         });
         let header: serde_json::Map<String, Value> =
             serde_json::from_str(r#"{"alg":"EdDSA","kid":"k\u00e9","typ":"JWT"}"#).expect("header");
-        let claims = serde_json::from_str(r#"{"sub":"a\"b","n":[1,2.5,null],"o":{"x":true}}"#)
-            .expect("claims");
-        for (claims, kid) in [(Some(claims), Some("k1".to_owned())), (None, None)] {
+        // A verified token's claims are parsed from its payload; the report
+        // may copy a payload that is already serde_json's own writing.
+        let texts = [
+            r#"{"sub":"a\"b","n":[1,2.5,null],"o":{"x":true}}"#,
+            r#"{"sub":"a","n":[1,-2,null],"o":{"x":true,"e":{}}}"#,
+        ];
+        let cases = texts.map(|text| {
+            let claims = serde_json::from_str(text).expect("claims");
+            (text, Some(claims), Some("k1".to_owned()))
+        });
+        for (text, claims, kid) in cases.into_iter().chain([(texts[0], None, None)]) {
             let v = Verified {
                 header: header.clone(),
                 alg: jose::JwsAlg::EdDSA,
-                payload: b"{\"sub\":1}".to_vec(),
+                payload: text.as_bytes().to_vec(),
                 claims,
                 key: KeyUsed {
                     kid,
