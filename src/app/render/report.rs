@@ -110,21 +110,25 @@ pub fn write_verify_line(
 /// order is kept by the parsed map, and a text with a duplicate member was
 /// refused by the parser.
 fn is_canonical(json: &[u8]) -> bool {
-    let mut in_string = false;
+    // No escape anywhere (outside strings a backslash is not JSON at all),
+    // so a string ends at the next quote; the parser refused raw control
+    // characters in strings. One word-at-a-time search, then the structure.
+    if json.contains(&b'\\') {
+        return false;
+    }
+    let mut i = 0;
     let mut digits = 0;
     let mut prev = 0u8;
-    for &c in json {
-        if in_string {
-            match c {
-                b'"' => in_string = false,
-                b'\\' | 0..0x20 => return false,
-                _ => {}
-            }
-            prev = c;
-            continue;
-        }
+    while let Some(&c) = json.get(i) {
+        i += 1;
         match c {
-            b'"' => in_string = true,
+            b'"' => match json
+                .get(i..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'"'))
+            {
+                Some(len) => i += len + 1,
+                None => return false,
+            },
             b'0'..=b'9' => {
                 digits += 1;
                 if digits > 18 || (c == b'0' && prev == b'-') {
@@ -142,7 +146,7 @@ fn is_canonical(json: &[u8]) -> bool {
         digits = 0;
         prev = c;
     }
-    !in_string
+    true
 }
 
 /// The payload segment of an accepted compact token whose payload was
