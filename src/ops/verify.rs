@@ -295,36 +295,40 @@ fn check_signature(
     let x5t = header::b64_member(&s.header, "x5t")?;
     let x5t256 = header::b64_member(&s.header, "x5t#S256")?;
     let mut tried = false;
-    let verifies = |k: &Key| {
-        SIGNING_INPUT.with_borrow_mut(|input| {
-            input.clear();
-            input.extend_from_slice(s.protected_b64.as_bytes());
-            input.push(b'.');
-            input.extend_from_slice(payload_segment);
-            let ok = sig::verify(alg, &k.material, input, &s.signature).is_ok();
-            if input.capacity() > KEEP_INPUT {
-                *input = Vec::new();
+    // The signing input is built once per signature, in the thread's buffer.
+    let verified = SIGNING_INPUT.with_borrow_mut(|input| {
+        input.clear();
+        input.extend_from_slice(s.protected_b64.as_bytes());
+        input.push(b'.');
+        input.extend_from_slice(payload_segment);
+        let mut verified = Ok(None);
+        for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {
+            if !k.permits(KeyOp::Verify(alg)) {
+                continue;
             }
-            ok
-        })
-    };
-    for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {
-        if !k.permits(KeyOp::Verify(alg)) {
-            continue;
+            if *budget == 0 {
+                verified = Err(Rejection::new(
+                    RejectCode::BadSignature,
+                    format!("no signature verified within {MAX_ATTEMPTS} key attempts"),
+                ));
+                break;
+            }
+            *budget -= 1;
+            tried = true;
+            if sig::verify(alg, &k.material, input, &s.signature).is_ok()
+                && let Some(i) = found(k)
+            {
+                verified = Ok(Some(i));
+                break;
+            }
         }
-        if *budget == 0 {
-            return Err(Rejection::new(
-                RejectCode::BadSignature,
-                format!("no signature verified within {MAX_ATTEMPTS} key attempts"),
-            ));
+        if input.capacity() > KEEP_INPUT {
+            *input = Vec::new();
         }
-        *budget -= 1;
-        tried = true;
-        if verifies(k)
-            && let Some(i) = found(k)
-        {
-            return Ok((alg, i));
-        }
+        verified
+    })?;
+    if let Some(i) = verified {
+        return Ok((alg, i));
     }
     if !tried {
         let what = match (kid, &x5t, &x5t256) {
