@@ -23,6 +23,7 @@ mod jws_interop;
 mod keys;
 mod library;
 mod limits;
+mod lines_reports;
 mod mldsa;
 mod nss;
 mod presets;

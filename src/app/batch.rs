@@ -3,6 +3,7 @@
 //! pool of threads, reported in input order, and tallied into one exit
 //! status.
 
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -37,28 +38,55 @@ pub struct Outcome {
 /// for a line longer than the input limit.
 pub fn run_stream(
     io: &mut Io<'_>,
-    mut input: Lines,
-    mut sink: Sink<'_>,
+    input: Lines,
+    sink: Sink<'_>,
     threads: Option<u16>,
     check: &(dyn Fn(usize, Option<&str>) -> Outcome + Sync),
 ) -> Result<()> {
+    let into = |no: usize, token: Option<&str>, out: &mut Vec<u8>| {
+        let mut r = check(no, token);
+        out.append(&mut r.report);
+        r
+    };
+    run_stream_into(io, input, sink, threads, &into)
+}
+
+/// A line check that appends its report to the buffer it is given.
+pub type CheckInto<'a> = dyn Fn(usize, Option<&str>, &mut Vec<u8>) -> Outcome + Sync + 'a;
+
+/// [`run_stream`] with each report appended by `check` to the buffer it is
+/// given (its [`Outcome::report`] is not read): each thread writes a
+/// batch's reports side by side in a buffer kept for the whole stream,
+/// instead of allocating one per line on the checking thread and freeing it
+/// on the writing one (glibc's arenas make such a free cost a lock).
+pub fn run_stream_into(
+    io: &mut Io<'_>,
+    mut input: Lines,
+    mut sink: Sink<'_>,
+    threads: Option<u16>,
+    check: &CheckInto<'_>,
+) -> Result<()> {
     let mut tally = Tally::default();
     let mut warned: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut bufs = Vec::new();
     with_pool(self::threads(threads), |pool| {
         let mut batch = Arc::new(input.next_batch(io)?);
         while !batch.is_empty() {
             let b = batch.clone();
-            let job: Job<'_, Outcome> = Arc::new(move |i| check(b.line_no(i), b.token(i)));
-            let (results, next) = pool.map(batch.len(), job, || input.next_batch(io))?;
-            let mut out = Vec::with_capacity(results.iter().map(|r| r.report.len()).sum());
-            for (i, r) in results.into_iter().enumerate() {
+            let job: Job<'_, Outcome> =
+                Arc::new(move |i, buf: &mut Vec<u8>| check(b.line_no(i), b.token(i), buf));
+            let (results, next) = pool.map(batch.len(), job, &mut bufs, || input.next_batch(io))?;
+            out.clear();
+            for (i, (r, (part, range))) in results.into_iter().enumerate() {
                 for w in r.warnings {
                     if !warned.contains(&w) {
                         warned.push(w);
                     }
                 }
                 tally.add(batch.line_no(i), r.rejection.as_ref());
-                out.extend_from_slice(&r.report);
+                let report = bufs.get(part).and_then(|b: &Vec<u8>| b.get(range));
+                out.extend_from_slice(report.expect("a report within its thread's buffer"));
             }
             sink.write(io, &out)?;
             input.advance(&mut batch, next)?;
@@ -81,45 +109,56 @@ fn threads(arg: Option<u16>) -> usize {
     .clamp(1, MAX_THREADS)
 }
 
-/// The work of one batch: the result for line `i`. It owns (through `Arc`s)
+/// The work of one batch: the result for line `i`, with whatever it
+/// writes appended to the buffer it is given. It owns (through `Arc`s)
 /// the batch and keys it reads, so it can be handed to the pool's threads.
-type Job<'env, T> = Arc<dyn Fn(usize) -> T + Send + Sync + 'env>;
+type Job<'env, T> = Arc<dyn Fn(usize, &mut Vec<u8>) -> T + Send + Sync + 'env>;
 
-/// One batch as the threads see it: the job, the line count and the
-/// shared counter they claim chunks from.
+/// One batch as a thread sees it: the job, the line count, the shared
+/// counter the threads claim chunks from, and this thread's buffer.
 struct Task<'env, T> {
     f: Job<'env, T>,
     n: usize,
     next: Arc<AtomicUsize>,
+    buf: Vec<u8>,
 }
 
-// By hand: a derive would ask `T: Clone`, and only the `Arc`s are copied.
-impl<T> Clone for Task<'_, T> {
-    fn clone(&self) -> Self {
-        Task {
-            f: self.f.clone(),
-            n: self.n,
-            next: self.next.clone(),
-        }
-    }
+/// What one thread did of a batch: each line's index, result and the
+/// range of its bytes in `buf`, in increasing line order.
+struct Part<T> {
+    items: Vec<(usize, T, Range<usize>)>,
+    buf: Vec<u8>,
 }
 
 impl<T> Task<'_, T> {
-    /// Claim chunks of the lines until none are left; the results with
-    /// their line indices, in increasing order.
-    fn run(&self) -> Vec<(usize, T)> {
-        let mut mine = Vec::new();
+    /// Claim chunks of the lines until none are left.
+    fn run(self) -> Part<T> {
+        let Task {
+            f,
+            n,
+            next,
+            mut buf,
+        } = self;
+        let mut items = Vec::new();
         loop {
-            let start = self.next.fetch_add(CHUNK, Ordering::Relaxed);
-            if start >= self.n {
-                return mine;
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= n {
+                // The job lets go of its batch before the caller hears back.
+                drop(f);
+                return Part { items, buf };
             }
-            for i in start..(start + CHUNK).min(self.n) {
-                mine.push((i, (self.f)(i)));
+            for i in start..(start + CHUNK).min(n) {
+                let from = buf.len();
+                let t = f(i, &mut buf);
+                items.push((i, t, from..buf.len()));
             }
         }
     }
 }
+
+/// A line's result and where its bytes are: which thread's buffer, and
+/// the range of it.
+type Placed<T> = (T, (usize, Range<usize>));
 
 /// The checking threads of a stream: the calling thread and `threads - 1`
 /// helpers that live as long as the stream. The calling thread reads the
@@ -129,7 +168,7 @@ impl<T> Task<'_, T> {
 /// two cores the scheduler left one core idle for milliseconds at a time.)
 struct Pool<'env, T> {
     tasks: Vec<Sender<Task<'env, T>>>,
-    done: Receiver<Vec<(usize, T)>>,
+    done: Receiver<Part<T>>,
 }
 
 /// Run `body` with a pool of `threads` checking threads, counting the
@@ -153,60 +192,73 @@ fn with_pool<'env, T: Send + 'env, R>(threads: usize, body: impl FnOnce(&Pool<'e
 
 /// A panic is a bug; the lines of the thread that panicked are then
 /// missing and `map` reports it, instead of a helper never answering.
-fn run_guarded<T>(task: &Task<'_, T>) -> Vec<(usize, T)> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task.run())).unwrap_or_default()
+fn run_guarded<T>(task: Task<'_, T>) -> Part<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task.run())).unwrap_or(Part {
+        items: Vec::new(),
+        buf: Vec::new(),
+    })
 }
 
 /// A helper thread: run each task it is sent and hand the results back.
-fn help<T>(tasks: &Receiver<Task<'_, T>>, done: &Sender<Vec<(usize, T)>>) {
+fn help<T>(tasks: &Receiver<Task<'_, T>>, done: &Sender<Part<T>>) {
     for task in tasks {
-        let mine = run_guarded(&task);
-        // The job lets go of its batch before the caller hears back.
-        drop(task);
-        if done.send(mine).is_err() {
+        if done.send(run_guarded(task)).is_err() {
             return;
         }
     }
 }
 
 impl<'env, T> Pool<'env, T> {
-    /// `f(0..n)` on the pool's threads, results in index order. The calling
-    /// thread first runs `meanwhile` (reading the next batch, while the
-    /// helpers check this one) and then checks lines too. When this
-    /// returns, no thread holds `f` any more.
+    /// `f(0..n)` on the pool's threads, results in index order, each with
+    /// where its bytes are: an index into `bufs` and a range of it. `bufs`
+    /// holds the threads' buffers of the last call and is refilled: each
+    /// thread gets one back, emptied, so their memory is reused from batch
+    /// to batch. The calling thread first runs `meanwhile` (reading the
+    /// next batch, while the helpers check this one) and then checks lines
+    /// too. When this returns, no thread holds `f` any more.
     fn map<U>(
         &self,
         n: usize,
         f: Job<'env, T>,
+        bufs: &mut Vec<Vec<u8>>,
         meanwhile: impl FnOnce() -> U,
-    ) -> Result<(Vec<T>, U)> {
-        let task = Task {
-            f,
-            n,
-            next: Arc::new(AtomicUsize::new(0)),
+    ) -> Result<(Vec<Placed<T>>, U)> {
+        let next = Arc::new(AtomicUsize::new(0));
+        let task = |mut buf: Vec<u8>| {
+            buf.clear();
+            Task {
+                f: f.clone(),
+                n,
+                next: next.clone(),
+                buf,
+            }
         };
         let mut sent = 0;
         for tx in &self.tasks {
-            if tx.send(task.clone()).is_ok() {
+            if tx.send(task(bufs.pop().unwrap_or_default())).is_ok() {
                 sent += 1;
             }
         }
+        let own = task(bufs.pop().unwrap_or_default());
+        drop(f);
         let other = meanwhile();
-        let own = run_guarded(&task);
-        drop(task);
-        let mut parts = vec![own];
+        let mut parts = vec![run_guarded(own)];
         for _ in 0..sent {
             let Ok(part) = self.done.recv() else { break };
             parts.push(part);
         }
         // Each result goes to its slot: no sort of the batch.
-        let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(n).collect();
-        for (i, t) in parts.into_iter().flatten() {
-            if let Some(slot) = slots.get_mut(i) {
-                *slot = Some(t);
+        let mut slots: Vec<Option<Placed<T>>> = std::iter::repeat_with(|| None).take(n).collect();
+        bufs.clear();
+        for (p, part) in parts.into_iter().enumerate() {
+            for (i, t, range) in part.items {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some((t, (p, range)));
+                }
             }
+            bufs.push(part.buf);
         }
-        let all: Option<Vec<T>> = slots.into_iter().collect();
+        let all: Option<Vec<_>> = slots.into_iter().collect();
         let all = all.ok_or_else(|| Error::local("internal error: a checking thread failed"))?;
         Ok((all, other))
     }
@@ -296,17 +348,28 @@ mod tests {
     fn the_pool_keeps_order_runs_meanwhile_and_lets_go_of_the_job() {
         for threads in [1, 2, 7] {
             with_pool(threads, |pool| {
+                let mut bufs = Vec::new();
                 for round in 0..3 {
                     let data = Arc::new(vec![round; 1000]);
                     let d = data.clone();
+                    let job = move |i: usize, buf: &mut Vec<u8>| {
+                        buf.extend_from_slice(i.to_string().as_bytes());
+                        d[i] + i * 2
+                    };
                     let (v, m) = pool
-                        .map(1000, Arc::new(move |i| d[i] + i * 2), || "read")
+                        .map(1000, Arc::new(job), &mut bufs, || "read")
                         .expect("map");
                     assert_eq!(m, "read");
-                    assert!(v.iter().enumerate().all(|(i, x)| *x == round + i * 2));
+                    assert_eq!(bufs.len(), threads);
+                    for (i, (x, (p, r))) in v.iter().enumerate() {
+                        assert_eq!(*x, round + i * 2);
+                        assert_eq!(bufs[*p][r.clone()], *i.to_string().as_bytes());
+                    }
                     assert_eq!(Arc::strong_count(&data), 1, "{threads} threads");
                 }
-                let (v, ()) = pool.map(0, Arc::new(|i| i), || ()).expect("empty");
+                let (v, ()) = pool
+                    .map(0, Arc::new(|i, _: &mut Vec<u8>| i), &mut bufs, || ())
+                    .expect("empty");
                 assert!(v.is_empty());
             });
         }
@@ -315,18 +378,25 @@ mod tests {
     #[test]
     fn a_panicking_job_is_an_error_not_a_hang() {
         with_pool(2, |pool| {
+            let mut bufs = Vec::new();
             let r = pool.map(
                 100,
-                Arc::new(|i| {
+                Arc::new(|i, _: &mut Vec<u8>| {
                     assert!(i != 57, "a bug");
                     i
                 }),
+                &mut bufs,
                 || (),
             );
             assert!(r.is_err());
             // The pool still works after it.
-            let (v, ()) = pool.map(10, Arc::new(|i| i), || ()).expect("map");
-            assert_eq!(v, (0..10).collect::<Vec<_>>());
+            let (v, ()) = pool
+                .map(10, Arc::new(|i, _: &mut Vec<u8>| i), &mut bufs, || ())
+                .expect("map");
+            assert_eq!(
+                v.into_iter().map(|(i, _)| i).collect::<Vec<_>>(),
+                (0..10).collect::<Vec<_>>()
+            );
         });
     }
 }

@@ -86,6 +86,8 @@ struct Budget {
     left: std::cell::Cell<usize>,
     limit: usize,
     spent: std::cell::Cell<bool>,
+    /// Room for members the outermost object starts with.
+    members: usize,
 }
 
 impl Budget {
@@ -95,6 +97,10 @@ impl Budget {
             left: std::cell::Cell::new(limit),
             limit,
             spent: std::cell::Cell::new(false),
+            // A header's or claims' member takes some 30 bytes of text: an
+            // ID token's dozen claims get room for all of them at once
+            // instead of growing (and rehashing) from 8 to 16.
+            members: (bytes.len() / 32).clamp(8, 32),
         }
     }
 
@@ -277,12 +283,12 @@ impl<'de> Visitor<'de> for Strict<'_> {
                 "JSON nested deeper than {MAX_DEPTH}"
             )));
         }
-        // JOSE headers and ID-token claims mostly fit in 8 members: one
+        // Room for the members the text's length suggests (8 to 32): one
         // allocation instead of growing (and rehashing) from empty. Only for
         // the outermost object: an array of a million `{}` would otherwise
         // cost a kilobyte of room for members per 3 bytes of input.
         let mut out = if depth == 1 {
-            Map::with_capacity(8)
+            Map::with_capacity(self.budget.members)
         } else {
             Map::new()
         };

@@ -163,7 +163,7 @@ fn run_lines(
     } else {
         verify::thumbprints(&keys)
     };
-    let check = |line: usize, tok: Option<&str>| -> Outcome {
+    let check = |line: usize, tok: Option<&str>, report_line: &mut Vec<u8>| -> Outcome {
         let outcome = match tok {
             Some(t) => match check(t, provider, trust, &opts) {
                 Ok(v) => Ok(v),
@@ -177,38 +177,40 @@ fn run_lines(
             },
             None => Err(crate::io::lines::too_large(limit)),
         };
-        let mut report_line = Vec::new();
         if !args.quiet {
+            let fresh;
             let thumb = match &outcome {
                 Ok(v) => match (&v.key.set, thumbs.get(v.key.index)) {
                     // The set read at the start: its thumbprints were
                     // computed once (a refreshed set's is computed here).
-                    (Some(set), Some(t)) if Arc::ptr_eq(set, &keys) => t.clone(),
-                    _ => v.key.thumbprint(),
+                    (Some(set), Some(t)) if Arc::ptr_eq(set, &keys) => t.as_deref(),
+                    _ => {
+                        fresh = v.key.thumbprint();
+                        fresh.as_deref()
+                    }
                 },
                 Err(_) => None,
             };
             let tok = tok.unwrap_or_default();
-            if report::write_verify_line(&mut report_line, line, tok, &outcome, thumb.as_deref())
-                .is_err()
-            {
-                report_line.clear();
+            let start = report_line.len();
+            if report::write_verify_line(report_line, line, tok, &outcome, thumb).is_err() {
+                report_line.truncate(start);
             }
         }
         match outcome {
             Ok(v) => Outcome {
-                report: report_line,
+                report: Vec::new(),
                 rejection: None,
                 warnings: v.warnings,
             },
             Err(r) => Outcome {
-                report: report_line,
+                report: Vec::new(),
                 rejection: Some(r),
                 warnings: Vec::new(),
             },
         }
     };
-    let result = batch::run_stream(io, input, sink, args.threads, &check);
+    let result = batch::run_stream_into(io, input, sink, args.threads, &check);
     if let Some(why) = provider.failure() {
         io.warn(why);
     }
