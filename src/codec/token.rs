@@ -19,6 +19,14 @@ use std::borrow::Cow;
 /// joined. Every scan of the whole text stops early or is a `memchr`
 /// (SIMD for bulk input, see `b64::simd`): a 16 MiB JWE passes through here.
 pub fn normalize_token(text: &str) -> Cow<'_, str> {
+    if is_bare_compact(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
+    normalize_pasted(text)
+}
+
+/// [`normalize_token`] of a text that may hold more than a bare token.
+fn normalize_pasted(text: &str) -> Cow<'_, str> {
     let mut t = unquote(text.trim());
     if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"authorization:") {
         t = t[14..].trim_start();
@@ -41,6 +49,19 @@ pub fn normalize_token(text: &str) -> Cow<'_, str> {
         return Cow::Owned(joined);
     }
     Cow::Borrowed(t)
+}
+
+/// Whether `text` holds only base64url characters and dots, as a bare
+/// compact token does: nothing in it is cut or joined (white space, quotes,
+/// an `Authorization:` or `Bearer` prefix, a URL's `:`), so it is its own
+/// token. One pass without an early exit, which the compiler vectorizes:
+/// the byte loops below took 3.5 % of a one-thread `verify --lines` run's
+/// cycles (`perf record`).
+fn is_bare_compact(text: &[u8]) -> bool {
+    !text.is_empty()
+        && text.iter().fold(true, |ok, &c| {
+            ok & (c.is_ascii_alphanumeric() | (c == b'-') | (c == b'_') | (c == b'.'))
+        })
 }
 
 /// [`normalize_token`] of an owned text, in its own buffer: when the token
@@ -165,7 +186,39 @@ fn percent_decode(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize_token, normalize_token_owned};
+    use super::{is_bare_compact, normalize_pasted, normalize_token, normalize_token_owned};
+
+    #[test]
+    fn a_bare_compact_text_is_its_own_normalized_token() {
+        // The shortcut gives what the full rules give.
+        let bare = [
+            "eyJhbGciOiJIUzI1NiJ9.e30.sig-_x",
+            "a",
+            ".",
+            "a.b.c.d.e",
+            "0-_.",
+        ];
+        for t in bare {
+            assert!(is_bare_compact(t.as_bytes()), "{t}");
+            assert_eq!(normalize_pasted(t), t);
+        }
+        // Everything the rules may change is outside the shortcut.
+        let other = [
+            "",
+            " eyJ.e30.sig",
+            "eyJ.e30.sig\r",
+            "\"eyJ.e30.sig\"",
+            "Bearer eyJ.e30.sig",
+            "https://x.example/cb#id_token=eyJ.e30.sig",
+            "eyJ.e3\t0.sig",
+            "{\"payload\":\"e30\"}",
+            "eyJ.e30.sig=",
+            "eyJ.é.sig",
+        ];
+        for t in other {
+            assert!(!is_bare_compact(t.as_bytes()), "{t:?}");
+        }
+    }
 
     #[test]
     fn owned_is_the_borrowed_result_in_the_same_buffer() {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::codec::header;
 use crate::codec::json;
-use crate::codec::jws::{self, Jws, JwsSignature, Serialization};
+use crate::codec::jws::{self, Jws, JwsSignature, Serialization, signing_input};
 use crate::crypto::sig;
 use crate::model::alg::JwsAlg;
 use crate::model::error::{RejectCode, Rejection, Result};
@@ -263,17 +263,6 @@ struct Hit<'k> {
     key_index: usize,
 }
 
-thread_local! {
-    /// The signing input of the signature being checked, built in the same
-    /// buffer for every token a thread checks (`--lines`) instead of
-    /// allocated anew (RFC 7515 §5.1 step 5; see `jws::signing_input`).
-    static SIGNING_INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The signing input buffer is kept for the next token up to this size;
-/// a larger one (a large payload) is let go after its check.
-const KEEP_INPUT: usize = 64 << 10;
-
 fn check_signature(
     s: &JwsSignature,
     payload_segment: &[u8],
@@ -294,41 +283,25 @@ fn check_signature(
     };
     let x5t = header::b64_member(&s.header, "x5t")?;
     let x5t256 = header::b64_member(&s.header, "x5t#S256")?;
+    let input = signing_input(&s.protected_b64, payload_segment);
     let mut tried = false;
-    // The signing input is built once per signature, in the thread's buffer.
-    let verified = SIGNING_INPUT.with_borrow_mut(|input| {
-        input.clear();
-        input.extend_from_slice(s.protected_b64.as_bytes());
-        input.push(b'.');
-        input.extend_from_slice(payload_segment);
-        let mut verified = Ok(None);
-        for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {
-            if !k.permits(KeyOp::Verify(alg)) {
-                continue;
-            }
-            if *budget == 0 {
-                verified = Err(Rejection::new(
-                    RejectCode::BadSignature,
-                    format!("no signature verified within {MAX_ATTEMPTS} key attempts"),
-                ));
-                break;
-            }
-            *budget -= 1;
-            tried = true;
-            if sig::verify(alg, &k.material, input, &s.signature).is_ok()
-                && let Some(i) = found(k)
-            {
-                verified = Ok(Some(i));
-                break;
-            }
+    for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {
+        if !k.permits(KeyOp::Verify(alg)) {
+            continue;
         }
-        if input.capacity() > KEEP_INPUT {
-            *input = Vec::new();
+        if *budget == 0 {
+            return Err(Rejection::new(
+                RejectCode::BadSignature,
+                format!("no signature verified within {MAX_ATTEMPTS} key attempts"),
+            ));
         }
-        verified
-    })?;
-    if let Some(i) = verified {
-        return Ok((alg, i));
+        *budget -= 1;
+        tried = true;
+        if sig::verify(alg, &k.material, &input, &s.signature).is_ok()
+            && let Some(i) = found(k)
+        {
+            return Ok((alg, i));
+        }
     }
     if !tried {
         let what = match (kid, &x5t, &x5t256) {
