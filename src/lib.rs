@@ -36,8 +36,8 @@ pub mod remote;
 pub use model::alg::{Sha, UnknownAlg};
 pub use model::{
     Curve, Error, JweAlg, JweEnc, JwsAlg, Key, KeyAlg, KeyFamily, KeyMaterial, KeyMiss, KeyOp,
-    KeyProvider, KeySet, KeyUse, MlDsaLevel, OkpCurve, RefreshOnce, RejectCode, Rejection, Result,
-    RsaPrivate, Secret, Serialization, StaticKeys,
+    KeyProvider, KeySet, KeyUse, MlDsaLevel, OkpCurve, Refresh, RefreshOnce, RejectCode, Rejection,
+    Result, RsaPrivate, Secret, Serialization, StaticKeys,
 };
 
 pub use codec::{b64, claims, header, json, jwe, jws, token};

@@ -830,8 +830,50 @@ fn an_unknown_kid_refetches_once_and_not_again_within_30s() {
     let invented = firebase_token(&id_iss(), &["--kid=invented"]);
     let r = verify(cache.path(), &args, &invented);
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("no_matching_key"), "{}", r.stderr);
     assert_eq!(s.hits("/certs"), 2);
+    // The message says why the set was not looked at again.
+    assert!(
+        !r.stderr.contains("after fetching the key set again")
+            && r.stderr.contains(&format!(
+                "({url} was fetched again 0 s ago for another missing key; refetches are at least 30 s apart) (no_matching_key)"
+            )),
+        "{}",
+        r.stderr
+    );
+    // Offline: no refetch, and it says so.
+    let mut offline = args.to_vec();
+    offline.push("--offline");
+    let r = verify(cache.path(), &offline, &invented);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(s.hits("/certs"), 2);
+    assert!(
+        r.stderr.contains(&format!(
+            "(offline: {url} not fetched again) (no_matching_key)"
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A kid miss right after the set came from the network in the same run
+/// makes no second fetch, and the message says the set is that fresh.
+#[test]
+fn a_kid_miss_on_a_set_fetched_for_this_run_says_so() {
+    let s = firebase_server();
+    let cache = tempdir();
+    let url = s.url("/certs");
+    let args = ["--firebase", PROJECT, "--key", &url];
+    let invented = firebase_token(&id_iss(), &["--kid=invented"]);
+    let r = verify(cache.path(), &args, &invented);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(s.hits("/certs"), 1, "the one fetch, no refetch");
+    assert!(
+        r.stderr.contains(&format!(
+            "({url} was fetched for this run) (no_matching_key)"
+        )),
+        "{}",
+        r.stderr
+    );
 }
 
 /// The message of a kid that even a fresh set lacks names the kids the set

@@ -11,7 +11,7 @@ pub mod provider;
 pub use alg::{JweAlg, JweEnc, JwsAlg, KeyAlg, KeyFamily, MlDsaLevel};
 pub use error::{Error, RejectCode, Rejection, Result};
 pub use key::{Curve, Key, KeyMaterial, KeyOp, KeySet, KeyUse, OkpCurve, RsaPrivate, Secret};
-pub use provider::{KeyMiss, KeyProvider, RefreshOnce, StaticKeys};
+pub use provider::{KeyMiss, KeyProvider, Refresh, RefreshOnce, StaticKeys};
 
 /// Which serialization a JWS or JWE came in or goes out as (RFC 7515 §7,
 /// RFC 7516 §7).

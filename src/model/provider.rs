@@ -35,11 +35,22 @@ pub trait KeyProvider: Sync {
     /// The set to verify with now. Fails when the provider cannot give one
     /// (a remote source returns [`Error::Remote`](super::error::Error::Remote)).
     fn keys(&self) -> Result<Arc<KeySet>>;
-    /// Called once when a token missed the set; `Some` is a fresh set to
-    /// retry with. Rate limiting is the provider's business.
-    fn refresh(&self, _miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
-        Ok(None)
+    /// Called once when a token missed the set: a fresh set to retry with,
+    /// or why there is none. Rate limiting is the provider's business.
+    fn refresh(&self, _miss: &KeyMiss) -> Result<Refresh> {
+        Ok(Refresh::Unchanged(None))
     }
+}
+
+/// What [`KeyProvider::refresh`] gave.
+#[derive(Debug, Clone)]
+pub enum Refresh {
+    /// A fresh set to retry with.
+    Fresh(Arc<KeySet>),
+    /// No fresh set, with the reason when there is one worth telling (a
+    /// set fetched moments ago, no network allowed): a token rejected for
+    /// want of its key says whether its set was looked at again.
+    Unchanged(Option<String>),
 }
 
 /// A fixed, already loaded key set.
@@ -65,7 +76,10 @@ pub struct RefreshOnce<P> {
 /// What the one refresh did.
 enum Refreshed {
     NotYet,
+    /// A fresh set came: later misses retry with the set as it is now.
     Done,
+    /// No fresh set came, for this reason.
+    Unchanged(Option<String>),
     Failed(String),
 }
 
@@ -93,30 +107,31 @@ impl<P: KeyProvider> KeyProvider for RefreshOnce<P> {
         self.inner.keys()
     }
 
-    fn refresh(&self, miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
+    fn refresh(&self, miss: &KeyMiss) -> Result<Refresh> {
         // Held across the fetch: a thread that misses meanwhile waits for
         // the one refresh and then uses its result.
         let mut state = self
             .state
             .lock()
             .map_err(|_| super::Error::local("the key refresh state is unusable"))?;
-        match *state {
+        match &*state {
             Refreshed::NotYet => {}
-            Refreshed::Done => return self.inner.keys().map(Some),
-            Refreshed::Failed(_) => return Ok(None),
+            Refreshed::Done => return self.inner.keys().map(Refresh::Fresh),
+            Refreshed::Unchanged(why) => return Ok(Refresh::Unchanged(why.clone())),
+            Refreshed::Failed(_) => return Ok(Refresh::Unchanged(None)),
         }
         match self.inner.refresh(miss) {
-            Ok(Some(fresh)) => {
+            Ok(Refresh::Fresh(fresh)) => {
                 *state = Refreshed::Done;
-                Ok(Some(fresh))
+                Ok(Refresh::Fresh(fresh))
             }
-            Ok(None) => {
-                *state = Refreshed::Done;
-                Ok(None)
+            Ok(Refresh::Unchanged(why)) => {
+                *state = Refreshed::Unchanged(why.clone());
+                Ok(Refresh::Unchanged(why))
             }
             Err(e) => {
                 *state = Refreshed::Failed(format!("keys not refreshed for {miss}: {e}"));
-                Ok(None)
+                Ok(Refresh::Unchanged(None))
             }
         }
     }
@@ -127,7 +142,42 @@ impl<P: KeyProvider + ?Sized> KeyProvider for Box<P> {
         (**self).keys()
     }
 
-    fn refresh(&self, miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
+    fn refresh(&self, miss: &KeyMiss) -> Result<Refresh> {
         (**self).refresh(miss)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A source whose refresh brings nothing, for a reason.
+    struct Stale(AtomicUsize);
+
+    impl KeyProvider for Stale {
+        fn keys(&self) -> Result<Arc<KeySet>> {
+            Ok(Arc::new(KeySet::new(Vec::new())))
+        }
+        fn refresh(&self, _miss: &KeyMiss) -> Result<Refresh> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Refresh::Unchanged(Some("fetched moments ago".into())))
+        }
+    }
+
+    /// Later misses of a run hear the one refresh's reason; they are not
+    /// handed the old set as if it were fresh (which made their message
+    /// claim a refetch that never happened).
+    #[test]
+    fn an_unchanged_refresh_keeps_its_reason_for_the_whole_run() {
+        let p = RefreshOnce::new(Stale(AtomicUsize::new(0)));
+        for kid in ["a", "b", "c"] {
+            match p.refresh(&KeyMiss::Kid(kid.into())) {
+                Ok(Refresh::Unchanged(Some(why))) => assert_eq!(why, "fetched moments ago"),
+                other => panic!("{kid}: {other:?}"),
+            }
+        }
+        assert_eq!(p.inner.0.load(Ordering::SeqCst), 1, "one refresh per run");
+        assert!(p.failure().is_none());
     }
 }

@@ -14,7 +14,7 @@ use crate::crypto::sig;
 use crate::model::alg::JwsAlg;
 use crate::model::error::{RejectCode, Rejection, Result};
 use crate::model::key::{Key, KeyOp, KeySet};
-use crate::model::provider::{KeyMiss, KeyProvider};
+use crate::model::provider::{KeyMiss, KeyProvider, Refresh};
 use crate::ops::policy::Policy;
 
 /// Most signature checks (signature × candidate key) one token may cost:
@@ -159,18 +159,29 @@ pub fn verify_with(
     let keys = provider.keys()?;
     match verify(token, &keys, opts) {
         Err(r) => {
-            if let Some(miss) = key_miss(token, &keys, opts, &r)
-                && let Some(fresh) = provider.refresh(&miss)?
-            {
-                let again = verify(token, &fresh, opts).map_err(|mut r| {
-                    if r.code == RejectCode::NoMatchingKey {
-                        r.detail.push_str(" (after fetching the key set again)");
+            let Some(miss) = key_miss(token, &keys, opts, &r) else {
+                return Err(r.into());
+            };
+            match provider.refresh(&miss)? {
+                Refresh::Fresh(fresh) => {
+                    let again = verify(token, &fresh, opts).map_err(|mut r| {
+                        if r.code == RejectCode::NoMatchingKey {
+                            r.detail.push_str(" (after fetching the key set again)");
+                        }
+                        r
+                    });
+                    with_key(again, &fresh)
+                }
+                Refresh::Unchanged(why) => {
+                    let mut r = r;
+                    if let Some(why) = why
+                        && r.code == RejectCode::NoMatchingKey
+                    {
+                        r.detail.push_str(&format!(" ({why})"));
                     }
-                    r
-                });
-                return with_key(again, &fresh);
+                    Err(r.into())
+                }
             }
-            Err(r.into())
         }
         ok => with_key(ok, &keys),
     }
@@ -567,13 +578,13 @@ mod tests {
         fn keys(&self) -> Result<Arc<KeySet>> {
             Ok(self.old.clone())
         }
-        fn refresh(&self, miss: &KeyMiss) -> Result<Option<Arc<KeySet>>> {
+        fn refresh(&self, miss: &KeyMiss) -> Result<Refresh> {
             self.refreshes
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             if let Ok(mut m) = self.misses.lock() {
                 m.push(miss.clone());
             }
-            Ok(Some(self.new.clone()))
+            Ok(Refresh::Fresh(self.new.clone()))
         }
     }
 

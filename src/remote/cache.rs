@@ -352,21 +352,28 @@ pub fn get_cached(url: &str, opts: &RemoteOptions) -> Result<(Vec<u8>, Origin)> 
 /// `--offline` is set, or such a refetch of this URL happened less than
 /// [`KID_MISS_INTERVAL`] ago. A body `parse` accepts is cached with the
 /// refetch's time, which holds the next one off; a refused body is not
-/// cached, so the old entry stays. `Ok(None)` when no refetch was made.
+/// cached, so the old entry stays. `Ok(Err(why))` when no refetch was made.
 pub(super) fn refetch_after_miss<T>(
     url: &str,
     origin: Origin,
     opts: &RemoteOptions,
     parse: impl FnOnce(&[u8]) -> Result<T>,
-) -> Result<Option<T>> {
-    if origin == Origin::Network || opts.offline {
-        return Ok(None);
+) -> Result<std::result::Result<T, String>> {
+    if origin == Origin::Network {
+        return Ok(Err(format!("{url} was fetched for this run")));
+    }
+    if opts.offline {
+        return Ok(Err(format!("offline: {url} not fetched again")));
     }
     let now = now_secs(opts);
     if let Cached::Entry(c) = cache_read(opts, url)
         && c.refetched_recently(now)
     {
-        return Ok(None);
+        let ago = now - c.kid_refetch_at.unwrap_or(now);
+        return Ok(Err(format!(
+            "{url} was fetched again {ago} s ago for another missing key; \
+             refetches are at least {KID_MISS_INTERVAL} s apart"
+        )));
     }
     let f = fetch(url, opts.timeout)?;
     let parsed = parse(&f.body)?;
@@ -380,7 +387,7 @@ pub(super) fn refetch_after_miss<T>(
             kid_refetch_at: Some(now),
         },
     );
-    Ok(Some(parsed))
+    Ok(Ok(parsed))
 }
 
 #[cfg(test)]

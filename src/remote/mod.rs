@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use crate::model::error::{Error, Result};
 use crate::model::key::{Key, KeySet};
+use crate::model::provider::Refresh;
 
 pub use cache::{KID_MISS_INTERVAL, Origin, RemoteOptions, default_cache_dir, get_cached};
 pub use http::{
@@ -72,7 +73,10 @@ pub fn load_keys(url: &str, opts: &RemoteOptions) -> Result<RemoteKeys> {
 /// key of the set can verify): fetch the URL again, unless it was fetched
 /// during this call, `--offline` is set, or such a refetch of this URL
 /// happened less than 30 s ago. `Ok(None)` when no refetch was made.
-pub fn refetch_on_miss(current: &RemoteKeys, opts: &RemoteOptions) -> Result<Option<RemoteKeys>> {
+pub fn refetch_on_miss(
+    current: &RemoteKeys,
+    opts: &RemoteOptions,
+) -> Result<std::result::Result<RemoteKeys, String>> {
     let url = &current.url;
     let keys =
         cache::refetch_after_miss(url, current.origin, opts, |body| parse_key_body(url, body))?;
@@ -174,13 +178,14 @@ impl crate::model::KeyProvider for RemoteProvider {
         Ok(s.set.clone())
     }
 
-    fn refresh(&self, miss: &crate::model::KeyMiss) -> Result<Option<Arc<KeySet>>> {
+    fn refresh(&self, miss: &crate::model::KeyMiss) -> Result<Refresh> {
         use crate::model::{KeyMiss, KeyOp};
         let mut s = self
             .state
             .lock()
             .map_err(|_| Error::remote("key cache state is unusable"))?;
         let mut changed = false;
+        let mut skipped = Vec::new();
         for r in s.remote.iter_mut() {
             let holds = match miss {
                 KeyMiss::Kid(kid) => r.keys.iter().any(|k| k.kid.as_deref() == Some(kid)),
@@ -189,15 +194,20 @@ impl crate::model::KeyProvider for RemoteProvider {
             if holds {
                 continue;
             }
-            if let Some(fresh) = refetch_on_miss(r, &self.opts)? {
-                *r = fresh;
-                changed = true;
+            match refetch_on_miss(r, &self.opts)? {
+                Ok(fresh) => {
+                    *r = fresh;
+                    changed = true;
+                }
+                Err(why) => skipped.push(why),
             }
         }
         if !changed {
-            return Ok(None);
+            return Ok(Refresh::Unchanged(
+                (!skipped.is_empty()).then(|| skipped.join("; ")),
+            ));
         }
         s.set = combine(&self.local, &s.remote);
-        Ok(Some(s.set.clone()))
+        Ok(Refresh::Fresh(s.set.clone()))
     }
 }

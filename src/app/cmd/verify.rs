@@ -12,7 +12,7 @@ use jose::verify::{self};
 use jose::{Error, Rejection, Result};
 
 use jose::KeySet;
-use jose::{KeyMiss, KeyOp, KeyProvider, RefreshOnce};
+use jose::{KeyMiss, KeyOp, KeyProvider, Refresh, RefreshOnce};
 
 /// The set to start from: when `--alg` names only algs no loaded key can
 /// verify, a remote source may have rotated to a key of a new type, so that
@@ -25,10 +25,10 @@ fn keys_for_algs(args: &VerifyArgs, provider: &dyn KeyProvider) -> Result<Arc<Ke
             .any(|a| keys.keys.iter().any(|k| k.permits(KeyOp::Verify(*a))))
     };
     match args.alg.first() {
-        Some(alg) if !served(&keys) => {
-            let fresh = provider.refresh(&KeyMiss::Alg(*alg))?;
-            Ok(fresh.unwrap_or(keys))
-        }
+        Some(alg) if !served(&keys) => match provider.refresh(&KeyMiss::Alg(*alg))? {
+            Refresh::Fresh(fresh) => Ok(fresh),
+            Refresh::Unchanged(_) => Ok(keys),
+        },
         _ => Ok(keys),
     }
 }
