@@ -55,98 +55,11 @@ pub fn from_value(v: &Value) -> Result<Key> {
         .ok_or_else(|| err("a JWK must be a JSON object"))?;
     let kty = str_member(o, "kty")?.ok_or_else(|| err("missing \"kty\""))?;
     let material = match kty {
-        "RSA" => {
-            if o.contains_key("oth") {
-                return Err(err("multi-prime RSA keys (\"oth\") are not supported"));
-            }
-            let n = super::der::trim_be(&required(o, "n", "RSA")?);
-            let e = super::der::trim_be(&required(o, "e", "RSA")?);
-            if n.is_empty() || e.is_empty() {
-                return Err(err("RSA \"n\" and \"e\" must be non-zero"));
-            }
-            let private = if o.contains_key("d") {
-                let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
-                    .into_iter()
-                    .filter(|m| !o.contains_key(*m))
-                    .collect();
-                if !missing.is_empty() {
-                    return Err(err(format!(
-                        "RSA private key without {} (CRT parameters are required)",
-                        missing.join(", ")
-                    )));
-                }
-                Some(RsaPrivate {
-                    d: secret(o, "d", "RSA")?,
-                    p: secret(o, "p", "RSA")?,
-                    q: secret(o, "q", "RSA")?,
-                    dp: secret(o, "dp", "RSA")?,
-                    dq: secret(o, "dq", "RSA")?,
-                    qi: secret(o, "qi", "RSA")?,
-                })
-            } else {
-                None
-            };
-            KeyMaterial::Rsa { n, e, private }
-        }
-        "EC" => {
-            let crv = str_member(o, "crv")?.ok_or_else(|| err("EC key without \"crv\""))?;
-            let curve = Curve::from_jwk_name(crv)
-                .ok_or_else(|| err(format!("unsupported EC curve {crv:?}")))?;
-            let len = curve.coord_len();
-            let x = fixed(o, "x", len, crv)?;
-            let y = fixed(o, "y", len, crv)?;
-            let d = match o.contains_key("d") {
-                true => Some(Zeroizing::new(fixed(o, "d", len, crv)?)),
-                false => None,
-            };
-            KeyMaterial::Ec { curve, x, y, d }
-        }
-        "OKP" => {
-            let crv = str_member(o, "crv")?.ok_or_else(|| err("OKP key without \"crv\""))?;
-            let curve = OkpCurve::from_jwk_name(crv)
-                .ok_or_else(|| err(format!("unsupported OKP curve {crv:?}")))?;
-            let x = fixed(o, "x", 32, crv)?;
-            let d = match o.contains_key("d") {
-                true => Some(Zeroizing::new(fixed(o, "d", 32, crv)?)),
-                false => None,
-            };
-            KeyMaterial::Okp { curve, x, d }
-        }
-        "oct" => {
-            let k = secret(o, "k", "oct")?;
-            if k.is_empty() {
-                return Err(err("oct key with an empty \"k\""));
-            }
-            KeyMaterial::Oct { k }
-        }
-        "AKP" => {
-            // RFC 9964 §3: `alg` is required and fixes what `pub` and `priv` are.
-            let alg = str_member(o, "alg")?.ok_or_else(|| err("AKP key without \"alg\""))?;
-            let level = alg
-                .parse::<JwsAlg>()
-                .ok()
-                .and_then(MlDsaLevel::of)
-                .ok_or_else(|| {
-                    err(format!(
-                        "AKP key with \"alg\" {alg:?} (supported: ML-DSA-44, ML-DSA-65, ML-DSA-87)"
-                    ))
-                })?;
-            let public = fixed(o, "pub", level.public_len(), &format!("AKP {alg}"))?;
-            let seed = match o.contains_key("priv") {
-                true => Some(Zeroizing::new(fixed(
-                    o,
-                    "priv",
-                    MlDsaLevel::SEED_LEN,
-                    &format!("AKP {alg}"),
-                )?)),
-                false => None,
-            };
-            KeyMaterial::Akp {
-                level,
-                public,
-                seed,
-            }
-        }
+        "RSA" => rsa(o)?,
+        "EC" => ec(o)?,
+        "OKP" => okp(o)?,
+        "oct" => oct(o)?,
+        "AKP" => akp(o)?,
         other => return Err(err(format!("unsupported key type {other:?}"))),
     };
     crate::crypto::check_key(&material).map_err(|e| err(e.to_string()))?;
@@ -165,19 +78,32 @@ pub fn from_value(v: &Value) -> Result<Key> {
             .ok_or_else(|| err("\"key_ops\" holds a non-string"))?;
         key.key_ops = Some(ops);
     }
-    if let Some(x5c) = o.get("x5c") {
-        let arr = x5c
-            .as_array()
-            .ok_or_else(|| err("\"x5c\" is not an array"))?;
-        for c in arr {
-            let der = c
-                .as_str()
-                .and_then(b64::decode_std)
-                .ok_or_else(|| err("\"x5c\" entries must be standard base64 DER"))?;
-            key.x5c.push(der);
-        }
-    }
+    key.x5c = x5c(o)?;
     check_alg_and_use(&key)?;
+    thumbprints(o, &mut key)?;
+    Ok(key)
+}
+
+/// `x5c`: standard base64 DER certificates, the key's own first.
+fn x5c(o: &Map<String, Value>) -> Result<Vec<Vec<u8>>> {
+    let Some(x5c) = o.get("x5c") else {
+        return Ok(Vec::new());
+    };
+    x5c.as_array()
+        .ok_or_else(|| err("\"x5c\" is not an array"))?
+        .iter()
+        .map(|c| {
+            c.as_str()
+                .and_then(b64::decode_std)
+                .ok_or_else(|| err("\"x5c\" entries must be standard base64 DER"))
+        })
+        .collect()
+}
+
+/// `x5t` and `x5t#S256`, which must be the first certificate's (RFC 7517
+/// §4.8-§4.9), whose key must be the JWK's (§4.7); with a certificate, both
+/// are set from it.
+fn thumbprints(o: &Map<String, Value>, key: &mut Key) -> Result<()> {
     key.x5t = bytes(o, "x5t")?;
     key.x5t_s256 = bytes(o, "x5t#S256")?;
     if let Some(leaf) = key.x5c.first() {
@@ -201,7 +127,109 @@ pub fn from_value(v: &Value) -> Result<Key> {
         key.x5t = Some(sha1);
         key.x5t_s256 = Some(sha256);
     }
-    Ok(key)
+    Ok(())
+}
+
+/// `kty` RSA: `n`, `e`, and for a private key `d` with every CRT member.
+fn rsa(o: &Map<String, Value>) -> Result<KeyMaterial> {
+    if o.contains_key("oth") {
+        return Err(err("multi-prime RSA keys (\"oth\") are not supported"));
+    }
+    let n = super::der::trim_be(&required(o, "n", "RSA")?);
+    let e = super::der::trim_be(&required(o, "e", "RSA")?);
+    if n.is_empty() || e.is_empty() {
+        return Err(err("RSA \"n\" and \"e\" must be non-zero"));
+    }
+    let private = if o.contains_key("d") {
+        let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
+            .into_iter()
+            .filter(|m| !o.contains_key(*m))
+            .collect();
+        if !missing.is_empty() {
+            return Err(err(format!(
+                "RSA private key without {} (CRT parameters are required)",
+                missing.join(", ")
+            )));
+        }
+        Some(RsaPrivate {
+            d: secret(o, "d", "RSA")?,
+            p: secret(o, "p", "RSA")?,
+            q: secret(o, "q", "RSA")?,
+            dp: secret(o, "dp", "RSA")?,
+            dq: secret(o, "dq", "RSA")?,
+            qi: secret(o, "qi", "RSA")?,
+        })
+    } else {
+        None
+    };
+    Ok(KeyMaterial::Rsa { n, e, private })
+}
+
+/// `kty` EC: `crv`, then `x`, `y` (and `d`) of the curve's length.
+fn ec(o: &Map<String, Value>) -> Result<KeyMaterial> {
+    let crv = str_member(o, "crv")?.ok_or_else(|| err("EC key without \"crv\""))?;
+    let curve =
+        Curve::from_jwk_name(crv).ok_or_else(|| err(format!("unsupported EC curve {crv:?}")))?;
+    let len = curve.coord_len();
+    let x = fixed(o, "x", len, crv)?;
+    let y = fixed(o, "y", len, crv)?;
+    let d = match o.contains_key("d") {
+        true => Some(Zeroizing::new(fixed(o, "d", len, crv)?)),
+        false => None,
+    };
+    Ok(KeyMaterial::Ec { curve, x, y, d })
+}
+
+/// `kty` OKP (RFC 8037): `crv`, `x` (and `d`), 32 bytes each.
+fn okp(o: &Map<String, Value>) -> Result<KeyMaterial> {
+    let crv = str_member(o, "crv")?.ok_or_else(|| err("OKP key without \"crv\""))?;
+    let curve = OkpCurve::from_jwk_name(crv)
+        .ok_or_else(|| err(format!("unsupported OKP curve {crv:?}")))?;
+    let x = fixed(o, "x", 32, crv)?;
+    let d = match o.contains_key("d") {
+        true => Some(Zeroizing::new(fixed(o, "d", 32, crv)?)),
+        false => None,
+    };
+    Ok(KeyMaterial::Okp { curve, x, d })
+}
+
+/// `kty` oct: a non-empty `k`.
+fn oct(o: &Map<String, Value>) -> Result<KeyMaterial> {
+    let k = secret(o, "k", "oct")?;
+    if k.is_empty() {
+        return Err(err("oct key with an empty \"k\""));
+    }
+    Ok(KeyMaterial::Oct { k })
+}
+
+/// `kty` AKP (RFC 9964 §3): `alg` is required and fixes what `pub` and `priv` are.
+fn akp(o: &Map<String, Value>) -> Result<KeyMaterial> {
+    // RFC 9964 §3: `alg` is required and fixes what `pub` and `priv` are.
+    let alg = str_member(o, "alg")?.ok_or_else(|| err("AKP key without \"alg\""))?;
+    let level = alg
+        .parse::<JwsAlg>()
+        .ok()
+        .and_then(MlDsaLevel::of)
+        .ok_or_else(|| {
+            err(format!(
+                "AKP key with \"alg\" {alg:?} (supported: ML-DSA-44, ML-DSA-65, ML-DSA-87)"
+            ))
+        })?;
+    let public = fixed(o, "pub", level.public_len(), &format!("AKP {alg}"))?;
+    let seed = match o.contains_key("priv") {
+        true => Some(Zeroizing::new(fixed(
+            o,
+            "priv",
+            MlDsaLevel::SEED_LEN,
+            &format!("AKP {alg}"),
+        )?)),
+        false => None,
+    };
+    Ok(KeyMaterial::Akp {
+        level,
+        public,
+        seed,
+    })
 }
 
 /// A registered `alg` the key cannot serve, or a `use` that contradicts it,
