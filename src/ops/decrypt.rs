@@ -217,52 +217,12 @@ pub fn decrypt_parsed(
     opts: &DecryptOptions,
 ) -> Result<Decrypted, Rejection> {
     check_protected_only(&jwe)?;
-    let zip = match header::str_member(&jwe.protected, "zip")? {
-        None => false,
-        Some("DEF") => true,
-        Some(other) => {
-            return Err(Rejection::new(
-                RejectCode::UnsupportedAlg,
-                format!("unknown compression {other:?}"),
-            ));
-        }
-    };
-
+    let zip = compression(&jwe)?;
     jwe.check_shared().map_err(Rejection::malformed)?;
     let mut ciphertext = std::mem::take(&mut jwe.ciphertext);
     let jwe = &jwe;
-    // Bound the work before any is done: recipients are read in order until
-    // they offer MAX_ATTEMPTS pairs; those beyond are never looked at.
-    let mut attempts = Vec::new();
-    let mut first_err: Option<Rejection> = None;
-    for i in 0..jwe.recipients.len() {
-        if attempts.len() == MAX_ATTEMPTS {
-            break;
-        }
-        let step = jwe
-            .joint(i)
-            .map_err(Rejection::malformed)
-            .and_then(|h| attempts_for(&h, i, keys, password, opts, &mut attempts));
-        if let Err(e) = step
-            && first_err.is_none()
-        {
-            first_err = Some(e);
-        }
-    }
-    if attempts.is_empty() {
-        return Err(first_err.unwrap_or_else(keymgmt::failed));
-    }
-
-    // Bound the work before any decryption: ciphertext longer than the
-    // largest accepted plaintext (plus padding, or DEFLATE's worst case).
-    let slack = if zip { opts.max_size / 1000 + 1024 } else { 16 };
-    if ciphertext.len() > opts.max_size.saturating_add(slack) {
-        return Err(too_large(format!(
-            "the ciphertext ({} bytes) is larger than the plaintext limit of {} bytes (--max-size)",
-            ciphertext.len(),
-            opts.max_size
-        )));
-    }
+    let attempts = attempts(jwe, keys, password, opts)?;
+    check_ciphertext_size(ciphertext.len(), zip, opts)?;
 
     let aad = jwe.aad();
     let last = attempts.len() - 1;
@@ -291,23 +251,85 @@ pub fn decrypt_parsed(
         if crypto::content_open(a.enc, &cek, &jwe.iv, &aad, &mut buf, &jwe.tag).is_err() {
             continue;
         }
-        let plaintext = if zip {
-            zip::inflate(&buf, opts.max_size)?
-        } else {
-            if buf.len() > opts.max_size {
-                return Err(too_large(format!(
-                    "the plaintext ({} bytes) exceeds the limit of {} bytes (--max-size)",
-                    buf.len(),
-                    opts.max_size
-                )));
-            }
-            buf
-        };
         return Ok(Decrypted {
             header: a.header.to_header(),
-            plaintext,
+            plaintext: plaintext(buf, zip, opts)?,
             recipient: a.recipient,
         });
     }
     Err(failure)
+}
+
+/// Whether the content is DEFLATE-compressed (`zip`, RFC 7516 §4.1.3).
+fn compression(jwe: &Jwe) -> Result<bool, Rejection> {
+    match header::str_member(&jwe.protected, "zip")? {
+        None => Ok(false),
+        Some("DEF") => Ok(true),
+        Some(other) => Err(Rejection::new(
+            RejectCode::UnsupportedAlg,
+            format!("unknown compression {other:?}"),
+        )),
+    }
+}
+
+/// The (recipient, key) pairs to try, in order. The work is bounded before
+/// any is done: recipients are read in order until they offer
+/// [`MAX_ATTEMPTS`] pairs; those beyond are never looked at. None at all is
+/// the first recipient's rejection, or `decrypt_failed`.
+fn attempts<'a>(
+    jwe: &'a Jwe,
+    keys: &'a KeySet,
+    password: Option<&'a [u8]>,
+    opts: &DecryptOptions,
+) -> Result<Vec<Attempt<'a>>, Rejection> {
+    let mut attempts = Vec::new();
+    let mut first_err: Option<Rejection> = None;
+    for i in 0..jwe.recipients.len() {
+        if attempts.len() == MAX_ATTEMPTS {
+            break;
+        }
+        let step = jwe
+            .joint(i)
+            .map_err(Rejection::malformed)
+            .and_then(|h| attempts_for(&h, i, keys, password, opts, &mut attempts));
+        if let Err(e) = step
+            && first_err.is_none()
+        {
+            first_err = Some(e);
+        }
+    }
+    if attempts.is_empty() {
+        return Err(first_err.unwrap_or_else(keymgmt::failed));
+    }
+    Ok(attempts)
+}
+
+/// Bound the work before any decryption: a ciphertext longer than the
+/// largest accepted plaintext (plus padding, or DEFLATE's worst case) is
+/// `too_large` unopened.
+fn check_ciphertext_size(len: usize, zip: bool, opts: &DecryptOptions) -> Result<(), Rejection> {
+    let slack = if zip { opts.max_size / 1000 + 1024 } else { 16 };
+    if len > opts.max_size.saturating_add(slack) {
+        return Err(too_large(format!(
+            "the ciphertext ({len} bytes) is larger than the plaintext limit of {} bytes (--max-size)",
+            opts.max_size
+        )));
+    }
+    Ok(())
+}
+
+/// The opened content as plaintext: inflated (within `--max-size`) or
+/// checked against it.
+fn plaintext(buf: Vec<u8>, zip: bool, opts: &DecryptOptions) -> Result<Vec<u8>, Rejection> {
+    if zip {
+        return zip::inflate(&buf, opts.max_size);
+    }
+    if buf.len() > opts.max_size {
+        return Err(too_large(format!(
+            "the plaintext ({} bytes) exceeds the limit of {} bytes (--max-size)",
+            buf.len(),
+            opts.max_size
+        )));
+    }
+    Ok(buf)
 }
