@@ -415,7 +415,8 @@ fn decrypt_streamed_and_whole_give_the_same_output() {
     t[e - 1] = if t[e - 1] == b'B' { b'C' } else { b'B' };
     cases.push(("non-canonical last character", t));
     let mut t = tok.clone().into_bytes();
-    t[s + 5] = b'A' + (t[s + 5] - b'A' + 1) % 26;
+    // Another base64url character (the ciphertext is random: any of 64).
+    t[s + 5] = if t[s + 5] == b'A' { b'B' } else { b'A' };
     cases.push(("tampered ciphertext", t));
     let file = dir.path().join("tok");
     let at_file = format!("@{}", file.display());
