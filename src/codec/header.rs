@@ -1,12 +1,11 @@
 //! JOSE header rules, written once for JWS and JWE: reading a member as a
-//! string or as base64url, `alg` (RFC 7515 §4.1.1), `crit` (§4.1.11, RFC
-//! 7516 §4.1.13) and `b64` (RFC 7797 §3, §6).
+//! string or as base64url, and `crit` (RFC 7515 §4.1.11, RFC 7516 §4.1.13).
+//! A JWS signature's header is read once into [`crate::codec::jws::JwsHeader`].
 
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::model::alg::JwsAlg;
 use crate::model::error::{RejectCode, Rejection};
 
 /// Something header members can be read from: one header object, or the
@@ -62,60 +61,10 @@ pub const REGISTERED: &[&str] = &[
 /// `crit` extensions this implementation understands by itself in a JWS.
 pub const JWS_CRIT: &[&str] = &["b64"];
 
-/// Parse `alg`: required, a string, a name we know. `none` is a known name
-/// that is never allowed; names match case-sensitively (RFC 7515 §4.1.1),
-/// so `None` or `NONE` is an unknown name like any other.
-pub fn alg(header: &Map<String, Value>) -> Result<JwsAlg, Rejection> {
-    match header.get("alg") {
-        None => Err(Rejection::malformed("header has no \"alg\"")),
-        Some(Value::String(s)) => {
-            if s == "none" {
-                return Err(Rejection::new(
-                    RejectCode::AlgNotAllowed,
-                    format!("alg {s:?} (an unsigned token) is never accepted"),
-                ));
-            }
-            s.parse().map_err(|_| {
-                Rejection::new(
-                    RejectCode::UnsupportedAlg,
-                    format!("unknown JWS algorithm {s:?}"),
-                )
-            })
-        }
-        Some(_) => Err(Rejection::malformed("header \"alg\" is not a string")),
-    }
-}
-
-/// The RFC 7797 `b64` value of a protected header (default true). It must
-/// be a boolean, protected, and listed in `crit`.
-pub fn b64(
-    protected: &Map<String, Value>,
-    unprotected: Option<&Map<String, Value>>,
-) -> Result<bool, Rejection> {
-    if unprotected.is_some_and(|u| u.contains_key("b64")) {
-        return Err(Rejection::malformed(
-            "\"b64\" must be in the protected header",
-        ));
-    }
-    match protected.get("b64") {
-        None => Ok(true),
-        Some(Value::Bool(b)) => {
-            let listed = matches!(protected.get("crit"), Some(Value::Array(a)) if a.iter().any(|v| v == "b64"));
-            if !listed {
-                return Err(Rejection::malformed(
-                    "\"b64\" is used but not listed in \"crit\"",
-                ));
-            }
-            Ok(*b)
-        }
-        Some(_) => Err(Rejection::malformed("header \"b64\" is not a boolean")),
-    }
-}
-
 /// The names a protected header lists in `crit`, checked for structure in
 /// one pass (a hash set, not a scan per name): a non-empty array of distinct
 /// strings (RFC 7515 §4.1.11). `None`: no `crit`.
-pub fn crit_names(protected: &Map<String, Value>) -> Result<Option<Vec<&str>>, Rejection> {
+fn crit_names(protected: &Map<String, Value>) -> Result<Option<Vec<&str>>, Rejection> {
     let Some(crit) = protected.get("crit") else {
         return Ok(None);
     };
@@ -142,12 +91,11 @@ pub fn crit_names(protected: &Map<String, Value>) -> Result<Option<Vec<&str>>, R
 }
 
 /// The one `crit` check, for JWS and JWE: `crit` is protected (`elsewhere`
-/// says whether an unprotected header holds one), a non-empty array of
-/// distinct strings naming extension parameters present in the protected
-/// header (structure errors are `malformed`), each one `understood` by the
-/// format (`b64` for JWS, none for JWE) or allowed by the caller (else
-/// `unknown_crit`). Every step is a hash lookup per name: linear in the
-/// header.
+/// says whether an unprotected header holds one), its structure is sound
+/// ([`crit_checked`]), and each name is `understood` by the format (`b64`
+/// for JWS, none for JWE) or allowed by the caller ([`crit_understood`]).
+/// A JWS runs the two halves apart: the structure when the token is parsed,
+/// the names when a caller's list is known.
 pub fn check_crit(
     protected: &Map<String, Value>,
     elsewhere: bool,
@@ -159,8 +107,19 @@ pub fn check_crit(
             "\"crit\" must be in the protected header",
         ));
     }
-    let Some(names) = crit_names(protected)? else {
+    let Some(names) = crit_checked(protected)? else {
         return Ok(());
+    };
+    crit_understood(&names, understood, allowed)
+}
+
+/// The structure half of the `crit` check: a non-empty array of distinct
+/// strings naming extension parameters present in the protected header
+/// (every error `malformed`), each step a hash lookup per name: linear in
+/// the header. `None`: no `crit`.
+pub fn crit_checked(protected: &Map<String, Value>) -> Result<Option<Vec<&str>>, Rejection> {
+    let Some(names) = crit_names(protected)? else {
+        return Ok(None);
     };
     for n in &names {
         if REGISTERED.contains(n) {
@@ -174,10 +133,24 @@ pub fn check_crit(
             )));
         }
     }
+    Ok(Some(names))
+}
+
+/// The names half of the `crit` check: each name is `understood` by the
+/// format or `allowed` by the caller, else `unknown_crit`.
+pub fn crit_understood<S: AsRef<str>>(
+    names: &[S],
+    understood: &[&str],
+    allowed: &[String],
+) -> Result<(), Rejection> {
+    if names.is_empty() {
+        return Ok(());
+    }
     // `--crit` names come from the operator, not the token; a set all the
     // same, so that a long list costs one pass.
     let allowed: HashSet<&str> = allowed.iter().map(String::as_str).collect();
     for n in names {
+        let n = n.as_ref();
         if !understood.contains(&n) && !allowed.contains(n) {
             return Err(Rejection::new(
                 RejectCode::UnknownCrit,
@@ -188,24 +161,4 @@ pub fn check_crit(
         }
     }
     Ok(())
-}
-
-/// Merge the protected and unprotected headers; a name in both is `malformed`
-/// (RFC 7515 §7.2.1).
-pub fn merge(
-    protected: &Map<String, Value>,
-    unprotected: Option<&Map<String, Value>>,
-) -> Result<Map<String, Value>, Rejection> {
-    let mut out = protected.clone();
-    if let Some(u) = unprotected {
-        for (k, v) in u {
-            if out.contains_key(k) {
-                return Err(Rejection::malformed(format!(
-                    "header parameter {k:?} is in both the protected and the unprotected header"
-                )));
-            }
-            out.insert(k.clone(), v.clone());
-        }
-    }
-    Ok(out)
 }

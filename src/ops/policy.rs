@@ -8,12 +8,13 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::codec::claims::{self, human_duration, missing, utc};
+use crate::codec::jws::JwsHeader;
 use crate::model::error::{RejectCode, Rejection};
 
 /// What an extra rule sees.
 pub struct Context<'a> {
     /// The verified token's JOSE header.
-    pub header: &'a Map<String, Value>,
+    pub header: &'a JwsHeader,
     /// `None` when the payload is not a JSON object.
     pub claims: Option<&'a Map<String, Value>>,
     /// The policy's clock, in seconds since the epoch.
@@ -120,7 +121,7 @@ impl Policy {
     /// required claims, then the presets' rules.
     pub fn check(
         &self,
-        header: &Map<String, Value>,
+        header: &JwsHeader,
         claims: Option<&Map<String, Value>>,
     ) -> Result<(), Rejection> {
         self.check_typ(header)?;
@@ -154,16 +155,16 @@ impl Policy {
     }
 
     /// The header's `typ`, when one is asked for.
-    fn check_typ(&self, header: &Map<String, Value>) -> Result<(), Rejection> {
+    fn check_typ(&self, header: &JwsHeader) -> Result<(), Rejection> {
         if let Some(want) = &self.typ {
-            match header.get("typ") {
-                None => {
+            match &header.typ {
+                Ok(None) => {
                     return Err(Rejection::new(
                         RejectCode::BadType,
                         format!("expected header typ {want:?}, the token has none"),
                     ));
                 }
-                Some(Value::String(have)) => {
+                Ok(Some(have)) => {
                     if !typ_matches(want, have) {
                         return Err(Rejection::new(
                             RejectCode::BadType,
@@ -171,12 +172,8 @@ impl Policy {
                         ));
                     }
                 }
-                Some(v) => {
-                    return Err(Rejection::malformed(format!(
-                        "header \"typ\" must be a string, found {}",
-                        claims::type_name(v)
-                    )));
-                }
+                // The message was written when the header was read.
+                Err(r) => return Err(r.clone()),
             }
         }
         Ok(())
@@ -303,7 +300,7 @@ impl Policy {
 
     fn run_rules(
         &self,
-        header: &Map<String, Value>,
+        header: &JwsHeader,
         claims: Option<&Map<String, Value>>,
     ) -> Result<(), Rejection> {
         let cx = Context {

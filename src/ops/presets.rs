@@ -99,8 +99,8 @@ struct KidRequired {
 
 impl Rule for KidRequired {
     fn check(&self, cx: &Context<'_>) -> Result<(), Rejection> {
-        match cx.header.get("kid") {
-            Some(Value::String(s)) if !s.is_empty() => Ok(()),
+        match cx.header.kid_str() {
+            Some(s) if !s.is_empty() => Ok(()),
             _ => Err(Rejection::new(
                 RejectCode::Policy,
                 format!(

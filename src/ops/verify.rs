@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::codec::header;
 use crate::codec::json;
-use crate::codec::jws::{self, Jws, JwsSignature, Serialization, signing_input};
+use crate::codec::jws::{self, Jws, JwsHeader, JwsSignature, Serialization, signing_input};
 use crate::crypto::sig;
 use crate::model::alg::JwsAlg;
 use crate::model::error::{RejectCode, Rejection, Result};
@@ -95,7 +95,7 @@ pub fn thumbprints(keys: &KeySet) -> Vec<Option<String>> {
 #[derive(Debug, Clone)]
 pub struct Verified {
     /// The merged header of the signature that verified.
-    pub header: Map<String, Value>,
+    pub header: JwsHeader,
     /// The `alg` of the signature that verified.
     pub alg: JwsAlg,
     /// The payload bytes, decoded (the detached payload when one was given).
@@ -131,7 +131,7 @@ pub fn key_miss(
     let unserved = jws
         .signatures
         .iter()
-        .filter_map(|s| s.alg.clone().ok())
+        .filter_map(|s| s.header.alg.clone().ok())
         .find(|alg| {
             opts.algs.as_ref().is_none_or(|list| list.contains(alg))
                 && !keys.keys.iter().any(|k| k.permits(KeyOp::Verify(*alg)))
@@ -144,7 +144,7 @@ pub fn key_miss(
     }
     jws.signatures
         .iter()
-        .find_map(|s| kid_of(&s.header))
+        .find_map(|s| s.header.kid_str())
         .map(|kid| KeyMiss::Kid(kid.to_owned()))
 }
 
@@ -233,13 +233,6 @@ fn with_key(r: Result<Verified, Rejection>, keys: &Arc<KeySet>) -> Result<Verifi
     Ok(v)
 }
 
-fn kid_of(h: &Map<String, Value>) -> Option<&str> {
-    match h.get("kid") {
-        Some(Value::String(s)) => Some(s),
-        _ => None,
-    }
-}
-
 /// Whether `alg` is allowed: on the caller's list, or, without one, an
 /// algorithm some given key can verify (the default allow-list).
 fn alg_allowed(alg: JwsAlg, keys: &KeySet, opts: &VerifyOptions) -> Result<(), Rejection> {
@@ -283,17 +276,16 @@ fn check_signature(
 ) -> Result<(JwsAlg, usize), Rejection> {
     // `candidates` ties its items to the header borrows; map back to the set.
     let found = |k: &Key| keys.keys.iter().position(|x| std::ptr::eq(x, k));
-    let alg = s.alg.clone()?;
-    // An unprotected `crit` was refused when the token was parsed.
-    header::check_crit(s.protected(), false, header::JWS_CRIT, &opts.crit)?;
+    let h = &s.header;
+    let alg = h.alg.clone()?;
+    // The crit structure was read when the token was parsed (an unprotected
+    // `crit` refused there); which names are understood is the caller's.
+    let crit = h.crit.as_ref().map_err(Clone::clone)?;
+    header::crit_understood(crit, header::JWS_CRIT, &opts.crit)?;
     alg_allowed(alg, keys, opts)?;
-    let kid = match s.header.get("kid") {
-        None => None,
-        Some(Value::String(k)) => Some(k.as_str()),
-        Some(_) => return Err(Rejection::malformed("header \"kid\" is not a string")),
-    };
-    let x5t = header::b64_member(&s.header, "x5t")?;
-    let x5t256 = header::b64_member(&s.header, "x5t#S256")?;
+    let kid = h.kid.as_ref().map_err(Clone::clone)?.as_deref();
+    let x5t = h.x5t.as_ref().map_err(Clone::clone)?;
+    let x5t256 = h.x5t_s256.as_ref().map_err(Clone::clone)?;
     let input = signing_input(&s.protected_b64, payload_segment);
     let mut tried = false;
     for k in keys.candidates(alg.family(), kid, x5t.as_deref(), x5t256.as_deref()) {
@@ -375,30 +367,16 @@ pub fn verify_x5c(
 /// The validated `x5c` leaf's key. An `x5c` of more than [`MAX_CHAIN`]
 /// certificates is refused before any of them is decoded.
 fn x5c_leaf(jws: &Jws, trust: &X5cTrust, now: i64) -> Result<Key, Rejection> {
-    let x5c = jws
+    let chain = jws
         .signatures
         .iter()
-        .find_map(|s| s.header.get("x5c"))
-        .ok_or_else(|| bad_chain("the token carries no x5c, and --x5c-root requires one"))?;
-    let items = x5c
-        .as_array()
-        .ok_or_else(|| bad_chain("x5c is not an array"))?;
-    if items.len() > MAX_CHAIN {
-        return Err(bad_chain(format!(
-            "x5c holds {} certificates, more than the {MAX_CHAIN} accepted",
-            items.len()
-        )));
-    }
-    let chain = items
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            c.as_str()
-                .and_then(crate::codec::b64::decode_std)
-                .ok_or_else(|| bad_chain(format!("x5c[{i}] is not a base64 certificate")))
+        .find_map(|s| match &s.header.x5c {
+            Ok(None) => None,
+            Ok(Some(chain)) => Some(Ok(chain)),
+            Err(r) => Some(Err(r.clone())),
         })
-        .collect::<Result<Vec<Vec<u8>>, Rejection>>()?;
-    crate::crypto::chain::validate(&chain, &trust.roots, now, &trust.pins).map_err(bad_chain)?;
+        .ok_or_else(|| bad_chain("the token carries no x5c, and --x5c-root requires one"))??;
+    crate::crypto::chain::validate(chain, &trust.roots, now, &trust.pins).map_err(bad_chain)?;
     let leaf = chain.first().ok_or_else(|| bad_chain("x5c is empty"))?;
     crate::codec::key::cert::from_der(leaf)
         .map_err(|e| bad_chain(format!("the x5c leaf's key is unusable: {e}")))
@@ -669,5 +647,112 @@ mod tests {
             }))
         ));
         assert_eq!(p.refreshes.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
+
+    /// An HS256 token with header text `h`, signed with `k`.
+    fn hs256(h: &str, k: &KeyMaterial) -> String {
+        let h = crate::codec::b64::encode(h);
+        let input = signing_input(&h, b"e30");
+        let s = sig::sign(JwsAlg::HS256, k, &input).unwrap_or_default();
+        format!("{h}.e30.{}", crate::codec::b64::encode(s))
+    }
+
+    /// The typed header keeps each member's rejection where verification
+    /// reaches it: the alg, the crit structure, then the caller's crit
+    /// names, the allow-list, `kid`, `x5t`, `x5t#S256`, the signature, and
+    /// `typ` only when asked for; `x5c` only with `--x5c-root`.
+    #[test]
+    fn header_problems_are_answered_in_the_order_of_the_checks() {
+        let k = key(KeySpec::Oct { bytes: 32 });
+        let set = KeySet::new(vec![k.clone()]);
+        let at = VerifyOptions::at(0);
+        let check = |h: &str, opts: &VerifyOptions, want: Option<(RejectCode, &str)>| {
+            let r = verify(&hs256(h, &k.material), &set, opts);
+            match (r, want) {
+                (Ok(_), None) => {}
+                (Err(r), Some((code, detail))) => {
+                    assert_eq!((r.code, r.detail.as_str()), (code, detail), "{h}")
+                }
+                (r, want) => panic!("{h}: {r:?}, wanted {want:?}"),
+            }
+        };
+        let m = RejectCode::Malformed;
+        check(
+            r#"{"alg":"HS999","kid":1}"#,
+            &at,
+            Some((
+                RejectCode::UnsupportedAlg,
+                "unknown JWS algorithm \"HS999\"",
+            )),
+        );
+        check(
+            r#"{"alg":"HS256","crit":[],"kid":1}"#,
+            &at,
+            Some((m, "\"crit\" is an empty array")),
+        );
+        let ext = r#"{"alg":"HS256","crit":["ext"],"ext":1,"kid":1}"#;
+        check(
+            ext,
+            &at,
+            Some((
+                RejectCode::UnknownCrit,
+                "critical header parameter \"ext\" is not understood (allow it with --crit ext)",
+            )),
+        );
+        let allowed = VerifyOptions {
+            crit: vec!["ext".into()],
+            ..VerifyOptions::at(0)
+        };
+        check(ext, &allowed, Some((m, "header \"kid\" is not a string")));
+        let only_rs = VerifyOptions {
+            algs: Some(vec![JwsAlg::RS256]),
+            ..VerifyOptions::at(0)
+        };
+        check(
+            r#"{"alg":"HS256","kid":1}"#,
+            &only_rs,
+            Some((
+                RejectCode::AlgNotAllowed,
+                "alg HS256 is not in the allow-list (RS256)",
+            )),
+        );
+        check(
+            r#"{"alg":"HS256","kid":1,"x5t":1}"#,
+            &at,
+            Some((m, "header \"kid\" is not a string")),
+        );
+        check(
+            r#"{"alg":"HS256","x5t":"AAAA","x5t#S256":1}"#,
+            &at,
+            Some((m, "header \"x5t#S256\" must be a string")),
+        );
+        // No check reads these: they reject nothing.
+        check(
+            r#"{"alg":"HS256","typ":1,"cty":2,"x5c":"abc","x5t#S256":"AAAA"}"#,
+            &at,
+            None,
+        );
+        let typ = VerifyOptions {
+            policy: Policy {
+                typ: Some("JWT".into()),
+                ..Policy::at(0)
+            },
+            ..VerifyOptions::at(0)
+        };
+        check(
+            r#"{"alg":"HS256","typ":1}"#,
+            &typ,
+            Some((m, "header \"typ\" must be a string, found number")),
+        );
+        check(r#"{"alg":"HS256","typ":"jwt"}"#, &typ, None);
+        let r = verify_x5c(
+            &hs256(r#"{"alg":"HS256","x5c":"abc"}"#, &k.material),
+            &X5cTrust::default(),
+            &at,
+        );
+        assert!(
+            matches!(&r, Err(r) if r.code == RejectCode::BadChain && r.detail == "x5c is not an array"),
+            "{r:?}"
+        );
     }
 }

@@ -17,7 +17,7 @@ pub fn verify(token: &str, outcome: &std::result::Result<Verified, Rejection>) -
     match outcome {
         Ok(v) => json!({
             "valid": true,
-            "header": Value::Object(v.header.clone()),
+            "header": Value::Object(v.header.members().clone()),
             "claims": v.claims.clone().map(Value::Object).unwrap_or(Value::Null),
             "payload_b64": b64::encode(&v.payload),
             "key": {
@@ -33,7 +33,7 @@ pub fn verify(token: &str, outcome: &std::result::Result<Verified, Rejection>) -
             let header = parsed
                 .as_ref()
                 .and_then(|j| j.signatures.first())
-                .map(|s| Value::Object(s.header.clone()))
+                .map(|s| Value::Object(s.header.members().clone()))
                 .unwrap_or(Value::Null);
             let payload = parsed
                 .as_ref()
@@ -155,9 +155,7 @@ fn is_canonical(json: &[u8]) -> bool {
 /// no non-canonical trailing bits), so it is written as it is instead of
 /// encoded again.
 fn compact_payload_segment<'t>(token: &'t str, v: &Verified) -> Option<&'t str> {
-    if token.trim_start().starts_with('{')
-        || matches!(v.header.get("b64"), Some(Value::Bool(false)))
-    {
+    if token.trim_start().starts_with('{') || !v.header.b64 {
         return None;
     }
     // The portable memchr, for the reason given in `jws::parse`.
@@ -295,7 +293,7 @@ mod tests {
         });
         for (text, claims, kid) in cases.into_iter().chain([(texts[0], None, None)]) {
             let v = Verified {
-                header: header.clone(),
+                header: jose::jws::JwsHeader::from_protected(header.clone()).expect("header"),
                 alg: jose::JwsAlg::EdDSA,
                 payload: text.as_bytes().to_vec(),
                 claims,

@@ -2,14 +2,13 @@
 //! serializations, the parser, and the builders used by `sign`.
 
 pub mod build;
+pub mod header;
 pub mod parse;
 
-use serde_json::{Map, Value};
-
-use crate::model::alg::JwsAlg;
 use crate::model::error::Rejection;
 
 pub use build::{SignRequest, Signer, sign};
+pub use header::JwsHeader;
 pub use parse::parse;
 
 pub use crate::model::Serialization;
@@ -20,23 +19,13 @@ pub struct JwsSignature {
     /// The protected header exactly as it appeared (base64url): it is part
     /// of the signing input.
     pub protected_b64: String,
-    /// The protected and unprotected headers merged (their names are disjoint).
-    pub header: Map<String, Value>,
-    /// The protected header alone when an unprotected one was merged into
-    /// `header`; `None` when `header` is all protected (always for compact).
-    protected_only: Option<Map<String, Value>>,
-    /// The `alg`, or why it cannot be used; checked at verification so that
-    /// one unusable signature does not spoil the others of a general JWS.
-    pub alg: Result<JwsAlg, Rejection>,
+    /// The protected and unprotected headers, merged (their names are
+    /// disjoint) and read. A problem of one member (`alg` included) is kept
+    /// in its field and checked at verification, so that one unusable
+    /// signature does not spoil the others of a general JWS.
+    pub header: JwsHeader,
     /// The JWS Signature, decoded from base64url.
     pub signature: Vec<u8>,
-}
-
-impl JwsSignature {
-    /// The protected header.
-    pub fn protected(&self) -> &Map<String, Value> {
-        self.protected_only.as_ref().unwrap_or(&self.header)
-    }
 }
 
 /// A parsed JWS. The payload is kept as its serialized segment because the

@@ -2,8 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use super::header::{self, JwsHeader};
 use super::{Jws, JwsSignature, Serialization};
-use crate::codec::header;
 use crate::codec::{b64, json};
 use crate::model::error::Rejection;
 
@@ -13,8 +13,9 @@ pub const MAX_SIGNATURES: usize = 64;
 
 const JWE_HINT: &str = "this is a JWE, not a JWS: use `jose decrypt`";
 
-/// Parse a token in any serialization. Per-signature `alg` problems are kept
-/// in [`JwsSignature::alg`]; everything structurally wrong is `malformed`.
+/// Parse a token in any serialization. Per-signature header problems
+/// (`alg` among them) are kept in [`JwsSignature::header`]'s fields;
+/// everything structurally wrong is `malformed`.
 pub fn parse(token: &str) -> Result<Jws, Rejection> {
     let t = token.trim_start();
     if t.starts_with('{') {
@@ -54,7 +55,8 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
     if s.is_empty() && alg.is_ok() {
         return Err(Rejection::malformed("the signature is empty"));
     }
-    let b64_flag = header::b64(&protected, None)?;
+    let header = JwsHeader::with_alg(protected, alg)?;
+    let b64_flag = header.b64;
     let payload_bytes = decode_payload(p, b64_flag)?;
     let signature =
         b64::decode(s).ok_or_else(|| Rejection::malformed("signature is not valid base64url"))?;
@@ -66,9 +68,7 @@ fn parse_compact(token: &str) -> Result<Jws, Rejection> {
         b64: b64_flag,
         signatures: vec![JwsSignature {
             protected_b64: h.to_owned(),
-            header: protected,
-            protected_only: None,
-            alg,
+            header,
             signature,
         }],
     })
@@ -113,30 +113,21 @@ fn parse_signature(obj: &Map<String, Value>) -> Result<(JwsSignature, bool), Rej
         return Err(Rejection::malformed("a signature has no header"));
     }
     // Without an unprotected header the merged header is the protected one:
-    // kept once, not cloned.
-    let (merged, protected_only) = match unprotected {
-        Some(u) if !u.is_empty() => (header::merge(&protected, Some(u))?, Some(protected)),
-        _ => (protected, None),
+    // kept once, not cloned. `from_parts` refuses an unprotected `crit`, so
+    // the rule holds whatever the caller later allows.
+    let header = match unprotected {
+        Some(u) if !u.is_empty() => JwsHeader::from_parts(protected, u)?,
+        _ => JwsHeader::from_protected(protected)?,
     };
-    let b64_flag = header::b64(protected_only.as_ref().unwrap_or(&merged), unprotected)?;
-    // `crit` must be protected: checked here so the rule holds whatever the
-    // caller later allows.
-    if unprotected.is_some_and(|u| u.contains_key("crit")) {
-        return Err(Rejection::malformed(
-            "\"crit\" must be in the protected header",
-        ));
-    }
+    let b64_flag = header.b64;
     let sig = json::member_str(obj, "signature")?
         .ok_or_else(|| Rejection::malformed("a signature has no \"signature\""))?;
     let signature =
         b64::decode(sig).ok_or_else(|| Rejection::malformed("signature is not valid base64url"))?;
-    let alg = header::alg(&merged);
     Ok((
         JwsSignature {
             protected_b64: protected_b64.to_owned(),
-            header: merged,
-            protected_only,
-            alg,
+            header,
             signature,
         },
         b64_flag,
