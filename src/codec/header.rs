@@ -42,13 +42,19 @@ pub fn str_member<'a>(h: impl Members<'a>, name: &str) -> Result<Option<&'a str>
 /// Header parameter `name` as strict base64url bytes; present but not a
 /// base64url string is `malformed`.
 pub fn b64_member<'a>(h: impl Members<'a>, name: &str) -> Result<Option<Vec<u8>>, Rejection> {
-    str_member(h, name)?
-        .map(|s| {
-            crate::codec::b64::decode(s).ok_or_else(|| {
-                Rejection::malformed(format!("header {name:?} is not strict base64url"))
-            })
-        })
-        .transpose()
+    h.member(name).map(|v| b64_value(name, v)).transpose()
+}
+
+/// The value of header parameter `name` as strict base64url bytes: the one
+/// rule (and message) for a base64url member of a JWS or JWE header.
+pub fn b64_value(name: &str, v: &Value) -> Result<Vec<u8>, Rejection> {
+    let Value::String(s) = v else {
+        return Err(Rejection::malformed(format!(
+            "header {name:?} must be a string"
+        )));
+    };
+    crate::codec::b64::decode(s)
+        .ok_or_else(|| Rejection::malformed(format!("header {name:?} is not strict base64url")))
 }
 
 /// Header parameter names registered by RFC 7515/7516/7518: never valid in

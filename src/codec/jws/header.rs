@@ -170,16 +170,9 @@ fn string(v: &Value, not_string: impl FnOnce(&Value) -> Rejection) -> Checked<St
     }
 }
 
-/// A thumbprint member, read as [`rules::b64_member`] reads one.
+/// A thumbprint member, by the rule every base64url member follows.
 fn thumbprint(v: &Value, name: &str) -> Checked<Vec<u8>> {
-    let Value::String(s) = v else {
-        return Err(Rejection::malformed(format!(
-            "header {name:?} must be a string"
-        )));
-    };
-    crate::codec::b64::decode(s)
-        .map(Some)
-        .ok_or_else(|| Rejection::malformed(format!("header {name:?} is not strict base64url")))
+    rules::b64_value(name, v).map(Some)
 }
 
 fn bad_chain(why: impl Into<String>) -> Rejection {
