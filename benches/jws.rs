@@ -288,6 +288,20 @@ fn write_fixtures() {
     std::fs::write(dir.join("rs256.pub.jwk"), public.to_string()).expect("write");
 }
 
+/// A whole-number environment setting (milliseconds); `None` when unset.
+fn env_ms(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok())
+}
+
+/// The `--lines` fixture's RS256 token as ring and aws-lc-rs see it: the
+/// signing input, the signature, and the public key.
+fn rs256_fixture() -> (String, Vec<u8>, Key) {
+    let key = fixture_key("rsa2048.pkcs8.pem");
+    let t = token(JwsAlg::RS256, &key.material);
+    let (input, sig) = t.rsplit_once('.').expect("token");
+    let sig = b64::decode(sig).expect("sig");
+    (input.to_owned(), sig, key.to_public().expect("public"))
+}
 /// `JOSE_BENCH_RING_RATE=MS`: only ring's bare rate on the `--lines`
 /// fixture token (the RS256 one `write_fixtures` writes), counted for MS
 /// milliseconds on one thread and then on every core. `benches/lines.sh`
@@ -296,17 +310,11 @@ fn write_fixtures() {
 fn ring_rate() -> bool {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
-    let Some(ms) = std::env::var("JOSE_BENCH_RING_RATE")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    else {
+    let Some(ms) = env_ms("JOSE_BENCH_RING_RATE") else {
         return false;
     };
-    let key = fixture_key("rsa2048.pkcs8.pem");
-    let t = token(JwsAlg::RS256, &key.material);
-    let (input, sig) = t.rsplit_once('.').expect("token");
-    let sig = b64::decode(sig).expect("sig");
-    let public = key.to_public().expect("public");
+    let (input, sig, public) = rs256_fixture();
+    let input = input.as_str();
     let check = bare(JwsAlg::RS256, &public.material);
     assert!(check(input.as_bytes(), &sig));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -339,17 +347,12 @@ fn ring_rate() -> bool {
 /// The numbers that chose the RSA verification backend (benches/README.md).
 fn rsa_backends() -> bool {
     use std::time::{Duration, Instant};
-    let Some(ms) = std::env::var("JOSE_BENCH_RSA_BACKENDS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    else {
+    let Some(ms) = env_ms("JOSE_BENCH_RSA_BACKENDS") else {
         return false;
     };
-    let key = fixture_key("rsa2048.pkcs8.pem");
-    let t = token(JwsAlg::RS256, &key.material);
-    let (input, sig) = t.rsplit_once('.').expect("token");
-    let sig = b64::decode(sig).expect("sig");
-    let KeyMaterial::Rsa { n, e, .. } = key.to_public().expect("public").material else {
+    let (input, sig, public) = rs256_fixture();
+    let input = input.as_str();
+    let KeyMaterial::Rsa { n, e, .. } = public.material.clone() else {
         panic!("RSA fixture");
     };
     let lc = aws_lc_rs::signature::RsaPublicKeyComponents {
@@ -359,7 +362,7 @@ fn rsa_backends() -> bool {
     let parsed = lc
         .to_parsed_public_key(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256)
         .expect("parsed");
-    let ring_check = bare(JwsAlg::RS256, &key.to_public().expect("public").material);
+    let ring_check = bare(JwsAlg::RS256, &public.material);
     let rate = |f: &dyn Fn() -> bool| {
         assert!(f());
         let start = Instant::now();
@@ -406,17 +409,11 @@ fn rsa_backends() -> bool {
 fn scaling() -> bool {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
-    let Some(ms) = std::env::var("JOSE_BENCH_SCALING")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    else {
+    let Some(ms) = env_ms("JOSE_BENCH_SCALING") else {
         return false;
     };
-    let key = fixture_key("rsa2048.pkcs8.pem");
-    let t = token(JwsAlg::RS256, &key.material);
-    let (input, sig) = t.rsplit_once('.').expect("token");
-    let sig = b64::decode(sig).expect("sig");
-    let public = key.to_public().expect("public");
+    let (input, sig, public) = rs256_fixture();
+    let input = input.as_str();
     let KeyMaterial::Rsa { n, e, .. } = public.material.clone() else {
         panic!("RSA fixture");
     };

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{interop_python, jose, openssl, openssl_ok, path_str as s, tempdir};
+use crate::util::{interop_python, jose, openssl, openssl_ok, path_str as s, peer_ok, tempdir};
 
 /// A P-384 root CA made by jose: (certificate, key).
 fn root(d: &Path, args: &[&str]) -> (PathBuf, PathBuf) {
@@ -158,15 +158,7 @@ fn csrs_from_openssl_and_python_are_signed() {
     }
     // Python cryptography's request, its names overridden by the flags.
     let csr = d.join("py.csr");
-    let out = interop_python("cryptography")
-        .args(["-c", PY_CSR, s(&csr)])
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    peer_ok(interop_python("cryptography").args(["-c", PY_CSR, s(&csr)]));
     let crt = d.join("py.crt");
     jose()
         .args([
@@ -200,15 +192,13 @@ fn csrs_from_openssl_and_python_are_signed() {
     ]);
     assert!(text.contains("subject=CN = override.example"), "{text}");
     assert!(!text.contains("py.example"), "{text}");
-    let out = interop_python("cryptography")
-        .args(["-c", PY_VERIFY, s(&ca), s(&crt), "override.example"])
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    peer_ok(interop_python("cryptography").args([
+        "-c",
+        PY_VERIFY,
+        s(&ca),
+        s(&crt),
+        "override.example",
+    ]));
     checked += 1;
     assert_eq!(checked, 4);
 }

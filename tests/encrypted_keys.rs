@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command as Std;
 
-use crate::util::{interop_python, jose, openssl_ok, require_tool, stdout_of, tempdir};
+use crate::util::{interop_python, jose, openssl_ok, peer_ok, require_tool, stdout_of, tempdir};
 
 const PW: &str = "correct horse battery staple";
 
@@ -246,15 +246,10 @@ fn python_cryptography_exchanges_encrypted_keys() {
     let dir = tempdir();
     let d = dir.path();
     let pwf = pw_file(d);
-    let out = interop_python("cryptography")
-        .args(["-c", PY_WRITE, PW])
-        .arg(d)
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    peer_ok(
+        interop_python("cryptography")
+            .args(["-c", PY_WRITE, PW])
+            .arg(d),
     );
     let mut cases = 0;
     for name in ["rsa", "p384", "k256", "ed25519", "x25519"] {
@@ -345,15 +340,10 @@ fn protected_jwks_round_trip_with_jwcrypto() {
         .arg(&mine)
         .assert()
         .success();
-    let out = interop_python("jwcrypto")
-        .args(["-c", JWCRYPTO, "open", PW])
-        .arg(&mine)
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = peer_ok(
+        interop_python("jwcrypto")
+            .args(["-c", JWCRYPTO, "open", PW])
+            .arg(&mine),
     );
     let mut c = jose();
     c.arg("key")
@@ -367,16 +357,11 @@ fn protected_jwks_round_trip_with_jwcrypto() {
     // jwcrypto writes, jose opens (and signs with it).
     for alg in ["PBES2-HS512+A256KW", "PBES2-HS256+A128KW"] {
         let theirs = d.join(format!("{alg}.jwe"));
-        let out = interop_python("jwcrypto")
-            .args(["-c", JWCRYPTO, "seal", PW])
-            .arg(&theirs)
-            .arg(alg)
-            .output()
-            .expect("python");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = peer_ok(
+            interop_python("jwcrypto")
+                .args(["-c", JWCRYPTO, "seal", PW])
+                .arg(&theirs)
+                .arg(alg),
         );
         let mut c = jose();
         c.arg("key")

@@ -325,17 +325,7 @@ fn thumbprints_match_jwcrypto() {
         .map(|(f, _)| vector(&format!("keys/{f}")))
         .collect();
     let script = "import sys\nfrom jwcrypto import jwk\nfor f in sys.argv[1:]:\n    print(jwk.JWK.from_pem(open(f,'rb').read()).thumbprint())\n";
-    let out = py
-        .arg("-c")
-        .arg(script)
-        .args(&files)
-        .output()
-        .expect("python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = peer_ok(py.arg("-c").arg(script).args(&files));
     let theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_owned)
@@ -1092,19 +1082,14 @@ fn a_pem_label_is_a_hint_and_the_body_decides() {
             assert!(out.status.success(), "OpenSSL refuses {name}");
         }
     }
-    let out = interop_python("cryptography")
-        .args([
-            "-c",
-            "import sys; from cryptography.hazmat.primitives import serialization as s; \
+    peer_ok(
+        interop_python("cryptography")
+            .args([
+                "-c",
+                "import sys; from cryptography.hazmat.primitives import serialization as s; \
              s.load_pem_public_key(open(sys.argv[1], 'rb').read())",
-        ])
-        .arg(dir.path().join("spki-as-rsa.pem"))
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+            ])
+            .arg(dir.path().join("spki-as-rsa.pem")),
     );
     // Not a key structure at all: the label's own error.
     let p = dir.path().join("junk.pem");

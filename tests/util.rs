@@ -309,6 +309,19 @@ pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// A peer's run (Python, Node, openssl…), which must succeed: the test
+/// fails with the peer's standard error otherwise.
+pub fn peer_ok(c: &mut std::process::Command) -> std::process::Output {
+    let out = c.output().expect("run the peer");
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        c.get_program(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// `openssl ARGS` as it ran (openssl is required, never skipped).
 pub fn openssl(args: &[&str]) -> std::process::Output {
     require_tool("openssl");

@@ -133,15 +133,7 @@ pub fn x5c_trust(args: &VerifyArgs, io: &mut Io<'_>) -> Result<Option<jose::veri
     let mut roots = Vec::new();
     for path in &args.x5c_root {
         let data = io::read_source(io, path)?;
-        let found = if data.trim_ascii_start().starts_with(b"-----BEGIN") {
-            let text = std::str::from_utf8(&data)
-                .map_err(|_| Error::local(format!("{path}: PEM text is not UTF-8")))?;
-            jose::keys::pem::certificates(text)
-                .map_err(|e| e.context(path))?
-                .0
-        } else {
-            vec![data]
-        };
+        let found = jose::keys::pem::certificates_pem_or_der(&data).map_err(|e| e.context(path))?;
         if found.is_empty() {
             return Err(Error::local(format!("{path}: holds no certificate")));
         }

@@ -159,15 +159,7 @@ fn x5c_chain(io: &mut Io<'_>, path: &str, keys: &[jose::Key]) -> Result<(Value, 
         ));
     };
     let data = io::read_source(io, path)?;
-    let certs = if data.trim_ascii_start().starts_with(b"-----BEGIN") {
-        let text = std::str::from_utf8(&data)
-            .map_err(|_| Error::local(format!("{path}: PEM text is not UTF-8")))?;
-        jose::keys::pem::certificates(text)
-            .map_err(|e| e.context(path))?
-            .0
-    } else {
-        vec![data]
-    };
+    let certs = jose::keys::pem::certificates_pem_or_der(&data).map_err(|e| e.context(path))?;
     let Some(leaf) = certs.first() else {
         return Err(Error::local(format!("{path}: holds no certificate")));
     };

@@ -51,6 +51,17 @@ pub fn certificates(text: &str) -> Result<(Vec<Vec<u8>>, usize)> {
     Ok((certs, others))
 }
 
+/// The certificates of a file given as a chain or a root: its `CERTIFICATE`
+/// blocks when it is PEM, else the one DER certificate it is. Not checked
+/// beyond the PEM armour.
+pub fn certificates_pem_or_der(data: &[u8]) -> Result<Vec<Vec<u8>>> {
+    if !data.trim_ascii_start().starts_with(b"-----BEGIN") {
+        return Ok(vec![data.to_vec()]);
+    }
+    let text = std::str::from_utf8(data).map_err(|_| Error::local("PEM text is not UTF-8"))?;
+    Ok(certificates(text)?.0)
+}
+
 /// The DER of the first block labelled one of `labels`, if any.
 pub fn first_block(text: &str, labels: &[&str]) -> Result<Option<Vec<u8>>> {
     for (label, body) in split(text)? {
